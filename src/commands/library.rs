@@ -1,0 +1,209 @@
+//! `validate`, `list`, `show`, `schema`, `new`: the runbook library from the command line.
+
+use super::usage;
+use crate::cli::Global;
+use crate::runbook::library::{self, Library, Origin, SearchEnv};
+use crate::runbook::sanitize::visible;
+use crate::runbook::{FileReport, render, schema as json_schema, starter, walk};
+use anyhow::Context;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Loads the library from the search path the arguments and environment describe.
+pub fn load_library(g: &Global) -> Library {
+    let env = SearchEnv::from_process(g.runbooks.clone());
+    let explicit = !g.runbooks.is_empty() || env.runbook_path.is_some();
+    library::load(&env.roots(), explicit)
+}
+
+pub fn validate(g: &Global, paths: &[PathBuf], deny_warnings: bool) -> anyhow::Result<ExitCode> {
+    let reports: Vec<FileReport> = if paths.is_empty() {
+        load_library(g).reports
+    } else {
+        library::check_paths(paths)
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .collect()
+    };
+    if reports.is_empty() {
+        return Err(usage("no *.toml files found in the given paths"));
+    }
+    let mut out = std::io::stdout().lock();
+    let (mut errors, mut warnings) = (0, 0);
+    for r in &reports {
+        errors += r.errors();
+        warnings += r.warnings();
+        if !r.diags.is_empty() {
+            writeln!(out, "{}", r.render())?;
+        }
+    }
+    let files = reports.len();
+    let bad = reports.iter().filter(|r| r.errors() > 0).count();
+    writeln!(
+        out,
+        "checked {files} file{}: {errors} error{}, {warnings} warning{}{}",
+        plural(files),
+        plural(errors),
+        plural(warnings),
+        if bad > 0 {
+            format!(" in {bad} file{}", plural(bad))
+        } else {
+            String::new()
+        }
+    )?;
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+pub fn list(g: &Global, incident_type: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+    let lib = load_library(g);
+    let keep = |t: &str| incident_type.is_none_or(|want| want == t);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let mut rows = Vec::new();
+        for e in lib
+            .entries
+            .iter()
+            .filter(|e| keep(&e.runbook.incident_type))
+        {
+            rows.push(row(e, None));
+        }
+        for (e, winner) in lib
+            .shadowed
+            .iter()
+            .filter(|(e, _)| keep(&e.runbook.incident_type))
+        {
+            rows.push(row(e, Some(winner)));
+        }
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for e in lib
+        .entries
+        .iter()
+        .filter(|e| keep(&e.runbook.incident_type))
+    {
+        let r = &e.runbook;
+        let line = format!(
+            "  {:<34} {:<5} {:>3} steps  {}  ({})",
+            r.id,
+            r.severity,
+            r.steps.len(),
+            visible(&r.title),
+            e.origin
+        );
+        groups.entry(&r.incident_type).or_default().push(line);
+    }
+    for (e, winner) in lib
+        .shadowed
+        .iter()
+        .filter(|(e, _)| keep(&e.runbook.incident_type))
+    {
+        let line = format!(
+            "  {:<34} shadowed by {winner}  ({})",
+            e.runbook.id, e.origin
+        );
+        groups
+            .entry(&e.runbook.incident_type)
+            .or_default()
+            .push(line);
+    }
+    if groups.is_empty() {
+        let msg = match incident_type {
+            Some(t) => format!("no runbooks of incident type \"{t}\""),
+            None => "no runbooks found".to_string(),
+        };
+        writeln!(std::io::stderr(), "{msg}")?;
+        return Ok(ExitCode::from(1));
+    }
+    for (t, lines) in groups {
+        writeln!(out, "{t}")?;
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
+    }
+    let broken = lib.reports.iter().filter(|r| r.errors() > 0).count();
+    if broken > 0 {
+        writeln!(
+            std::io::stderr(),
+            "{broken} runbook file(s) have errors and are not listed: run `runbook validate`"
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn row(e: &library::Entry, shadowed_by: Option<&Origin>) -> serde_json::Value {
+    let r = &e.runbook;
+    serde_json::json!({
+        "id": r.id,
+        "title": r.title,
+        "incident_type": r.incident_type,
+        "severity": r.severity,
+        "steps": r.steps.len(),
+        "source": e.origin.to_string(),
+        "shadowed_by": shadowed_by.map(|o| o.to_string()),
+    })
+}
+
+pub fn show(g: &Global, id: &str) -> anyhow::Result<ExitCode> {
+    let lib = load_library(g);
+    let Some(e) = lib.get(id) else {
+        let hint =
+            crate::runbook::suggest::hint(id, lib.entries.iter().map(|e| e.runbook.id.as_str()));
+        anyhow::bail!(
+            "no runbook with id \"{}\"{hint}; `runbook list` shows them all",
+            visible(id)
+        );
+    };
+    print!("{}", render::show(&e.runbook, &e.origin.to_string()));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn schema() -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(&json_schema::schema())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn new(id: &str, incident_type: &str, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    for (what, v) in [("id", id), ("--type", incident_type)] {
+        if let Err(why) = walk::check_id(v) {
+            return Err(usage(format!("{what} {why}")));
+        }
+    }
+    let dir = dir.unwrap_or_else(|| {
+        let local = PathBuf::from("runbooks");
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(".")
+        }
+    });
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{id}.toml"));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {} (it is never overwritten)", path.display()))?;
+    f.write_all(starter::starter(id, incident_type).as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("{}", path.display());
+    eprintln!(
+        "wrote a starter runbook; edit it, then check it with: runbook validate {}",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,14 @@
+//! The domain: runbooks, durations, severities, milestones, the journal's events and the fold
+//! that turns them into an incident. Pure data and pure functions: nothing in here touches the
+//! file system, the terminal, the network or the wall clock (except `clock.rs`, the one place
+//! that reads it).
+
+pub mod clock;
+pub mod duration;
+pub mod runbook;
+pub mod template;
+
+pub use duration::Dur;
+pub use runbook::{
+    Choice, Flow, KIND_NAMES, Link, Milestone, Runbook, Severity, Step, StepKind, Var,
+};

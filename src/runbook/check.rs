@@ -1,0 +1,270 @@
+//! Whole-runbook rules, checked on the outline the walk recorded: unique step ids, jump
+//! targets that exist, every loop has a way out, every step reachable, every `{{var}}`
+//! declared. Graph walks are iterative, so a 10,000-step runbook cannot overflow the stack.
+
+use super::parse::{Spans, StepOutline};
+use super::suggest;
+use super::walk::Walk;
+use crate::domain::Dur;
+use std::collections::{HashMap, VecDeque};
+
+/// A step target longer than this is probably a typo (`5h` for `5m`).
+const LONG_TARGET: Dur = Dur::from_secs(4 * 3600);
+
+pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
+    let index = step_ids(spans, w);
+    let succ = successors(spans, &index, w);
+    flow(spans, &succ, w);
+    vars(text, spans, w);
+    for s in &spans.steps {
+        if let (Some((d, span)), Some((id, _))) = (&s.target, &s.id)
+            && *d > LONG_TARGET
+        {
+            w.warning(
+                span.clone(),
+                format!("step \"{id}\": target {d} is much longer than usual (over {LONG_TARGET})"),
+            )
+            .help = Some("targets are per step; check the unit (\"5m\", not \"5h\")".into());
+        }
+    }
+    if spans.summary_missing {
+        w.warning(
+            spans.id.as_ref().map_or(0..0, |i| i.1.clone()),
+            "runbook has no `summary`",
+        )
+        .help = Some(
+            "add `summary = \"When to use this runbook...\"`: it is shown in the picker".into(),
+        );
+    }
+}
+
+/// Maps each id to its step index, reporting duplicates.
+fn step_ids<'a>(spans: &'a Spans, w: &mut Walk) -> HashMap<&'a str, usize> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, s) in spans.steps.iter().enumerate() {
+        let Some((id, span)) = &s.id else { continue };
+        if let Some(&first) = index.get(id.as_str()) {
+            w.error(
+                span.clone(),
+                format!(
+                    "duplicate step id \"{id}\" (steps {} and {})",
+                    first + 1,
+                    i + 1
+                ),
+            )
+            .help = Some("step ids must be unique within a runbook: rename one".into());
+        } else {
+            index.insert(id, i);
+        }
+    }
+    index
+}
+
+/// Where each step can lead, after resolving its jumps.
+struct Edges {
+    to: Vec<usize>,
+    /// A jump did not resolve: the step counts as an exit, so that one typo does not also
+    /// raise a loop error.
+    broken: bool,
+}
+
+/// Resolves every jump, reporting targets that do not exist.
+fn successors(spans: &Spans, index: &HashMap<&str, usize>, w: &mut Walk) -> Vec<Edges> {
+    let ids: Vec<&str> = index.keys().copied().collect();
+    let resolve =
+        |w: &mut Walk, who: &str, what: &str, target: &(String, std::ops::Range<usize>)| {
+            let found = index.get(target.0.as_str()).copied();
+            if found.is_none() {
+                let hint = suggest::hint(&target.0, ids.iter().copied());
+                w.error(
+                    target.1.clone(),
+                    format!(
+                        "{who}: {what} jumps to \"{}\", which is not a step id{hint}",
+                        target.0
+                    ),
+                );
+            }
+            found
+        };
+    let n = spans.steps.len();
+    let mut out = Vec::with_capacity(n);
+    for (i, s) in spans.steps.iter().enumerate() {
+        let who = name(s, i);
+        let mut e = Edges {
+            to: Vec::new(),
+            broken: false,
+        };
+        match (&s.choices, &s.next) {
+            (Some(choices), _) => {
+                for (c, t) in choices.iter().enumerate() {
+                    match t
+                        .as_ref()
+                        .map(|t| resolve(w, &who, &format!("choice {}", c + 1), t))
+                    {
+                        Some(Some(j)) => e.to.push(j),
+                        _ => e.broken = true,
+                    }
+                }
+                e.broken |= choices.is_empty();
+            }
+            (None, Some(t)) => match resolve(w, &who, "`next`", t) {
+                Some(j) => e.to.push(j),
+                None => e.broken = true,
+            },
+            (None, None) if s.end || i + 1 == n => {}
+            (None, None) => e.to.push(i + 1),
+        }
+        out.push(e);
+    }
+    out
+}
+
+fn name(s: &StepOutline, i: usize) -> String {
+    s.id.as_ref().map_or(format!("step {}", i + 1), |(id, _)| {
+        format!("step \"{id}\"")
+    })
+}
+
+/// Loops without a way out are errors; steps that cannot be reached are warnings.
+fn flow(spans: &Spans, succ: &[Edges], w: &mut Walk) {
+    let n = succ.len();
+    if n == 0 {
+        return;
+    }
+    let edges = |i: usize| succ[i].to.as_slice();
+    // Forward reachability from the first step.
+    let reached = bfs(n, [0], |i| edges(i).to_vec());
+    // Backward from every exit: steps that end the runbook, or whose jump is broken.
+    let mut preds = vec![Vec::new(); n];
+    for i in 0..n {
+        for &j in edges(i) {
+            preds[j].push(i);
+        }
+    }
+    let exits: Vec<usize> = (0..n)
+        .filter(|&i| succ[i].broken || succ[i].to.is_empty())
+        .collect();
+    let can_end = bfs(n, exits, |i| preds[i].clone());
+    // Group trapped steps into loops and report each loop once, at its first step.
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if can_end[start] || seen[start] {
+            continue;
+        }
+        let members = bfs(n, [start], |i| {
+            edges(i)
+                .iter()
+                .chain(&preds[i])
+                .copied()
+                .filter(|&j| !can_end[j])
+                .collect()
+        });
+        let ids: Vec<String> = (0..n)
+            .filter(|&i| members[i])
+            .map(|i| name(&spans.steps[i], i))
+            .collect();
+        for (i, m) in members.iter().enumerate() {
+            seen[i] |= *m;
+        }
+        let s = &spans.steps[start];
+        let span = s.id.as_ref().map_or(s.span.clone(), |i| i.1.clone());
+        let shown = if ids.len() > 6 {
+            format!("{}, ...", ids[..6].join(", "))
+        } else {
+            ids.join(", ")
+        };
+        w.error(
+            span,
+            format!("{} is in a loop with no way out ({shown})", name(s, start)),
+        )
+        .help = Some(
+            "give the loop an exit: a decision choice or a `next` that leaves it, or `end = true`"
+                .into(),
+        );
+    }
+    for (i, s) in spans.steps.iter().enumerate() {
+        if !reached[i] {
+            let span = s.id.as_ref().map_or(s.span.clone(), |i| i.1.clone());
+            w.warning(span, format!("{} can never be reached", name(s, i)))
+                .help = Some("no step leads here: add a `next` or a decision choice that jumps to it, or remove it".into());
+        }
+    }
+}
+
+fn bfs(
+    n: usize,
+    starts: impl IntoIterator<Item = usize>,
+    next: impl Fn(usize) -> Vec<usize>,
+) -> Vec<bool> {
+    let mut seen = vec![false; n];
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for s in starts {
+        if !seen[s] {
+            seen[s] = true;
+            queue.push_back(s);
+        }
+    }
+    while let Some(i) = queue.pop_front() {
+        for j in next(i) {
+            if !seen[j] {
+                seen[j] = true;
+                queue.push_back(j);
+            }
+        }
+    }
+    seen
+}
+
+/// `{{name}}` uses must be declared; declared variables should be used.
+fn vars(text: &str, spans: &Spans, w: &mut Walk) {
+    let declared: Vec<&str> = spans.vars.iter().map(|v| v.0.as_str()).collect();
+    let mut used = vec![false; declared.len()];
+    for span in &spans.templated {
+        let raw = text.get(span.clone()).unwrap_or("");
+        for (at, name) in placeholders(raw) {
+            match declared.iter().position(|d| *d == name) {
+                Some(i) => used[i] = true,
+                None => {
+                    let start = span.start + at;
+                    let hint = suggest::hint(name, declared.iter().copied());
+                    w.error(
+                        start..start + name.len() + 4,
+                        format!(
+                            "{{{{{name}}}}} is used but no variable \"{name}\" is declared{hint}"
+                        ),
+                    )
+                    .help = Some(format!("declare it: [vars.{name}] with prompt = \"...\""));
+                }
+            }
+        }
+    }
+    for (i, (name, span)) in spans.vars.iter().enumerate() {
+        if !used[i] {
+            w.warning(
+                span.clone(),
+                format!("variable \"{name}\" is declared but never used"),
+            )
+            .help = Some(format!(
+                "use it as {{{{{name}}}}} in a step's text or command, or remove it"
+            ));
+        }
+    }
+}
+
+/// Every `{{name}}` in `s`, with the byte offset of its opening braces.
+pub fn placeholders(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = s[from..].find("{{") {
+        let start = from + open;
+        let Some(close) = s[start + 2..].find("}}") else {
+            break;
+        };
+        let name = &s[start + 2..start + 2 + close];
+        if !name.is_empty() && name.len() <= 64 && !name.contains(['{', '\n']) {
+            out.push((start, name.trim()));
+        }
+        from = start + 2 + close + 2;
+    }
+    out
+}

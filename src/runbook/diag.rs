@@ -1,0 +1,125 @@
+//! Diagnostics: what is wrong with a runbook file, where, and how to fix it. Rendered like rustc:
+//! `path:line:col: error: message`, the source line, a caret under the offending text.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// One problem found in one file. `span` is a byte range into the file's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub span: Range<usize>,
+    pub message: String,
+    /// How to fix it, when the message alone does not say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`. Offsets past the end
+/// or inside a character are clamped to the nearest earlier boundary.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Renders one diagnostic with its location, the source line and a caret.
+pub fn render(path: &str, text: &str, d: &Diagnostic) -> String {
+    let (line, col) = line_col(text, d.span.start);
+    let level = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut out = format!("{path}:{line}:{col}: {level}: {}\n", d.message);
+    if let Some(src) = text.lines().nth(line - 1) {
+        let src = super::sanitize::visible(src);
+        let gutter = line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let src_chars = src.chars().count();
+        let start = col.saturating_sub(1).min(src_chars);
+        // Caret width: the span's length on this line, in characters, at least one.
+        let span_text = text.get(d.span.clone()).unwrap_or("");
+        let width = span_text
+            .lines()
+            .next()
+            .map_or(1, |l| l.chars().count())
+            .max(1);
+        let width = width.min(src_chars.saturating_sub(start).max(1));
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{gutter} | {src}");
+        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width));
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+    } else if let Some(help) = &d.help {
+        let _ = writeln!(out, "  = help: {help}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let t = "a = 1\nbé = \"x\"\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        // byte 10 is after "bé " (é is two bytes): column 4
+        assert_eq!(line_col(t, 10), (2, 4));
+        assert_eq!(line_col(t, 8), (2, 2)); // inside é: clamped to its start
+        assert_eq!(line_col(t, 10_000), (3, 1));
+    }
+
+    #[test]
+    fn render_points_a_caret_at_the_span() {
+        let t = "id = \"x\"\nseverity = \"critical\"\n";
+        let d = Diagnostic::error(20..30, "unknown severity").with_help("use sev1");
+        let out = render("f.toml", t, &d);
+        assert_eq!(
+            out,
+            "f.toml:2:12: error: unknown severity\n  |\n2 | severity = \"critical\"\n  |            ^^^^^^^^^^\n  = help: use sev1\n"
+        );
+    }
+}

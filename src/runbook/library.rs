@@ -1,0 +1,296 @@
+//! Where runbooks come from: the search path, the bundled library compiled into the binary,
+//! and which runbook wins when an id is found twice.
+//!
+//! Order: `--runbooks DIR` (repeatable) or `RUNBOOK_PATH` if given; otherwise `./runbooks` when
+//! it exists and `$XDG_CONFIG_HOME/runbook/runbooks`; and always, last, the bundled library.
+//! The first runbook with an id wins; later ones are shadowed. Two files with the same id in
+//! one directory tree is an error naming both.
+
+use super::{FileReport, check_bytes, diag::Diagnostic, precheck};
+use crate::domain::Runbook;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The runbooks shipped inside the binary: (file name, source).
+pub const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// Directories named this are skipped when searching for runbooks: they hold drill scenarios.
+pub const SCENARIO_DIR: &str = "scenarios";
+/// Symlinked directories are not followed, and trees deeper than this are not searched.
+const MAX_DIR_DEPTH: usize = 16;
+
+/// One place runbooks are looked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Root {
+    Dir(PathBuf),
+    Bundled,
+}
+
+/// Where one runbook came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    Bundled(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Bundled(_) => f.write_str("bundled"),
+        }
+    }
+}
+
+/// A runbook that loaded, with its exact source (incidents pin it by sha256).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub runbook: Runbook,
+    pub source: String,
+    pub origin: Origin,
+}
+
+/// The loaded library.
+#[derive(Debug, Default)]
+pub struct Library {
+    /// The winning runbook for each id, in search order.
+    pub entries: Vec<Entry>,
+    /// Runbooks hidden by an earlier one with the same id: (hidden, the winner's origin).
+    pub shadowed: Vec<(Entry, Origin)>,
+    /// Every file looked at, with its diagnostics (empty when clean).
+    pub reports: Vec<FileReport>,
+}
+
+impl Library {
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.runbook.id == id)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.reports.iter().map(FileReport::errors).sum()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.reports.iter().map(FileReport::warnings).sum()
+    }
+}
+
+/// The environment the search path depends on, passed in so the order is testable.
+#[derive(Clone, Debug, Default)]
+pub struct SearchEnv {
+    pub cli_dirs: Vec<PathBuf>,
+    /// `RUNBOOK_PATH`, colon-separated.
+    pub runbook_path: Option<String>,
+    /// The working directory.
+    pub cwd: PathBuf,
+    /// `XDG_CONFIG_HOME`, else `$HOME/.config`.
+    pub config_home: Option<PathBuf>,
+}
+
+impl SearchEnv {
+    /// Reads the process environment.
+    pub fn from_process(cli_dirs: Vec<PathBuf>) -> SearchEnv {
+        let config_home = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+        SearchEnv {
+            cli_dirs,
+            runbook_path: std::env::var("RUNBOOK_PATH").ok().filter(|v| !v.is_empty()),
+            cwd: std::env::current_dir().unwrap_or_default(),
+            config_home,
+        }
+    }
+
+    /// The roots, in search order.
+    pub fn roots(&self) -> Vec<Root> {
+        let mut roots: Vec<Root> = if !self.cli_dirs.is_empty() {
+            self.cli_dirs.iter().cloned().map(Root::Dir).collect()
+        } else if let Some(p) = &self.runbook_path {
+            p.split(':')
+                .filter(|s| !s.is_empty())
+                .map(|s| Root::Dir(PathBuf::from(s)))
+                .collect()
+        } else {
+            let mut v = Vec::new();
+            let local = self.cwd.join("runbooks");
+            if local.is_dir() {
+                v.push(Root::Dir(PathBuf::from("runbooks")));
+            }
+            if let Some(c) = &self.config_home {
+                v.push(Root::Dir(c.join("runbook").join("runbooks")));
+            }
+            v
+        };
+        roots.push(Root::Bundled);
+        roots
+    }
+}
+
+/// Loads every root in order. Missing default directories are skipped quietly; a directory
+/// named on the command line or in RUNBOOK_PATH that is missing is reported.
+pub fn load(roots: &[Root], explicit: bool) -> Library {
+    let mut lib = Library::default();
+    let mut winners: HashMap<String, usize> = HashMap::new();
+    for root in roots {
+        let found = match root {
+            Root::Bundled => bundled_reports(),
+            Root::Dir(d) if !d.exists() && !explicit => continue,
+            Root::Dir(d) => check_paths(std::slice::from_ref(d)),
+        };
+        for (report, origin, source) in found {
+            if let Some(runbook) = report.runbook.clone() {
+                let entry = Entry {
+                    runbook,
+                    source,
+                    origin,
+                };
+                match winners.get(&entry.runbook.id) {
+                    Some(&w) => {
+                        let winner = lib.entries[w].origin.clone();
+                        lib.shadowed.push((entry, winner));
+                    }
+                    None => {
+                        winners.insert(entry.runbook.id.clone(), lib.entries.len());
+                        lib.entries.push(entry);
+                    }
+                }
+            }
+            lib.reports.push(report);
+        }
+    }
+    lib
+}
+
+fn bundled_reports() -> Vec<(FileReport, Origin, String)> {
+    BUNDLED
+        .iter()
+        .map(|(name, text)| {
+            let report = check_bytes(&format!("bundled:{name}"), text.as_bytes());
+            (report, Origin::Bundled(name), (*text).to_string())
+        })
+        .collect()
+}
+
+/// Checks files and directories (recursively, `*.toml`, skipping `scenarios/`) as one set:
+/// two files with the same id are an error naming both.
+pub fn check_paths(paths: &[PathBuf]) -> Vec<(FileReport, Origin, String)> {
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect_toml(p, 0, &mut files);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            missing.push(p.clone());
+        }
+    }
+    let mut out: Vec<(FileReport, Origin, String)> = Vec::new();
+    for p in missing {
+        let d = Diagnostic::error(0..0, "no such file or directory")
+            .with_help("check the path; directories are searched for *.toml files");
+        out.push((report_only(&p, d), Origin::File(p.clone()), String::new()));
+    }
+    for p in files {
+        let (report, text) = read_and_check(&p);
+        out.push((report, Origin::File(p), text));
+    }
+    mark_duplicates(&mut out);
+    out
+}
+
+fn report_only(p: &Path, d: Diagnostic) -> FileReport {
+    FileReport {
+        path: p.display().to_string(),
+        text: String::new(),
+        diags: vec![d],
+        runbook: None,
+        id_span: None,
+    }
+}
+
+/// Reads one file without ever holding more than the size limit's worth of it.
+fn read_and_check(p: &Path) -> (FileReport, String) {
+    use std::io::Read;
+    let read = std::fs::File::open(p).and_then(|f| {
+        let mut buf = Vec::new();
+        f.take(precheck::MAX_BYTES as u64 + 1)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    });
+    match read {
+        Err(e) => (
+            report_only(
+                p,
+                Diagnostic::error(0..0, format!("cannot read the file: {e}")),
+            ),
+            String::new(),
+        ),
+        Ok(bytes) if bytes.len() > precheck::MAX_BYTES => {
+            let size = std::fs::metadata(p).map_or(bytes.len() as u64, |m| m.len());
+            let d = Diagnostic::error(
+                0..0,
+                format!(
+                    "file is {size} bytes; runbooks are limited to {} bytes (1 MiB)",
+                    precheck::MAX_BYTES
+                ),
+            )
+            .with_help("split it into several runbooks, or check that this is the file you meant");
+            (report_only(p, d), String::new())
+        }
+        Ok(bytes) => {
+            let report = check_bytes(&p.display().to_string(), &bytes);
+            let text = report.text.clone();
+            (report, text)
+        }
+    }
+}
+
+fn collect_toml(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > MAX_DIR_DEPTH {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            if e.file_name() != SCENARIO_DIR {
+                collect_toml(&path, depth + 1, out);
+            }
+        } else if path.extension().is_some_and(|x| x == "toml") && !ft.is_dir() {
+            out.push(path);
+        }
+    }
+}
+
+/// Adds an error to every file whose runbook id was already used by an earlier file.
+fn mark_duplicates(found: &mut [(FileReport, Origin, String)]) {
+    let mut first: HashMap<String, (String, usize, usize)> = HashMap::new();
+    for (report, _, _) in found.iter_mut() {
+        let Some(rb) = &report.runbook else { continue };
+        let span = report.id_span.clone().unwrap_or(0..0);
+        let (line, col) = super::diag::line_col(&report.text, span.start);
+        let id = rb.id.clone();
+        match first.get(&id) {
+            Some((path, l, c)) => {
+                let d = Diagnostic::error(
+                    span,
+                    format!("duplicate runbook id \"{id}\": also defined in {path}:{l}:{c}"),
+                )
+                .with_help("runbook ids must be unique across the library: rename one");
+                report.diags.push(d);
+                report.runbook = None;
+            }
+            None => {
+                first.insert(id, (report.path.clone(), line, col));
+            }
+        }
+    }
+}

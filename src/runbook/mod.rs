@@ -1,0 +1,99 @@
+//! Runbooks from text to validated `domain::Runbook`: refuse hostile input, parse TOML with
+//! positions, check every field and every whole-runbook rule, and report all problems at once.
+//! Also where runbooks come from (the search path and the bundled library), the JSON Schema,
+//! the starter template and the readable rendering.
+//!
+//! Nothing here panics on bad input: every problem becomes a `Diagnostic`.
+
+pub mod check;
+pub mod diag;
+pub mod fields;
+pub mod library;
+pub mod parse;
+pub mod precheck;
+pub mod render;
+pub mod sanitize;
+pub mod schema;
+pub mod starter;
+pub mod suggest;
+pub mod vars;
+pub mod walk;
+
+use crate::domain::Runbook;
+use diag::Diagnostic;
+use sha2::{Digest, Sha256};
+
+/// The outcome of checking one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as the user should see it (or `bundled:NAME`).
+    pub path: String,
+    /// The text, when it could be read as text (for rendering source lines).
+    pub text: String,
+    pub diags: Vec<Diagnostic>,
+    pub runbook: Option<Runbook>,
+    /// Where the runbook's `id` value is, for cross-file messages.
+    pub id_span: Option<std::ops::Range<usize>>,
+}
+
+impl FileReport {
+    pub fn errors(&self) -> usize {
+        self.diags.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diags.len() - self.errors()
+    }
+
+    /// Every diagnostic, rendered with its location and source line.
+    pub fn render(&self) -> String {
+        self.diags
+            .iter()
+            .map(|d| diag::render(&self.path, &self.text, d))
+            .collect()
+    }
+}
+
+/// Checks one runbook's bytes. Pure: no file system access.
+pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
+    let text = match precheck::check(bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            // Keep just enough text to show a source line, when it is text at all.
+            let text = std::str::from_utf8(&bytes[..bytes.len().min(precheck::MAX_BYTES)])
+                .map(str::to_string)
+                .unwrap_or_default();
+            return FileReport {
+                path: path.to_string(),
+                text,
+                diags: vec![d],
+                runbook: None,
+                id_span: None,
+            };
+        }
+    };
+    let (parsed, mut diags, id_span) = parse::parse(text);
+    diags.sort_by_key(|d| (d.span.start, d.level));
+    FileReport {
+        path: path.to_string(),
+        text: text.to_string(),
+        diags,
+        runbook: parsed,
+        id_span,
+    }
+}
+
+/// Parses runbook source that is already known to be good (e.g. pinned in a journal).
+pub fn parse_source(text: &str) -> Result<Runbook, String> {
+    let report = check_bytes("runbook", text.as_bytes());
+    match report.runbook {
+        Some(r) => Ok(r),
+        None => Err(report.render()),
+    }
+}
+
+/// Lowercase hex sha256 of runbook source, as recorded in journals.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,149 @@
+//! A runbook as readable text (`runbook show`): header, variables, then the steps, with each
+//! decision drawn as a tree of its choices and where they lead. All runbook text is sanitised.
+
+use super::sanitize::{visible, visible_lines};
+use crate::domain::{Flow, Runbook, StepKind};
+use std::fmt::Write as _;
+
+pub fn show(rb: &Runbook, origin: &str) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  {}", rb.id, visible(&rb.title));
+    let _ = writeln!(
+        o,
+        "type: {}   severity: {}   source: {}",
+        rb.incident_type, rb.severity, origin
+    );
+    for (label, items) in [
+        ("owners", &rb.owners),
+        ("alerts", &rb.alerts),
+        ("tags", &rb.tags),
+    ] {
+        if !items.is_empty() {
+            let _ = writeln!(o, "{label}: {}", visible(&items.join(", ")));
+        }
+    }
+    if let Some(s) = &rb.summary {
+        let _ = writeln!(o, "\n{}", visible_lines(s.trim_end()));
+    }
+    for l in &rb.links {
+        let _ = writeln!(o, "link: {} <{}>", visible(&l.title), visible(&l.url));
+    }
+    if !rb.vars.is_empty() {
+        let _ = writeln!(o, "\nVariables");
+        for v in &rb.vars {
+            let mut extra = Vec::new();
+            match &v.default {
+                Some(d) => extra.push(format!("default {}", visible(d))),
+                None => extra.push("required".into()),
+            }
+            if let Some(p) = &v.pattern {
+                extra.push(format!("pattern {}", visible(p)));
+            }
+            let _ = writeln!(
+                o,
+                "  {:<14} {}  ({})",
+                v.name,
+                visible(&v.prompt),
+                extra.join(", ")
+            );
+        }
+    }
+    let _ = writeln!(o, "\nSteps");
+    let width = rb.steps.len().to_string().len();
+    let pad = " ".repeat(width + 4);
+    for (i, s) in rb.steps.iter().enumerate() {
+        let mut tags = vec![s.kind.name().to_string()];
+        if let Some(r) = &s.role {
+            tags.push(r.clone());
+        }
+        if let Some(t) = s.target {
+            tags.push(format!("target {t}"));
+        }
+        if let Some(m) = s.milestone {
+            tags.push(format!("milestone {m}"));
+        }
+        if s.requires_signoff {
+            tags.push("sign-off".into());
+        }
+        let _ = writeln!(
+            o,
+            "  {:>width$}. {}  [{}]",
+            i + 1,
+            s.id,
+            visible(&tags.join(", "))
+        );
+        let _ = writeln!(o, "{pad}{}", visible(&s.title));
+        if let Some(b) = &s.body {
+            for line in b.trim_end().lines() {
+                let _ = writeln!(o, "{pad}  {}", visible(line));
+            }
+        }
+        for c in &s.checklist {
+            let _ = writeln!(o, "{pad}[ ] {}", visible(c));
+        }
+        match &s.kind {
+            StepKind::Command {
+                command,
+                expect,
+                timeout,
+            } => {
+                let _ = writeln!(o, "{pad}$ {}   (timeout {timeout})", visible(command));
+                if let Some(e) = expect {
+                    let _ = writeln!(o, "{pad}expect: {}", visible(e));
+                }
+            }
+            StepKind::Check { expect: Some(e) } => {
+                let _ = writeln!(o, "{pad}expect: {}", visible(e));
+            }
+            StepKind::Wait { duration } => {
+                let _ = writeln!(o, "{pad}wait {duration}");
+            }
+            StepKind::Comms { template, every } => {
+                let every = every.map_or(String::new(), |e| format!(" (every {e})"));
+                let _ = writeln!(o, "{pad}message{every}: {}", visible(template.trim_end()));
+            }
+            StepKind::Decision { choices } => {
+                for (n, c) in choices.iter().enumerate() {
+                    let branch = if n + 1 == choices.len() {
+                        "└─"
+                    } else {
+                        "├─"
+                    };
+                    let _ = writeln!(
+                        o,
+                        "{pad}{branch} {}. {} → {}",
+                        n + 1,
+                        visible(&c.label),
+                        target(rb, &c.next)
+                    );
+                }
+            }
+            _ => {}
+        }
+        for l in &s.links {
+            let _ = writeln!(o, "{pad}link: {} <{}>", visible(&l.title), visible(&l.url));
+        }
+        if !matches!(s.kind, StepKind::Decision { .. }) {
+            match &s.flow {
+                Flow::Jump(id) => {
+                    let _ = writeln!(o, "{pad}→ {}", target(rb, id));
+                }
+                Flow::End => {
+                    let _ = writeln!(o, "{pad}■ end");
+                }
+                Flow::Next if i + 1 == rb.steps.len() => {
+                    let _ = writeln!(o, "{pad}■ end");
+                }
+                Flow::Next => {}
+            }
+        }
+    }
+    o
+}
+
+fn target(rb: &Runbook, id: &str) -> String {
+    match rb.step_index(id) {
+        Some(j) => format!("{} ({}. {})", id, j + 1, visible(&rb.steps[j].title)),
+        None => id.to_string(),
+    }
+}
