@@ -100,7 +100,10 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
             }
             StepKind::Comms { template, every } => {
                 let every = every.map_or(String::new(), |e| format!(" (every {e})"));
-                let _ = writeln!(o, "{pad}message{every}: {}", visible(template.trim_end()));
+                let _ = writeln!(o, "{pad}message{every}:");
+                for line in template.trim_end().lines() {
+                    let _ = writeln!(o, "{pad}  {}", visible(line));
+                }
             }
             StepKind::Decision { choices } => {
                 for (n, c) in choices.iter().enumerate() {
