@@ -1,6 +1,7 @@
 //! The runbook library end to end: the bundled runbooks load cleanly and match the published
 //! JSON Schema; the schema and the loader agree on what is invalid; the search path's order
 //! and shadowing; `new`, `show`, `list`, `schema` and the help texts from the real binary.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
 use runbook::runbook::library::{self, BUNDLED, Origin, Root, SearchEnv};
 use runbook::runbook::{check_bytes, schema::schema, starter::starter};
@@ -10,7 +11,9 @@ use std::process::Command;
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_runbook"));
     // Away from the repository, whose ./runbooks would shadow the bundled library.
-    c.env_remove("RUNBOOK_PATH").env("XDG_CONFIG_HOME", "/nonexistent-config").current_dir(std::env::temp_dir());
+    c.env_remove("RUNBOOK_PATH")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config")
+        .current_dir(std::env::temp_dir());
     c
 }
 
@@ -26,7 +29,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn bundled_library_has_the_required_runbooks_and_all_load_without_warnings() {
-    assert!(BUNDLED.len() >= 12, "only {} bundled runbooks", BUNDLED.len());
+    assert!(
+        BUNDLED.len() >= 12,
+        "only {} bundled runbooks",
+        BUNDLED.len()
+    );
     let mut types = std::collections::BTreeSet::new();
     for (name, text) in BUNDLED {
         let r = check_bytes(name, text.as_bytes());
@@ -34,12 +41,19 @@ fn bundled_library_has_the_required_runbooks_and_all_load_without_warnings() {
         let rb = r.runbook.expect("loads");
         assert_eq!(format!("{}.toml", rb.id), *name, "file name matches id");
         types.insert(rb.incident_type.clone());
-        let has = |m: &str| rb.steps.iter().any(|s| s.milestone.is_some_and(|x| x.name() == m));
+        let has = |m: &str| {
+            rb.steps
+                .iter()
+                .any(|s| s.milestone.is_some_and(|x| x.name() == m))
+        };
         for m in ["acknowledged", "mitigated", "resolved"] {
             assert!(has(m), "{name} records no {m} milestone");
         }
     }
-    assert!(types.len() >= 12, "runbooks should cover distinct incident types: {types:?}");
+    assert!(
+        types.len() >= 12,
+        "runbooks should cover distinct incident types: {types:?}"
+    );
     for id in [
         "etcd-quorum-loss",
         "schema-migration-mismatch",
@@ -54,20 +68,29 @@ fn bundled_library_has_the_required_runbooks_and_all_load_without_warnings() {
         "third-party-outage",
         "leaked-credential",
     ] {
-        assert!(BUNDLED.iter().any(|(n, _)| *n == format!("{id}.toml")), "missing {id}");
+        assert!(
+            BUNDLED.iter().any(|(n, _)| *n == format!("{id}.toml")),
+            "missing {id}"
+        );
     }
 }
 
 #[test]
 fn every_bundled_runbook_and_the_starter_match_the_schema() {
     let schema = schema();
-    assert!(jsonschema::meta::is_valid(&schema), "the schema itself is valid JSON Schema");
+    assert!(
+        jsonschema::meta::is_valid(&schema),
+        "the schema itself is valid JSON Schema"
+    );
     let v = jsonschema::validator_for(&schema).unwrap();
     let starter = starter("my-runbook", "my-type");
     let mut all: Vec<(&str, &str)> = BUNDLED.to_vec();
     all.push(("starter", &starter));
     for (name, text) in all {
-        let errors: Vec<String> = v.iter_errors(&toml_to_json(text)).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = v
+            .iter_errors(&toml_to_json(text))
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
 }
@@ -79,24 +102,66 @@ fn schema_and_loader_agree_on_structural_defects() {
     let base = starter("agree", "demo");
     let cases = [
         ("unknown top field", base.replace("tags = []", "tagz = []")),
-        ("unknown step field", base.replace("expect = \"HTTP 200", "expct = \"HTTP 200")),
-        ("wrong type", base.replace("title = \"Describe the incident in one line\"", "title = 5")),
-        ("bad severity", base.replace("severity = \"sev2\"", "severity = \"critical\"")),
-        ("bad kind", base.replace("kind = \"action\"   ", "kind = \"acton\"    ")),
-        ("bad duration", base.replace("target = \"5m\"", "target = \"5 minutes\"")),
-        ("bad id", base.replace("id = \"declare\"", "id = \"Declare_It\"")),
-        ("field of another kind", base.replace("kind = \"action\"   ", "kind = \"action\"\ncommand = \"ls\"")),
-        ("command without command", base.replace("command = \"curl", "body = \"curl")),
-        ("next and end", base.replace("end = true", "end = true\nnext = \"declare\"")),
-        ("one choice", base.replace("  { label = \"No: mitigate\", next = \"mitigate\" },\n", "")),
-        ("schema_version 2", base.replace("schema_version = 1", "schema_version = 2")),
-        ("missing title", base.replace("title = \"Describe the incident in one line\"\n", "")),
+        (
+            "unknown step field",
+            base.replace("expect = \"HTTP 200", "expct = \"HTTP 200"),
+        ),
+        (
+            "wrong type",
+            base.replace("title = \"Describe the incident in one line\"", "title = 5"),
+        ),
+        (
+            "bad severity",
+            base.replace("severity = \"sev2\"", "severity = \"critical\""),
+        ),
+        (
+            "bad kind",
+            base.replace("kind = \"action\"   ", "kind = \"acton\"    "),
+        ),
+        (
+            "bad duration",
+            base.replace("target = \"5m\"", "target = \"5 minutes\""),
+        ),
+        (
+            "bad id",
+            base.replace("id = \"declare\"", "id = \"Declare_It\""),
+        ),
+        (
+            "field of another kind",
+            base.replace(
+                "kind = \"action\"   ",
+                "kind = \"action\"\ncommand = \"ls\"",
+            ),
+        ),
+        (
+            "command without command",
+            base.replace("command = \"curl", "body = \"curl"),
+        ),
+        (
+            "next and end",
+            base.replace("end = true", "end = true\nnext = \"declare\""),
+        ),
+        (
+            "one choice",
+            base.replace("  { label = \"No: mitigate\", next = \"mitigate\" },\n", ""),
+        ),
+        (
+            "schema_version 2",
+            base.replace("schema_version = 1", "schema_version = 2"),
+        ),
+        (
+            "missing title",
+            base.replace("title = \"Describe the incident in one line\"\n", ""),
+        ),
     ];
     for (what, text) in cases {
         assert_ne!(text, base, "{what}: the case must change the starter");
         let loader = check_bytes("case.toml", text.as_bytes());
         assert!(loader.errors() > 0, "{what}: loader accepted it");
-        assert!(!v.is_valid(&toml_to_json(&text)), "{what}: schema accepted it");
+        assert!(
+            !v.is_valid(&toml_to_json(&text)),
+            "{what}: schema accepted it"
+        );
     }
 }
 
@@ -110,34 +175,80 @@ fn search_order_is_flags_else_env_else_local_and_config_then_bundled() {
         config_home: Some(d.path().join("cfg")),
     };
     // No ./runbooks in cwd: only the config dir and the bundled library.
-    assert_eq!(env.roots(), vec![Root::Dir(d.path().join("cfg/runbook/runbooks")), Root::Bundled]);
+    assert_eq!(
+        env.roots(),
+        vec![
+            Root::Dir(d.path().join("cfg/runbook/runbooks")),
+            Root::Bundled
+        ]
+    );
     std::fs::create_dir(d.path().join("runbooks")).unwrap();
     assert_eq!(
         env.roots(),
-        vec![Root::Dir("runbooks".into()), Root::Dir(d.path().join("cfg/runbook/runbooks")), Root::Bundled]
+        vec![
+            Root::Dir("runbooks".into()),
+            Root::Dir(d.path().join("cfg/runbook/runbooks")),
+            Root::Bundled
+        ]
     );
-    let with_env = SearchEnv { runbook_path: Some("/a:/b".into()), ..env.clone() };
-    assert_eq!(with_env.roots(), vec![Root::Dir("/a".into()), Root::Dir("/b".into()), Root::Bundled]);
-    let with_flags = SearchEnv { cli_dirs: vec!["/x".into()], ..with_env };
-    assert_eq!(with_flags.roots(), vec![Root::Dir("/x".into()), Root::Bundled]);
+    let with_env = SearchEnv {
+        runbook_path: Some("/a:/b".into()),
+        ..env.clone()
+    };
+    assert_eq!(
+        with_env.roots(),
+        vec![
+            Root::Dir("/a".into()),
+            Root::Dir("/b".into()),
+            Root::Bundled
+        ]
+    );
+    let with_flags = SearchEnv {
+        cli_dirs: vec!["/x".into()],
+        ..with_env
+    };
+    assert_eq!(
+        with_flags.roots(),
+        vec![Root::Dir("/x".into()), Root::Bundled]
+    );
 }
 
 #[test]
 fn first_runbook_with_an_id_wins_and_the_others_are_shadowed() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mine = starter("disk-full", "storage").replace("Describe the incident in one line", "Our own disk-full");
+    let mine = starter("disk-full", "storage")
+        .replace("Describe the incident in one line", "Our own disk-full");
     write(a.path(), "disk-full.toml", &mine);
     write(b.path(), "disk-full.toml", &starter("disk-full", "storage"));
-    let roots = [Root::Dir(a.path().into()), Root::Dir(b.path().into()), Root::Bundled];
+    let roots = [
+        Root::Dir(a.path().into()),
+        Root::Dir(b.path().into()),
+        Root::Bundled,
+    ];
     let lib = library::load(&roots, true);
     let winner = lib.get("disk-full").unwrap();
     assert_eq!(winner.runbook.title, "Our own disk-full");
     assert_eq!(winner.origin, Origin::File(a.path().join("disk-full.toml")));
-    let shadowed: Vec<String> =
-        lib.shadowed.iter().filter(|(e, _)| e.runbook.id == "disk-full").map(|(e, _)| e.origin.to_string()).collect();
-    assert_eq!(shadowed, vec![b.path().join("disk-full.toml").display().to_string(), "bundled".to_string()]);
+    let shadowed: Vec<String> = lib
+        .shadowed
+        .iter()
+        .filter(|(e, _)| e.runbook.id == "disk-full")
+        .map(|(e, _)| e.origin.to_string())
+        .collect();
+    assert_eq!(
+        shadowed,
+        vec![
+            b.path().join("disk-full.toml").display().to_string(),
+            "bundled".to_string()
+        ]
+    );
     // The CLI shows it too.
-    let out = bin().args(["list", "--runbooks"]).arg(a.path()).args(["--type", "storage"]).output().unwrap();
+    let out = bin()
+        .args(["list", "--runbooks"])
+        .arg(a.path())
+        .args(["--type", "storage"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("Our own disk-full"), "{text}");
@@ -152,7 +263,10 @@ fn duplicate_ids_in_one_directory_are_an_error_naming_both_files() {
     let out = bin().arg("validate").arg(d.path()).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("b.toml:4:6: error: duplicate runbook id \"same\": also defined in"), "{text}");
+    assert!(
+        text.contains("b.toml:4:6: error: duplicate runbook id \"same\": also defined in"),
+        "{text}"
+    );
     assert!(text.contains("a.toml:4:6"), "{text}");
 }
 
@@ -160,7 +274,11 @@ fn duplicate_ids_in_one_directory_are_an_error_naming_both_files() {
 fn scenario_directories_are_not_runbooks() {
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir(d.path().join("scenarios")).unwrap();
-    write(&d.path().join("scenarios"), "drill.toml", "schema_version = 1\nrunbook = \"x\"\n");
+    write(
+        &d.path().join("scenarios"),
+        "drill.toml",
+        "schema_version = 1\nrunbook = \"x\"\n",
+    );
     write(d.path(), "ok.toml", &starter("ok", "demo"));
     let found = library::check_paths(&[d.path().to_path_buf()]);
     assert_eq!(found.len(), 1);
@@ -170,15 +288,31 @@ fn scenario_directories_are_not_runbooks() {
 #[test]
 fn new_writes_a_valid_runbook_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
-    let out = bin().args(["new", "payments-down", "--type", "payments", "--dir"]).arg(d.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["new", "payments-down", "--type", "payments", "--dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let path = d.path().join("payments-down.toml");
     let r = check_bytes("new", &std::fs::read(&path).unwrap());
     assert!(r.diags.is_empty(), "{}", r.render());
     assert_eq!(r.runbook.unwrap().incident_type, "payments");
-    let again = bin().args(["new", "payments-down", "--type", "payments", "--dir"]).arg(d.path()).output().unwrap();
+    let again = bin()
+        .args(["new", "payments-down", "--type", "payments", "--dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
     assert_eq!(again.status.code(), Some(1));
-    let bad = bin().args(["new", "Bad_Id", "--type", "x", "--dir"]).arg(d.path()).output().unwrap();
+    let bad = bin()
+        .args(["new", "Bad_Id", "--type", "x", "--dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
 
@@ -199,7 +333,10 @@ fn list_json_and_schema_are_machine_readable() {
     let out = bin().args(["list", "--json"]).output().unwrap();
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(rows.len() >= 12);
-    assert!(rows.iter().all(|r| r["source"] == "bundled" && r["steps"].as_u64().unwrap() > 0));
+    assert!(
+        rows.iter()
+            .all(|r| r["source"] == "bundled" && r["steps"].as_u64().unwrap() > 0)
+    );
     let out = bin().arg("schema").output().unwrap();
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s, schema());
@@ -214,6 +351,9 @@ fn every_subcommand_has_help_with_examples() {
         assert!(top.contains(sub), "top help lists {sub}");
         let out = bin().args([sub, "--help"]).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && text.contains("Example"), "{sub} --help: {text}");
+        assert!(
+            out.status.success() && text.contains("Example"),
+            "{sub} --help: {text}"
+        );
     }
 }

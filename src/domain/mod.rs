@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod duration;
 pub mod runbook;
+pub mod suggest;
 pub mod template;
 
 pub use duration::Dur;

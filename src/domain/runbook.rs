@@ -96,6 +96,16 @@ impl StepKind {
     }
 }
 
+/// "an action", "a check": for messages.
+pub fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 /// The default time a command may run before it is stopped.
 pub const DEFAULT_COMMAND_TIMEOUT: Dur = Dur::from_secs(60);
 

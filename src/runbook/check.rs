@@ -145,31 +145,40 @@ fn flow(spans: &Spans, succ: &[Edges], w: &mut Walk) {
         .filter(|&i| succ[i].broken || succ[i].to.is_empty())
         .collect();
     let can_end = bfs(n, exits, |i| preds[i].clone());
-    // Group trapped steps into loops and report each loop once, at its first step.
+    // Group trapped steps into loops and report each loop once, at its first step. One shared
+    // `seen` array: every step is visited once, whatever the number of loops.
     let mut seen = vec![false; n];
     for start in 0..n {
         if can_end[start] || seen[start] {
             continue;
         }
-        let members = bfs(n, [start], |i| {
-            edges(i)
-                .iter()
-                .chain(&preds[i])
-                .copied()
-                .filter(|&j| !can_end[j])
-                .collect()
-        });
-        let ids: Vec<String> = (0..n)
-            .filter(|&i| members[i])
-            .map(|i| name(&spans.steps[i], i))
-            .collect();
-        for (i, m) in members.iter().enumerate() {
-            seen[i] |= *m;
+        seen[start] = true;
+        let mut members = vec![start];
+        let mut k = 0;
+        while k < members.len() {
+            let i = members[k];
+            k += 1;
+            for &j in edges(i).iter().chain(&preds[i]) {
+                if !can_end[j] && !seen[j] {
+                    seen[j] = true;
+                    members.push(j);
+                }
+            }
         }
+        members.sort_unstable();
+        let ids: Vec<String> = members
+            .iter()
+            .take(7)
+            .map(|&i| name(&spans.steps[i], i))
+            .collect();
         let s = &spans.steps[start];
         let span = s.id.as_ref().map_or(s.span.clone(), |i| i.1.clone());
-        let shown = if ids.len() > 6 {
-            format!("{}, ...", ids[..6].join(", "))
+        let shown = if members.len() > 6 {
+            format!(
+                "{}, ... {} steps in all",
+                ids[..6].join(", "),
+                members.len()
+            )
         } else {
             ids.join(", ")
         };
@@ -181,6 +190,10 @@ fn flow(spans: &Spans, succ: &[Edges], w: &mut Walk) {
             "give the loop an exit: a decision choice or a `next` that leaves it, or `end = true`"
                 .into(),
         );
+    }
+    // A broken jump hides where the flow was meant to go: unreachable steps would be guesses.
+    if succ.iter().any(|e| e.broken) {
+        return;
     }
     for (i, s) in spans.steps.iter().enumerate() {
         if !reached[i] {
@@ -219,16 +232,21 @@ fn bfs(
 fn vars(text: &str, spans: &Spans, w: &mut Walk) {
     let declared: Vec<&str> = spans.vars.iter().map(|v| v.0.as_str()).collect();
     let mut used = vec![false; declared.len()];
-    for span in &spans.templated {
+    for (span, value) in &spans.templated {
         let raw = text.get(span.clone()).unwrap_or("");
-        for (at, name) in placeholders(raw) {
+        // Placeholders are found in the decoded string (what is filled in at run time) and
+        // pointed at in the source where they are written literally.
+        for (at, name, len) in placeholders(value) {
             match declared.iter().position(|d| *d == name) {
                 Some(i) => used[i] = true,
                 None => {
-                    let start = span.start + at;
+                    let written = &value[at..at + len];
+                    let pos = raw
+                        .find(written)
+                        .map_or(span.clone(), |r| span.start + r..span.start + r + len);
                     let hint = suggest::hint(name, declared.iter().copied());
                     w.error(
-                        start..start + name.len() + 4,
+                        pos,
                         format!(
                             "{{{{{name}}}}} is used but no variable \"{name}\" is declared{hint}"
                         ),
@@ -251,8 +269,9 @@ fn vars(text: &str, spans: &Spans, w: &mut Walk) {
     }
 }
 
-/// Every `{{name}}` in `s`, with the byte offset of its opening braces.
-pub fn placeholders(s: &str) -> Vec<(usize, &str)> {
+/// Every `{{name}}` in `s`: the byte offset of its opening braces, the trimmed name, and the
+/// length of the whole placeholder.
+pub fn placeholders(s: &str) -> Vec<(usize, &str, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = s[from..].find("{{") {
@@ -262,7 +281,7 @@ pub fn placeholders(s: &str) -> Vec<(usize, &str)> {
         };
         let name = &s[start + 2..start + 2 + close];
         if !name.is_empty() && name.len() <= 64 && !name.contains(['{', '\n']) {
-            out.push((start, name.trim()));
+            out.push((start, name.trim(), close + 4));
         }
         from = start + 2 + close + 2;
     }

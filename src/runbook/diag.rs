@@ -52,26 +52,72 @@ impl Diagnostic {
 /// 1-based line and column (in characters) of byte offset `at` in `text`. Offsets past the end
 /// or inside a character are clamped to the nearest earlier boundary.
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
+    LineIndex::new(text).line_col(text, at)
+}
+
+/// At most this many diagnostics are printed per file.
+pub const MAX_SHOWN: usize = 200;
+
+/// Where each line starts, computed once per file so rendering many diagnostics is linear.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
     }
-    let before = &text[..at];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+
+    /// 1-based line and column (in characters) of byte offset `at`.
+    pub fn line_col(&self, text: &str, at: usize) -> (usize, usize) {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= at);
+        let start = self.starts[line - 1];
+        (line, text[start..at].chars().count() + 1)
+    }
+
+    fn line<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line - 1)?;
+        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
+        text.get(start..end.max(start))
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
+    pub fn render(&self, path: &str, text: &str, d: &Diagnostic) -> String {
+        let (line, col) = self.line_col(text, d.span.start);
+        render_at(path, text, d, line, col, self.line(text, line))
+    }
 }
 
 /// Renders one diagnostic with its location, the source line and a caret.
 pub fn render(path: &str, text: &str, d: &Diagnostic) -> String {
-    let (line, col) = line_col(text, d.span.start);
+    LineIndex::new(text).render(path, text, d)
+}
+
+fn render_at(
+    path: &str,
+    text: &str,
+    d: &Diagnostic,
+    line: usize,
+    col: usize,
+    src: Option<&str>,
+) -> String {
     let level = match d.level {
         Level::Error => "error",
         Level::Warning => "warning",
     };
     let mut out = format!("{path}:{line}:{col}: {level}: {}\n", d.message);
-    if let Some(src) = text.lines().nth(line - 1) {
+    if let Some(src) = src.filter(|l| !l.is_empty() || d.span.start < text.len()) {
         let src = super::sanitize::visible(src);
         let gutter = line.to_string();
         let pad = " ".repeat(gutter.len());

@@ -15,7 +15,7 @@ pub mod render;
 pub mod sanitize;
 pub mod schema;
 pub mod starter;
-pub mod suggest;
+pub use crate::domain::suggest;
 pub mod vars;
 pub mod walk;
 
@@ -45,12 +45,24 @@ impl FileReport {
         self.diags.len() - self.errors()
     }
 
-    /// Every diagnostic, rendered with its location and source line.
+    /// Every diagnostic, rendered with its location and source line (at most
+    /// `diag::MAX_SHOWN`, then a count of the rest).
     pub fn render(&self) -> String {
-        self.diags
+        let index = diag::LineIndex::new(&self.text);
+        let mut out: String = self
+            .diags
             .iter()
-            .map(|d| diag::render(&self.path, &self.text, d))
-            .collect()
+            .take(diag::MAX_SHOWN)
+            .map(|d| index.render(&self.path, &self.text, d))
+            .collect();
+        if self.diags.len() > diag::MAX_SHOWN {
+            out.push_str(&format!(
+                "{}: ... and {} more problems not shown (fix the ones above first)\n",
+                self.path,
+                self.diags.len() - diag::MAX_SHOWN
+            ));
+        }
+        out
     }
 }
 
@@ -59,10 +71,13 @@ pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
     let text = match precheck::check(bytes) {
         Ok(t) => t,
         Err(d) => {
-            // Keep just enough text to show a source line, when it is text at all.
-            let text = std::str::from_utf8(&bytes[..bytes.len().min(precheck::MAX_BYTES)])
-                .map(str::to_string)
-                .unwrap_or_default();
+            // Keep the text, when it is small enough, to show the source line: lossily decoded,
+            // which leaves every offset before the first bad byte unchanged.
+            let text = if bytes.len() <= precheck::MAX_BYTES {
+                String::from_utf8_lossy(bytes).into_owned()
+            } else {
+                String::new()
+            };
             return FileReport {
                 path: path.to_string(),
                 text,

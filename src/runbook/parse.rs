@@ -17,8 +17,8 @@ pub struct Spans {
     pub id: Option<Sp<String>>,
     pub steps: Vec<StepOutline>,
     pub vars: Vec<Sp<String>>,
-    /// Every string in which `{{var}}` is replaced, with its span.
-    pub templated: Vec<Range<usize>>,
+    /// Every string in which `{{var}}` is replaced: its span and its decoded value.
+    pub templated: Vec<(Range<usize>, String)>,
     pub summary_missing: bool,
 }
 
@@ -51,7 +51,15 @@ pub fn parse(text: &str) -> (Option<Runbook>, Vec<Diagnostic>, Option<Range<usiz
     }
     let mut w = Walk::default();
     let mut spans = Spans::default();
-    let top = w.entries(doc.get_ref(), 0..0, fields::TOP, String::new(), "a runbook");
+    // A missing top-level field has no place of its own: point at the document's first key.
+    let first_key = doc.get_ref().iter().next().map_or(0..0, |(k, _)| k.span());
+    let top = w.entries(
+        doc.get_ref(),
+        first_key,
+        fields::TOP,
+        String::new(),
+        "a runbook",
+    );
     let runbook = top_level(&mut w, &top, &mut spans);
     super::check::check(text, &spans, &mut w);
     let runbook = if w.has_errors() { None } else { runbook };
@@ -87,7 +95,8 @@ fn top_level(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<R
     let links = links(w, top, &mut spans.templated);
     let vars = vars(w, top, spans);
     if !top.has("steps") {
-        w.missing(top, "steps", "[...] (add [[steps]] tables)");
+        w.error(top.span.clone(), "missing required field `steps`")
+            .help = Some("add the steps as [[steps]] tables, each with id, title and kind".into());
     }
     let steps = steps(w, top, spans);
     Some(Runbook {
@@ -107,13 +116,17 @@ fn top_level(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<R
 }
 
 /// Records a string as one in which `{{var}}` is replaced, and unwraps it.
-fn templated(v: Option<Sp<String>>, into: &mut Vec<Range<usize>>) -> Option<String> {
+fn templated(v: Option<Sp<String>>, into: &mut Vec<(Range<usize>, String)>) -> Option<String> {
     let (s, span) = v?;
-    into.push(span);
+    into.push((span, s.clone()));
     Some(s)
 }
 
-fn links(w: &mut Walk, e: &Entries<'_, '_>, templated_spans: &mut Vec<Range<usize>>) -> Vec<Link> {
+fn links(
+    w: &mut Walk,
+    e: &Entries<'_, '_>,
+    templated_spans: &mut Vec<(Range<usize>, String)>,
+) -> Vec<Link> {
     let mut out = Vec::new();
     for (n, table, span) in w.table_list(e, "links", Ty::LinkList) {
         let ctx = format!("{}link {n}: ", e.ctx);
@@ -165,7 +178,7 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
         if let Some((p, pspan)) = &pattern {
             match regex::Regex::new(p) {
                 Err(err) => {
-                    let why = first_line(&err.to_string()).to_string();
+                    let why = regex_reason(&err.to_string());
                     w.error(
                         pspan.clone(),
                         format!("{ctx}`pattern` is not a valid regular expression: {why}"),
@@ -198,6 +211,15 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
     out
 }
 
+/// The regex crate's errors span several lines (the pattern, a caret, then `error: ...`):
+/// keep the reason.
+fn regex_reason(msg: &str) -> String {
+    msg.lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or_else(|| first_line(msg))
+        .to_string()
+}
+
 pub fn valid_var_name(n: &str) -> bool {
     let mut chars = n.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -206,9 +228,14 @@ pub fn valid_var_name(n: &str) -> bool {
 
 fn steps(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<Vec<Step>> {
     let tables = w.table_list(top, "steps", Ty::StepList);
-    if top.has("steps") && tables.is_empty() && !w.has_errors() {
-        let span = top.get("steps").map_or(0..0, |v| v.span());
-        w.error(span, "`steps` is empty: a runbook needs at least one step");
+    if let Some(v) = top.get("steps")
+        && matches!(v.get_ref(), DeValue::Array(a) if a.is_empty())
+    {
+        w.error(
+            v.span(),
+            "`steps` is empty: a runbook needs at least one step",
+        )
+        .help = Some("add a step: [[steps]] with id, title and kind".into());
     }
     let mut out = Vec::new();
     let mut complete = true;
@@ -232,7 +259,7 @@ fn step(
     table: &DeTable<'_>,
     span: Range<usize>,
     ss: &mut StepOutline,
-    tpl: &mut Vec<Range<usize>>,
+    tpl: &mut Vec<(Range<usize>, String)>,
 ) -> Option<Step> {
     // Name the step by its id in every message when it has a usable one.
     let ctx = match table.get("id").map(|v| v.get_ref()) {
@@ -347,7 +374,7 @@ fn step_kind(
     e: &Entries<'_, '_>,
     kind: &str,
     ss: &mut StepOutline,
-    tpl: &mut Vec<Range<usize>>,
+    tpl: &mut Vec<(Range<usize>, String)>,
 ) -> Option<StepKind> {
     let expect = templated(w.str(e, "expect"), tpl);
     Some(match kind {
