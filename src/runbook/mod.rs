@@ -45,16 +45,16 @@ impl FileReport {
         self.diags.len() - self.errors()
     }
 
-    /// Every diagnostic, rendered with its location and source line (at most
-    /// `diag::MAX_SHOWN`, then a count of the rest).
+    /// Every diagnostic, rendered with its location and source line. When there are more than
+    /// `diag::MAX_SHOWN`, errors come before warnings and the rest are counted.
     pub fn render(&self) -> String {
         let index = diag::LineIndex::new(&self.text);
-        let mut out: String = self
-            .diags
-            .iter()
-            .take(diag::MAX_SHOWN)
-            .map(|d| index.render(&self.path, &self.text, d))
-            .collect();
+        let mut shown: Vec<&Diagnostic> = self.diags.iter().collect();
+        if shown.len() > diag::MAX_SHOWN {
+            shown.sort_by_key(|d| !d.is_error());
+            shown.truncate(diag::MAX_SHOWN);
+        }
+        let mut out: String = shown.iter().map(|d| index.render(&self.path, &self.text, d)).collect();
         if self.diags.len() > diag::MAX_SHOWN {
             out.push_str(&format!(
                 "{}: ... and {} more problems not shown (fix the ones above first)\n",
