@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod journal;
 pub mod runbook;

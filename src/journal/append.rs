@@ -1,0 +1,213 @@
+//! `append`: under the exclusive lock, catch up on what other handles wrote (repairing a torn
+//! tail first), give the record the next seq, encode it as one line, write the whole line with
+//! one `write_all` on the `O_APPEND` file, `fdatasync`, and only then acknowledge.
+//!
+//! Owns: the write path and its rollback. Must never: acknowledge before `fdatasync` returns,
+//! write without the exclusive lock, write a line that would not read back as the same record,
+//! leave a partial line behind when it can cut it off, or touch bytes before the catch-up point.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::handle::{Journal, read_scan};
+use super::lock::LockGuard;
+use super::scan::{Position, Scan, Tail};
+use super::{Appended, JournalError, Sequenced, torn};
+
+impl<R> Journal<R>
+where
+    R: Serialize + DeserializeOwned + Sequenced + Send,
+{
+    /// Appends one record and returns once it is durable (acknowledged).
+    ///
+    /// `make` receives the record's seq and must return a record with that `seq()`. It runs
+    /// while the journal is locked, so it must be quick and must not use the journal.
+    ///
+    /// On `Err` nothing was acknowledged and this handle's read position is unchanged, so
+    /// records caught up on during the failed call come back from the next `read_new` or
+    /// `append`.
+    pub fn append(&mut self, make: impl FnOnce(u64) -> R) -> Result<Appended<R>, JournalError> {
+        const NOTHING: &str = "nothing was recorded";
+        let Journal {
+            path,
+            file,
+            pos,
+            damage,
+            ..
+        } = self;
+        if let Some(damage) = damage {
+            return Err(JournalError::ReadOnly {
+                path: path.clone(),
+                damage: damage.clone(),
+            });
+        }
+        let _lock = LockGuard::exclusive(file, path, NOTHING)?;
+
+        let Scan {
+            records: caught_up,
+            end,
+            tail,
+        } = read_scan::<R>(file, path, *pos)?;
+        let recovery = match tail {
+            Tail::Clean => None,
+            Tail::Torn(t) => Some(torn::repair(file, path, end.offset, t)?),
+            Tail::Damaged(found) => {
+                *damage = Some(found.clone());
+                return Err(JournalError::ReadOnly {
+                    path: path.clone(),
+                    damage: found,
+                });
+            }
+        };
+
+        let seq = end
+            .last_seq
+            .checked_add(1)
+            .ok_or_else(|| JournalError::SeqExhausted { path: path.clone() })?;
+        let record = make(seq);
+        if record.seq() != seq {
+            return Err(JournalError::SeqMismatch {
+                path: path.clone(),
+                expected: seq,
+                found: record.seq(),
+            });
+        }
+        let line = encode(&record, seq).map_err(|reason| JournalError::Encode {
+            path: path.clone(),
+            reason,
+        })?;
+        write_durably(file, path, end.offset, &line)?;
+
+        *pos = Position {
+            offset: end.offset + line.len() as u64,
+            last_seq: seq,
+            lines: end.lines + 1,
+        };
+        Ok(Appended {
+            record,
+            caught_up,
+            recovery,
+        })
+    }
+}
+
+/// The record as one JSON object on one line, newline included, checked to read back as a
+/// record with the same seq (so a reader never finds a line this journal wrote unreadable).
+fn encode<R>(record: &R, seq: u64) -> Result<Vec<u8>, String>
+where
+    R: Serialize + DeserializeOwned + Sequenced,
+{
+    let mut line =
+        serde_json::to_vec(record).map_err(|err| format!("cannot be serialized: {err}"))?;
+    if line.first() != Some(&b'{') {
+        return Err("does not serialize to a JSON object".to_string());
+    }
+    // serde_json escapes newlines inside strings and writes compact JSON; check anyway, since
+    // a raw newline would split the record in two.
+    if line.contains(&b'\n') {
+        return Err("serializes with a raw newline in it".to_string());
+    }
+    let back: R = serde_json::from_slice(&line)
+        .map_err(|err| format!("would not read back after writing: {err}"))?;
+    if back.seq() != seq {
+        return Err(format!(
+            "would read back with seq {} instead of {seq}",
+            back.seq()
+        ));
+    }
+    line.push(b'\n');
+    Ok(line)
+}
+
+/// Writes `line` at the end of the journal (whose length is `len_before`) and `fdatasync`s it.
+/// On failure, cuts the file back to `len_before` so no partial or unacknowledged line stays.
+fn write_durably(
+    mut file: &File,
+    path: &Path,
+    len_before: u64,
+    line: &[u8],
+) -> Result<(), JournalError> {
+    // One write of the complete buffer; `write_all` only loops if the kernel takes part of it
+    // (e.g. the disk filled up midway), and then the rollback below removes the part.
+    if let Err(err) = file.write_all(line) {
+        let consequence = if roll_back(file, len_before) {
+            "nothing was recorded"
+        } else {
+            "nothing was recorded, but part of the line may be left at the end of the file; the \
+             next open or append moves it aside as a torn line"
+        };
+        return Err(JournalError::io(
+            "write the record to",
+            path,
+            err,
+            consequence,
+        ));
+    }
+    if let Err(err) = file.sync_data() {
+        let consequence = if roll_back(file, len_before) {
+            "the record was NOT acknowledged and was removed from the journal again"
+        } else {
+            "the record was NOT acknowledged, but it may still be in the file (readers will \
+             then see it)"
+        };
+        return Err(JournalError::io(
+            "flush the record to disk in",
+            path,
+            err,
+            consequence,
+        ));
+    }
+    Ok(())
+}
+
+/// Cuts the file back to `len` and makes that durable; false if that failed.
+fn roll_back(file: &File, len: u64) -> bool {
+    file.set_len(len).and_then(|()| file.sync_data()).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Serialize, Deserialize)]
+    struct Rec {
+        seq: u64,
+        body: String,
+    }
+    impl Sequenced for Rec {
+        fn seq(&self) -> u64 {
+            self.seq
+        }
+    }
+
+    #[test]
+    fn encoding_escapes_newlines_and_ends_with_one() {
+        let rec = Rec {
+            seq: 3,
+            body: "two\nlines\r\n\u{2028}".to_string(),
+        };
+        let line = encode(&rec, 3).unwrap();
+        assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
+        assert_eq!(line.last(), Some(&b'\n'));
+    }
+
+    #[test]
+    fn encoding_checks_the_seq_reads_back() {
+        #[derive(Serialize, Deserialize)]
+        struct Shifty {
+            seq: u64,
+        }
+        impl Sequenced for Shifty {
+            fn seq(&self) -> u64 {
+                self.seq
+            }
+        }
+        let err = encode(&Shifty { seq: 4 }, 5).unwrap_err();
+        assert!(err.contains("seq 4 instead of 5"), "{err}");
+    }
+}
