@@ -31,10 +31,16 @@ fn main() {
     }
     per_file.sort();
     for (d, name, len) in &per_file {
-        println!("single {name:<40} {len:>6} bytes  median {:>8.1} us", d.as_secs_f64() * 1e6);
+        println!(
+            "single {name:<40} {len:>6} bytes  median {:>8.1} us",
+            d.as_secs_f64() * 1e6
+        );
     }
     let worst = per_file.last().map(|p| p.0).unwrap_or_default();
-    println!("bench single_runbook_worst_median_us {:.1}", worst.as_secs_f64() * 1e6);
+    println!(
+        "bench single_runbook_worst_median_us {:.1}",
+        worst.as_secs_f64() * 1e6
+    );
 
     // 2. 1,000 files through the real binary.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -57,11 +63,23 @@ fn main() {
     let mut runs = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
-        let out = Command::new(exe).arg("validate").arg(dir.path()).output().expect("run");
+        let out = Command::new(exe)
+            .arg("validate")
+            .arg(dir.path())
+            .output()
+            .expect("run");
         runs.push(t.elapsed());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     let m = median(runs.clone());
     let min = runs.iter().min().copied().unwrap_or_default();
-    println!("bench validate_1000_files_median_ms {:.1} (min {:.1})", m.as_secs_f64() * 1e3, min.as_secs_f64() * 1e3);
+    println!(
+        "bench validate_1000_files_median_ms {:.1} (min {:.1})",
+        m.as_secs_f64() * 1e3,
+        min.as_secs_f64() * 1e3
+    );
 }

@@ -29,6 +29,62 @@ pub struct Global {
     /// A directory of runbooks to search (repeatable; replaces the default search path).
     #[arg(long = "runbooks", value_name = "DIR", global = true)]
     pub runbooks: Vec<PathBuf>,
+    /// Where incidents are kept [default: $RUNBOOK_STATE_DIR, else $XDG_STATE_HOME/runbook,
+    /// else ~/.local/state/runbook].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub state_dir: Option<PathBuf>,
+    /// Who is acting, as recorded in the journal [default: $RUNBOOK_USER, else $USER].
+    #[arg(long = "as", value_name = "NAME", global = true)]
+    pub author: Option<String>,
+    /// Time zone for --at times given as HH:MM (an IANA name) [default: UTC].
+    #[arg(long, value_name = "ZONE", global = true, default_value = "UTC")]
+    pub tz: String,
+}
+
+/// When something happened, if not now.
+#[derive(Args, Debug, Clone, Default)]
+pub struct At {
+    /// When it happened, if not now: RFC 3339, HH:MM or HH:MM:SS (today, in --tz), or -15m.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Which incident; may be omitted when exactly one is open.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Which {
+    /// The incident id (see `runbook incidents`); optional when exactly one is open.
+    #[arg(long = "incident", value_name = "INC")]
+    pub incident: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A Markdown postmortem draft.
+    Md,
+    /// A versioned JSON document for other tools.
+    Json,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportTemplate {
+    /// After the Google SRE book's postmortem layout.
+    Google,
+    /// After PagerDuty's postmortem template.
+    Pagerduty,
+    /// After Atlassian's incident postmortem template.
+    Atlassian,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepAction {
+    /// Start the step.
+    Start,
+    /// Complete it (checks: ok).
+    Done,
+    /// Record that a check failed.
+    Fail,
+    /// Skip it (needs --reason).
+    Skip,
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,5 +135,192 @@ pub enum Command {
         /// Where to write ID.toml (default: ./runbooks if it exists, else the current directory).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Start an incident from a runbook; prints the new incident id.
+    #[command(
+        after_help = "Examples:\n  runbook start etcd-quorum-loss --var cluster=sd-prod --no-tui\n  runbook start disk-full --severity sev3 --title \"db-3 /var full\" --at 22:12 --no-tui\n  runbook start incident-command-basics --drill --no-tui"
+    )]
+    Start {
+        /// The runbook id (see `runbook list`).
+        runbook: String,
+        /// Incident title [default: the runbook's title].
+        #[arg(long)]
+        title: Option<String>,
+        /// Severity, sev1 (worst) to sev4 [default: the runbook's].
+        #[arg(long, value_name = "SEV")]
+        severity: Option<String>,
+        /// A variable's value, NAME=VALUE (repeatable); checked against its pattern.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Mark the incident as a drill.
+        #[arg(long)]
+        drill: bool,
+        #[command(flatten)]
+        at: At,
+        /// Do not open the interactive app, even on a terminal.
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// List incidents, newest first: open ones, and with --all closed ones too.
+    #[command(after_help = "Examples:\n  runbook incidents\n  runbook incidents --all --json")]
+    Incidents {
+        /// Include closed incidents.
+        #[arg(long)]
+        all: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where an incident stands: current step, counts, milestones, roles, open action items.
+    #[command(
+        after_help = "Examples:\n  runbook status\n  runbook status 20260530-2212-etcd-quorum-loss --json"
+    )]
+    Status {
+        /// The incident id; optional when exactly one is open.
+        incident: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start, complete, fail or skip a step.
+    #[command(
+        after_help = "Examples:\n  runbook step declare start\n  runbook step member-health done\n  runbook step network fail --at 22:31\n  runbook step watch skip --reason \"members already healthy\""
+    )]
+    Step {
+        #[command(flatten)]
+        which: Which,
+        /// The step id.
+        step: String,
+        /// What happened to it.
+        #[arg(value_enum)]
+        action: StepAction,
+        /// Why it was skipped (required with skip).
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Take a decision's choice (by number or label), jumping to its target.
+    #[command(
+        after_help = "Examples:\n  runbook decide oom-killed 1\n  runbook decide oom-killed \"No\""
+    )]
+    Decide {
+        #[command(flatten)]
+        which: Which,
+        /// The decision step's id.
+        step: String,
+        /// The choice: its number (1, 2, ...) or its label.
+        choice: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Add a note to the timeline (TODO: notes become action items).
+    #[command(
+        after_help = "Examples:\n  runbook note \"etcd-2 dmesg shows oom-kill\"\n  runbook note --action \"Alert on etcd memory near the limit\"\n  runbook note --decision --at 22:40 \"Recreate the cluster instead of repairing it\""
+    )]
+    Note {
+        #[command(flatten)]
+        which: Which,
+        /// The note.
+        text: String,
+        /// This is a follow-up (action item).
+        #[arg(long)]
+        action: bool,
+        /// This records a decision taken outside the runbook.
+        #[arg(long)]
+        decision: bool,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Record a milestone: started, detected, acknowledged, identified, mitigated, resolved.
+    #[command(
+        after_help = "Examples:\n  runbook milestone detected --at 22:15\n  runbook milestone mitigated"
+    )]
+    Milestone {
+        #[command(flatten)]
+        which: Which,
+        /// The milestone.
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Change the incident's severity.
+    #[command(after_help = "Example:\n  runbook severity sev1")]
+    Severity {
+        #[command(flatten)]
+        which: Which,
+        /// sev1 (worst) to sev4.
+        severity: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Assign a role (ic, ops, comms, scribe, ...) to a person; a handoff is a new assignment.
+    #[command(after_help = "Examples:\n  runbook role ic ana\n  runbook role comms bo")]
+    Role {
+        #[command(flatten)]
+        which: Which,
+        /// The role.
+        role: String,
+        /// Who holds it now.
+        person: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Record a second person's sign-off on a step that requires one.
+    #[command(after_help = "Example:\n  runbook signoff grow-memory --by carol")]
+    Signoff {
+        #[command(flatten)]
+        which: Which,
+        /// The step id.
+        step: String,
+        /// The second person's name.
+        #[arg(long, value_name = "PERSON")]
+        by: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Close an incident.
+    #[command(after_help = "Example:\n  runbook close 20260530-2212-etcd-quorum-loss")]
+    Close {
+        /// The incident id; optional when exactly one is open.
+        incident: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Open an incident in the interactive app (the newest open one by default).
+    #[command(
+        after_help = "Examples:\n  runbook resume\n  runbook resume 20260530-2212-etcd-quorum-loss"
+    )]
+    Resume {
+        /// The incident id; optional when exactly one is open.
+        incident: Option<String>,
+    },
+    /// Write the postmortem draft of an incident (Markdown or JSON), to stdout or a file.
+    #[command(
+        after_help = "Examples:\n  runbook export > postmortem.md\n  runbook export 20260530-2212-etcd-quorum-loss --template atlassian --tz Europe/Berlin\n  runbook export --format json -o incident.json"
+    )]
+    Export {
+        /// The incident id; optional when exactly one is open.
+        incident: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: ExportFormat,
+        /// Markdown layout, after the published postmortem templates of these organisations.
+        #[arg(long, value_enum, default_value = "google")]
+        template: ExportTemplate,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The incident's timeline as text; --follow prints new events as anyone appends them.
+    #[command(
+        after_help = "Examples:\n  runbook log\n  runbook log 20260530-2212-etcd-quorum-loss --follow"
+    )]
+    Log {
+        /// The incident id; optional when exactly one is open.
+        incident: Option<String>,
+        /// Keep printing events as they are appended (by any process), until interrupted.
+        #[arg(long)]
+        follow: bool,
     },
 }

@@ -8,3 +8,5 @@ pub mod commands;
 pub mod domain;
 pub mod journal;
 pub mod runbook;
+pub mod store;
+pub mod tui;

@@ -1,7 +1,13 @@
 //! The headless subcommands: each takes parsed arguments, does its IO, prints, and returns an
 //! exit status. Misuse (a bad argument the parser could not catch) is a `Usage` error: exit 2.
 
+pub mod act;
+pub mod context;
+pub mod export;
+pub mod incident;
 pub mod library;
+pub mod log;
+pub mod tui;
 
 use crate::cli::{Cli, Command};
 use std::fmt;
@@ -25,10 +31,9 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;
+    let cx = || context::Ctx::new(g.clone());
     match cli.command {
-        None => Err(usage(
-            "the interactive app is not built yet: see `runbook --help` for the commands",
-        )),
+        None => tui::app(&cx()?, None),
         Some(Command::Validate {
             paths,
             deny_warnings,
@@ -44,5 +49,79 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             incident_type,
             dir,
         }) => library::new(&id, &incident_type, dir),
+        Some(Command::Start {
+            runbook,
+            title,
+            severity,
+            vars,
+            drill,
+            at,
+            no_tui,
+        }) => incident::start(
+            &cx()?,
+            incident::StartArgs {
+                runbook,
+                title,
+                severity,
+                vars,
+                drill,
+                at,
+                no_tui,
+            },
+        ),
+        Some(Command::Incidents { all, json }) => incident::incidents(&cx()?, all, json),
+        Some(Command::Status { incident: id, json }) => {
+            incident::status(&cx()?, id.as_deref(), json)
+        }
+        Some(Command::Close { incident: id, at }) => incident::close(&cx()?, id.as_deref(), &at),
+        Some(Command::Step {
+            which,
+            step,
+            action,
+            reason,
+            at,
+        }) => act::step(&cx()?, &which, &step, action, reason, &at),
+        Some(Command::Decide {
+            which,
+            step,
+            choice,
+            at,
+        }) => act::decide(&cx()?, &which, &step, &choice, &at),
+        Some(Command::Note {
+            which,
+            text,
+            action,
+            decision,
+            at,
+        }) => act::note(&cx()?, &which, &text, action, decision, &at),
+        Some(Command::Milestone { which, name, at }) => act::milestone(&cx()?, &which, &name, &at),
+        Some(Command::Severity {
+            which,
+            severity,
+            at,
+        }) => act::severity(&cx()?, &which, &severity, &at),
+        Some(Command::Role {
+            which,
+            role,
+            person,
+            at,
+        }) => act::role(&cx()?, &which, &role, &person, &at),
+        Some(Command::Signoff {
+            which,
+            step,
+            by,
+            at,
+        }) => act::signoff(&cx()?, &which, &step, &by, &at),
+        Some(Command::Resume { incident: id }) => tui::resume(&cx()?, id),
+        Some(Command::Export {
+            incident: id,
+            format,
+            template,
+            output,
+        }) => export::export(&cx()?, id.as_deref(), format, template, output.as_deref()),
+        Some(Command::Log {
+            incident: id,
+            follow,
+        }) => log::log(&cx()?, id.as_deref(), follow),
     }
 }

@@ -4,10 +4,15 @@
 //! that reads it).
 
 pub mod clock;
+pub mod describe;
 pub mod duration;
+pub mod event;
+pub mod incident;
+pub mod rules;
 pub mod runbook;
 pub mod suggest;
 pub mod template;
+pub mod when;
 
 pub use duration::Dur;
 pub use runbook::{

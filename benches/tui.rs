@@ -1,0 +1,126 @@
+//! Benchmark: the interactive app's frame costs. Run with `cargo bench --bench tui`.
+//!
+//! 1. Rendering the incident screen of a 200-step runbook with 10,000 journal events at
+//!    200x60 into ratatui's TestBackend (target: under 2 ms a frame).
+//! 2. Keystroke to updated frame: `update` for a `j` key, then a render (target: under 16 ms).
+//! 3. Start-up to first frame with 1,000 runbooks in the library: load and validate the
+//!    library, build the home screen's rows, draw the first frame (target: under 100 ms).
+//!
+//! In process, without a real terminal: the terminal's own drawing is not measured.
+
+use chrono::{Duration as CDuration, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runbook::domain::event::{Event, Known, Outcome, Record};
+use runbook::domain::incident::fold;
+use runbook::runbook::library::{self, BUNDLED, Root};
+use runbook::runbook::sha256_hex;
+use runbook::store::parse_runbook;
+use runbook::tui::app::{Msg, update};
+use runbook::tui::effects::library_rows;
+use runbook::tui::state::{AppState, IncidentView, Screen};
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn big_runbook(steps: usize) -> String {
+    let mut s = String::from(
+        "schema_version = 1\nid = \"big\"\ntitle = \"Big\"\nincident_type = \"bench\"\nseverity = \"sev2\"\nsummary = \"s\"\n",
+    );
+    for i in 0..steps {
+        s.push_str(&format!(
+            "[[steps]]\nid = \"s{i}\"\ntitle = \"Step number {i}: check the thing and write it down\"\nkind = \"action\"\ntarget = \"5m\"\nrole = \"ops\"\nbody = \"Look at the dashboard for shard {i}; compare with yesterday.\"\nchecklist = [\"one\", \"two\"]\n"
+        ));
+    }
+    s
+}
+
+fn main() {
+    // 1 and 2: a 200-step runbook, 10,000 events.
+    let src = big_runbook(200);
+    let t0 = Utc.with_ymd_and_hms(2026, 5, 30, 22, 0, 0).single().expect("a valid time");
+    let mut records = vec![Record {
+        seq: 1,
+        ts: t0,
+        at: t0,
+        author: "ana".into(),
+        wall: None,
+        event: Event::Known(Known::IncidentOpened {
+            incident: "bench".into(),
+            title: "Bench".into(),
+            severity: runbook::domain::Severity::Sev2,
+            runbook: "big".into(),
+            runbook_sha256: sha256_hex(&src),
+            runbook_source: src.clone(),
+            vars: Default::default(),
+            drill: false,
+        }),
+    }];
+    for n in 1..10_000u64 {
+        let at = t0 + CDuration::seconds(n as i64);
+        let step = format!("s{}", (n / 50) % 200);
+        let k = match n % 3 {
+            0 => Known::StepStarted { step },
+            1 => Known::StepCompleted { step, outcome: Outcome::Ok },
+            _ => Known::NoteAdded { text: format!("note {n}: nothing unusual"), action_item: n % 7 == 0, decision: false },
+        };
+        records.push(Record { seq: n + 1, ts: at, at, author: "ana".into(), wall: None, event: Event::Known(k) });
+    }
+    let incident = fold(&records, &parse_runbook).expect("folds");
+    let now = t0 + CDuration::hours(3);
+    let mut state = AppState::new(now, "ana".into(), true);
+    state.incident = Some(IncidentView::new(incident, records));
+    state.screen = Screen::Incident;
+    let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    for _ in 0..20 {
+        term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+    }
+    let frames: Vec<Duration> = (0..300)
+        .map(|_| {
+            let t = Instant::now();
+            term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+            t.elapsed()
+        })
+        .collect();
+    println!("bench render_incident_200x60_median_us {:.0}", median(frames).as_secs_f64() * 1e6);
+    let keys: Vec<Duration> = (0..300)
+        .map(|i| {
+            let code = if (i / 150) % 2 == 0 { KeyCode::Char('j') } else { KeyCode::Char('k') };
+            let t = Instant::now();
+            let fx = update(&mut state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), now));
+            assert!(fx.is_empty());
+            term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+            t.elapsed()
+        })
+        .collect();
+    println!("bench keystroke_to_frame_median_us {:.0}", median(keys).as_secs_f64() * 1e6);
+
+    // 3: start-up with 1,000 runbooks.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for n in 0..1000 {
+        let (_, text) = BUNDLED[n % BUNDLED.len()];
+        let id = text
+            .lines()
+            .find_map(|l| l.strip_prefix("id = \"").and_then(|r| r.split('"').next()))
+            .expect("an id line");
+        let copy = text.replacen(&format!("id = \"{id}\""), &format!("id = \"{id}-{n}\""), 1);
+        std::fs::write(dir.path().join(format!("{id}-{n}.toml")), copy).expect("write");
+    }
+    let starts: Vec<Duration> = (0..10)
+        .map(|_| {
+            let t = Instant::now();
+            let lib = library::load(&[Root::Dir(dir.path().into()), Root::Bundled], true);
+            let mut s = AppState::new(now, "ana".into(), true);
+            update(&mut s, Msg::Library(library_rows(&lib)));
+            let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+            term.draw(|f| runbook::tui::view::render(f, &s)).expect("draw");
+            assert_eq!(s.home.library.len(), 1000 + BUNDLED.len());
+            t.elapsed()
+        })
+        .collect();
+    println!("bench startup_1000_runbooks_first_frame_median_ms {:.1}", median(starts).as_secs_f64() * 1e3);
+}

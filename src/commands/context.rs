@@ -1,0 +1,94 @@
+//! What every incident command needs: the clock, the store, who is acting, the time zone for
+//! `--at`, and the output conventions (one confirmation line on stdout, warnings on stderr).
+
+use crate::cli::{At, Global};
+use crate::domain::clock::{Clock, FixedClock, SystemClock};
+use crate::domain::event::{Known, Record};
+use crate::domain::when;
+use crate::store::{Session, Store};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub struct Ctx {
+    pub global: Global,
+    pub clock: std::sync::Arc<dyn Clock>,
+    pub store: Store,
+    pub author: String,
+    pub tz: Tz,
+}
+
+impl Ctx {
+    pub fn new(global: Global) -> anyhow::Result<Ctx> {
+        let tz = when::parse_tz(&global.tz).map_err(super::usage)?;
+        let author = global
+            .author
+            .clone()
+            .or_else(|| std::env::var("RUNBOOK_USER").ok())
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_string());
+        let store = Store::locate(global.state_dir.clone());
+        Ok(Ctx {
+            clock: clock_from_env()?,
+            store,
+            author,
+            tz,
+            global,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The `--at` time, if given.
+    pub fn at(&self, at: &At) -> anyhow::Result<Option<DateTime<Utc>>> {
+        at.at
+            .as_deref()
+            .map(|s| when::parse_at(s, self.now(), self.tz).map_err(super::usage))
+            .transpose()
+    }
+
+    /// Records one action and prints the confirmation (only after it is durable).
+    pub fn record(&self, s: &mut Session, at: &At, event: Known) -> anyhow::Result<Record> {
+        let at = self.at(at)?;
+        let (rec, warnings) = s.record(self.clock.as_ref(), at, &self.author, event)?;
+        for w in warnings {
+            eprintln!("runbook: warning: {w}");
+        }
+        println!(
+            "recorded #{} {} at {}: {}",
+            rec.seq,
+            rec.event.kind(),
+            crate::domain::clock::stamp(rec.at),
+            crate::runbook::sanitize::visible(&crate::domain::describe::describe(
+                &rec,
+                Some(&s.incident)
+            ))
+        );
+        Ok(rec)
+    }
+
+    /// The incident a command is about, telling the user about any repair made on opening it.
+    pub fn session(&self, id: Option<&str>) -> anyhow::Result<Session> {
+        let s = self.store.pick(id)?;
+        for n in &s.notices {
+            eprintln!("runbook: {n}");
+        }
+        Ok(s)
+    }
+}
+
+/// `RUNBOOK_NOW` (RFC 3339) fixes the clock: for tests and for replaying an incident at the
+/// times it happened. Otherwise the system clock.
+fn clock_from_env() -> anyhow::Result<std::sync::Arc<dyn Clock>> {
+    match std::env::var("RUNBOOK_NOW") {
+        Ok(s) if !s.is_empty() => {
+            let t = DateTime::parse_from_rfc3339(&s).map_err(|e| {
+                super::usage(format!("RUNBOOK_NOW=\"{s}\" is not an RFC 3339 time: {e}"))
+            })?;
+            Ok(std::sync::Arc::new(FixedClock::new(t.with_timezone(&Utc))))
+        }
+        _ => Ok(std::sync::Arc::new(SystemClock)),
+    }
+}

@@ -1,0 +1,291 @@
+//! `start`, `incidents`, `status`, `close`: opening, finding and closing incidents.
+
+use super::context::Ctx;
+use super::library::load_library;
+use super::usage;
+use crate::cli::At;
+use crate::domain::clock::stamp;
+use crate::domain::event::{Event, Known, Record};
+use crate::domain::incident::{Incident, Status};
+use crate::domain::{Milestone, Severity};
+use crate::runbook::sanitize::visible;
+use crate::runbook::{sha256_hex, vars};
+use anyhow::bail;
+use serde_json::json;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+pub struct StartArgs {
+    pub runbook: String,
+    pub title: Option<String>,
+    pub severity: Option<String>,
+    pub vars: Vec<String>,
+    pub drill: bool,
+    pub at: At,
+    pub no_tui: bool,
+}
+
+pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
+    let lib = load_library(&cx.global);
+    let Some(entry) = lib.get(&a.runbook) else {
+        let hint = crate::domain::suggest::hint(
+            &a.runbook,
+            lib.entries.iter().map(|e| e.runbook.id.as_str()),
+        );
+        bail!(
+            "no runbook with id \"{}\"{hint}; `runbook list` shows them all",
+            visible(&a.runbook)
+        );
+    };
+    let given = a
+        .vars
+        .iter()
+        .map(|v| vars::parse_assignment(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(usage)?;
+    let values = vars::resolve(&entry.runbook, &given)
+        .map_err(|problems| anyhow::anyhow!(problems.join("\n")))?;
+    let severity = match &a.severity {
+        Some(s) => s.parse::<Severity>().map_err(usage)?,
+        None => entry.runbook.severity,
+    };
+    let ts = cx.now();
+    let at = cx.at(&a.at)?.unwrap_or(ts);
+    let title = a
+        .title
+        .clone()
+        .unwrap_or_else(|| crate::domain::template::fill(&entry.runbook.title, &values));
+    let opening = |id: &str| Record {
+        seq: 1,
+        ts,
+        at,
+        author: cx.author.clone(),
+        wall: None,
+        event: Event::Known(Known::IncidentOpened {
+            incident: id.to_string(),
+            title: title.clone(),
+            severity,
+            runbook: entry.runbook.id.clone(),
+            runbook_sha256: sha256_hex(&entry.source),
+            runbook_source: entry.source.clone(),
+            vars: values.iter().cloned().collect(),
+            drill: a.drill,
+        }),
+    };
+    let session = cx.store.create(at, &entry.runbook.id, opening)?;
+    println!("{}", session.incident.id);
+    if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return super::tui::app(cx, Some(session.incident.id.clone()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let (sessions, broken) = cx.store.all();
+    let shown: Vec<&Incident> = sessions
+        .iter()
+        .map(|s| &s.incident)
+        .filter(|i| all || !i.is_closed())
+        .collect();
+    if json {
+        let rows: Vec<_> = shown.iter().map(|i| summary_json(i, cx)).collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if shown.is_empty() {
+        println!(
+            "no {}incidents in {}",
+            if all { "" } else { "open " },
+            cx.store.incidents_dir().display()
+        );
+    } else {
+        for i in shown {
+            let state = if i.is_closed() { "closed" } else { "open" };
+            let drill = if i.drill { " DRILL" } else { "" };
+            println!(
+                "{}  {}  {:<6} {}{drill}  {}",
+                i.id,
+                i.severity,
+                state,
+                stamp(i.opened),
+                visible(&i.title)
+            );
+        }
+    }
+    for (id, why) in broken {
+        eprintln!("runbook: cannot read incident {id}: {why}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary_json(i: &Incident, cx: &Ctx) -> serde_json::Value {
+    json!({
+        "id": i.id,
+        "title": i.title,
+        "severity": i.severity,
+        "drill": i.drill,
+        "open": !i.is_closed(),
+        "opened": stamp(i.opened),
+        "closed": i.closed.map(stamp),
+        "runbook": i.runbook.id,
+        "path": cx.store.journal_path(&i.id).display().to_string(),
+    })
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Pending => "pending",
+        Status::Active => "active",
+        Status::Done => "done",
+        Status::Failed => "failed",
+        Status::Skipped => "skipped",
+    }
+}
+
+pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+    let s = cx.session(id)?;
+    let i = &s.incident;
+    let end = i.closed.unwrap_or_else(|| cx.now());
+    let elapsed = (end - i.started_at()).num_seconds().max(0);
+    if json {
+        let steps: Vec<_> = i
+            .runbook
+            .steps
+            .iter()
+            .zip(&i.steps)
+            .map(|(d, st)| {
+                json!({
+                    "id": d.id, "title": d.title, "kind": d.kind.name(), "status": status_name(st.status),
+                    "started": st.started.map(stamp), "ended": st.ended.map(stamp),
+                    "duration_s": st.duration().map(|d| d.num_seconds()), "target_s": d.target.map(|t| t.secs()),
+                    "skip_reason": st.skip_reason, "signed_off_by": st.signed_off_by,
+                    "checklist": st.checklist,
+                })
+            })
+            .collect();
+        let milestones: serde_json::Map<String, serde_json::Value> = i
+            .milestones
+            .iter()
+            .map(|(m, mark)| (m.name().to_string(), json!(stamp(mark.at))))
+            .collect();
+        let counts: serde_json::Map<String, serde_json::Value> = [
+            Status::Pending,
+            Status::Active,
+            Status::Done,
+            Status::Failed,
+            Status::Skipped,
+        ]
+        .into_iter()
+        .map(|st| (status_name(st).to_string(), json!(i.count(st))))
+        .collect();
+        let v = json!({
+            "id": i.id, "title": i.title, "severity": i.severity, "drill": i.drill,
+            "open": !i.is_closed(), "opened": stamp(i.opened), "started": stamp(i.started_at()),
+            "closed": i.closed.map(stamp), "elapsed_s": elapsed,
+            "runbook": { "id": i.runbook.id, "sha256": i.runbook_sha256 },
+            "vars": i.vars.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "current_step": i.current.map(|c| i.runbook.steps[c].id.clone()),
+            "counts": counts, "steps": steps, "milestones": milestones,
+            "severity_history": i.severity_history.iter().map(|(t, s)| json!({"at": stamp(*t), "severity": s})).collect::<Vec<_>>(),
+            "roles": i.current_roles().into_iter().map(|(r, p)| json!({"role": r, "person": p})).collect::<Vec<_>>(),
+            "decisions": i.path.iter().map(|t| json!({"step": t.step, "choice": t.choice, "label": t.label, "next": t.next, "at": stamp(t.at)})).collect::<Vec<_>>(),
+            "notes": i.notes.len(),
+            "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
+            "last_seq": i.last_seq, "warnings": i.warnings,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let drill = if i.drill { "  [DRILL]" } else { "" };
+    println!("{}  {}{drill}", i.id, visible(&i.title));
+    let state = match i.closed {
+        Some(t) => format!("closed {}", stamp(t)),
+        None => "open".to_string(),
+    };
+    println!(
+        "severity {} · {state} · elapsed {} since {}",
+        i.severity,
+        hms(elapsed),
+        stamp(i.started_at())
+    );
+    println!(
+        "runbook {} ({})",
+        i.runbook.id,
+        &i.runbook_sha256[..i.runbook_sha256.len().min(12)]
+    );
+    match i.current {
+        Some(c) => println!(
+            "current step: {}. {} — {}",
+            c + 1,
+            i.runbook.steps[c].id,
+            visible(&i.runbook.steps[c].title)
+        ),
+        None => println!("current step: none (the runbook has ended)"),
+    }
+    println!(
+        "steps: {} done, {} failed, {} skipped, {} active, {} pending (of {})",
+        i.count(Status::Done),
+        i.count(Status::Failed),
+        i.count(Status::Skipped),
+        i.count(Status::Active),
+        i.count(Status::Pending),
+        i.steps.len()
+    );
+    let ms: Vec<String> = Milestone::ALL
+        .iter()
+        .filter_map(|m| {
+            i.milestones
+                .get(m)
+                .map(|mk| format!("{m} {}", mk.at.format("%H:%M:%S")))
+        })
+        .collect();
+    println!(
+        "milestones: {}",
+        if ms.is_empty() {
+            "none yet".to_string()
+        } else {
+            ms.join(", ")
+        }
+    );
+    let roles: Vec<String> = i
+        .current_roles()
+        .into_iter()
+        .map(|(r, p)| format!("{r}={}", visible(&p)))
+        .collect();
+    println!(
+        "roles: {}",
+        if roles.is_empty() {
+            "none assigned".to_string()
+        } else {
+            roles.join(", ")
+        }
+    );
+    let items: Vec<_> = i.action_items().collect();
+    println!("action items: {}", items.len());
+    for n in items {
+        println!(
+            "  - {} ({}, {})",
+            visible(&n.text),
+            visible(&n.by),
+            n.at.format("%H:%M")
+        );
+    }
+    for w in &i.warnings {
+        println!("warning: {}", visible(w));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1h02m03s`-style elapsed time.
+pub fn hms(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}h{m:02}m{s:02}s")
+    } else {
+        format!("{m}m{s:02}s")
+    }
+}
+
+pub fn close(cx: &Ctx, id: Option<&str>, at: &At) -> anyhow::Result<ExitCode> {
+    let mut s = cx.session(id)?;
+    cx.record(&mut s, at, Known::IncidentClosed { summary: None })?;
+    Ok(ExitCode::SUCCESS)
+}

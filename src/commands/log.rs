@@ -1,0 +1,69 @@
+//! `runbook log [--follow]`: the timeline as text, and new events as anyone appends them.
+//! Following uses a `notify` watcher on the incidents directory (editors and other processes
+//! may replace files; watching the directory sees every change), with a once-a-second re-read
+//! as a safety net for file systems where notifications are not delivered.
+
+use super::context::Ctx;
+use crate::domain::clock::stamp;
+use crate::domain::describe::describe;
+use crate::domain::event::Record;
+use crate::domain::incident::Incident;
+use crate::runbook::sanitize::visible;
+use notify::{RecursiveMode, Watcher};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// One timeline line: when it happened (UTC), who, what; backdated records say so.
+pub fn line(r: &Record, inc: Option<&Incident>) -> String {
+    let later = if r.backdated() {
+        format!(" (recorded {})", stamp(r.ts))
+    } else {
+        String::new()
+    };
+    format!(
+        "{}  #{:<4} {:<12} {}{later}",
+        stamp(r.at),
+        r.seq,
+        visible(&r.author),
+        visible(&describe(r, inc))
+    )
+}
+
+pub fn log(cx: &Ctx, id: Option<&str>, follow: bool) -> anyhow::Result<ExitCode> {
+    let mut s = cx.session(id)?;
+    let mut out = std::io::stdout().lock();
+    for r in &s.records {
+        writeln!(out, "{}", line(r, Some(&s.incident)))?;
+    }
+    out.flush()?;
+    if !follow {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        // The receiver only needs a nudge; a closed channel means we are exiting.
+        let _ = tx.send(ev.is_ok());
+    })?;
+    watcher.watch(&cx.store.incidents_dir(), RecursiveMode::NonRecursive)?;
+    // Wake on a change, or after a second at the latest.
+    while !matches!(
+        rx.recv_timeout(Duration::from_secs(1)),
+        Err(mpsc::RecvTimeoutError::Disconnected)
+    ) {
+        while rx.try_recv().is_ok() {}
+        let before = s.records.len();
+        s.catch_up()?;
+        for r in &s.records[before..] {
+            // A closed pipe (the reader went away) ends the follow quietly.
+            if writeln!(out, "{}", line(r, Some(&s.incident)))
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

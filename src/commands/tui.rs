@@ -1,0 +1,48 @@
+//! Opening the interactive app: `runbook`, `runbook resume [INC]`, and `runbook start` on a
+//! terminal.
+
+use super::context::Ctx;
+use super::library::load_library;
+use super::usage;
+use crate::tui::shell::{self, Options};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Colour unless NO_COLOR is set (to anything non-empty, per no-color.org) or TERM is dumb.
+pub fn color_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(usage(
+            "the interactive app needs a terminal; without one, use the headless commands (`runbook --help`)",
+        ));
+    }
+    shell::run(Options {
+        store: cx.store.clone(),
+        library: load_library(&cx.global),
+        clock: cx.clock.clone(),
+        author: cx.author.clone(),
+        open,
+        color: color_allowed(),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the named incident, or the newest open one.
+pub fn resume(cx: &Ctx, id: Option<String>) -> anyhow::Result<ExitCode> {
+    let id = match id {
+        Some(id) => id,
+        None => {
+            let (all, _) = cx.store.all();
+            match all.into_iter().find(|s| !s.incident.is_closed()) {
+                Some(s) => s.incident.id,
+                None => anyhow::bail!("no open incident to resume; `runbook` opens the library"),
+            }
+        }
+    };
+    app(cx, Some(id))
+}

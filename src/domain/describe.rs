@@ -1,0 +1,113 @@
+//! One line of plain text per journal record, for timelines (`runbook log`, the TUI's
+//! timeline pane, the export). Pure. The text is raw: callers sanitise or escape it for where
+//! it is shown.
+
+use super::event::{Event, Known, Outcome, Record};
+use super::incident::Incident;
+
+/// Describes what a record says happened. With the incident at hand, step ids get their titles.
+pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
+    let title = |id: &str| -> String {
+        inc.and_then(|i| i.runbook.step(id)).map_or_else(
+            || format!("\"{id}\""),
+            |s| format!("\"{id}\" ({})", s.title),
+        )
+    };
+    let k = match &r.event {
+        Event::Unknown { kind, raw } => return format!("[{kind}] {raw}"),
+        Event::Known(k) => k,
+    };
+    match k {
+        Known::IncidentOpened {
+            incident,
+            title: t,
+            severity,
+            runbook,
+            drill,
+            ..
+        } => {
+            let drill = if *drill { " (DRILL)" } else { "" };
+            format!("Incident {incident} opened{drill}: {t} [{severity}], runbook {runbook}")
+        }
+        Known::StepStarted { step } => format!("Started step {}", title(step)),
+        Known::StepCompleted {
+            step,
+            outcome: Outcome::Ok,
+        } => format!("Completed step {}", title(step)),
+        Known::StepCompleted {
+            step,
+            outcome: Outcome::Failed,
+        } => format!("Step {} FAILED", title(step)),
+        Known::StepSkipped { step, reason } => format!("Skipped step {}: {reason}", title(step)),
+        Known::DecisionMade {
+            step,
+            choice,
+            label,
+            next,
+        } => {
+            format!(
+                "Decision {}: chose {choice}. {label} -> {next}",
+                title(step)
+            )
+        }
+        Known::ChecklistToggled {
+            step,
+            item,
+            checked,
+        } => {
+            let what = inc
+                .and_then(|i| i.runbook.step(step))
+                .and_then(|s| s.checklist.get(item.wrapping_sub(1)))
+                .map_or_else(|| format!("item {item}"), |c| format!("\"{c}\""));
+            format!(
+                "{} {what} on step \"{step}\"",
+                if *checked { "Checked" } else { "Unchecked" }
+            )
+        }
+        Known::NoteAdded {
+            text,
+            action_item,
+            decision,
+        } => {
+            let tag = match (super::incident::is_todo(text) || *action_item, *decision) {
+                (true, _) => "Action item: ",
+                (false, true) => "Decision: ",
+                _ => "Note: ",
+            };
+            format!("{tag}{text}")
+        }
+        Known::Milestone { milestone } => format!("Milestone: {milestone}"),
+        Known::SeverityChanged { severity } => format!("Severity changed to {severity}"),
+        Known::RoleAssigned { role, person } => format!("{person} is now {role}"),
+        Known::SignoffGiven { step, by } => format!("{by} signed off step {}", title(step)),
+        Known::CommsSent { text, .. } => format!("Comms sent: {text}"),
+        Known::CommandStarted { command, .. } => format!("Ran: {command}"),
+        Known::CommandFinished {
+            command,
+            exit_code,
+            timed_out,
+            duration_ms,
+            ..
+        } => {
+            let how = match (exit_code, timed_out) {
+                (_, true) => "timed out".to_string(),
+                (Some(c), _) => format!("exit {c}"),
+                (None, _) => "killed".to_string(),
+            };
+            format!(
+                "Command finished ({how}, {:.1}s): {command}",
+                *duration_ms as f64 / 1000.0
+            )
+        }
+        Known::RunbookAdopted { runbook_sha256, .. } => {
+            format!(
+                "Adopted a new version of the runbook ({})",
+                &runbook_sha256[..runbook_sha256.len().min(12)]
+            )
+        }
+        Known::IncidentClosed { summary } => match summary {
+            Some(s) => format!("Incident closed: {s}"),
+            None => "Incident closed".to_string(),
+        },
+    }
+}

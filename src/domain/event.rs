@@ -1,0 +1,300 @@
+//! The journal's facts. One `Record` per line: `seq`, `ts` (when it was recorded), `at` (when
+//! it happened: equal to `ts` unless backdated), `author`, `kind` and the kind's fields.
+//! Field names are a contract: people read journals with `jq` and `grep`.
+//!
+//! Kinds this version does not know (written by a newer one) are kept as `Event::Unknown` with
+//! their raw JSON, never an error.
+
+use super::{Milestone, Severity};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// One line of a journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub seq: u64,
+    #[serde(with = "millis")]
+    pub ts: DateTime<Utc>,
+    #[serde(with = "millis")]
+    pub at: DateTime<Utc>,
+    pub author: String,
+    /// Real wall-clock time, for records made on a drill's simulated clock.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "millis_opt")]
+    pub wall: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl Record {
+    /// True when the responder said it happened earlier than it was recorded.
+    pub fn backdated(&self) -> bool {
+        self.at < self.ts
+    }
+}
+
+/// Did a check or command step go well?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok,
+    Failed,
+}
+
+/// What happened. `#[serde(tag = "kind")]`: the kind name is a field of the same object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    Known(Known),
+    /// A kind from a newer version (or a known kind this version cannot read), kept raw.
+    Unknown {
+        kind: String,
+        raw: serde_json::Value,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Known {
+    IncidentOpened {
+        incident: String,
+        title: String,
+        severity: Severity,
+        runbook: String,
+        runbook_sha256: String,
+        /// The runbook's full source: the incident is pinned to the runbook as it was.
+        runbook_source: String,
+        vars: BTreeMap<String, String>,
+        drill: bool,
+    },
+    StepStarted {
+        step: String,
+    },
+    StepCompleted {
+        step: String,
+        outcome: Outcome,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    DecisionMade {
+        step: String,
+        /// 1-based, as shown to the responder.
+        choice: usize,
+        label: String,
+        next: String,
+    },
+    ChecklistToggled {
+        step: String,
+        item: usize,
+        checked: bool,
+    },
+    NoteAdded {
+        text: String,
+        #[serde(default)]
+        action_item: bool,
+        #[serde(default)]
+        decision: bool,
+    },
+    Milestone {
+        milestone: Milestone,
+    },
+    SeverityChanged {
+        severity: Severity,
+    },
+    RoleAssigned {
+        role: String,
+        person: String,
+    },
+    SignoffGiven {
+        step: String,
+        by: String,
+    },
+    CommsSent {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        text: String,
+    },
+    CommandStarted {
+        step: String,
+        command: String,
+    },
+    CommandFinished {
+        step: String,
+        command: String,
+        /// None when the command was killed (timeout or signal).
+        exit_code: Option<i32>,
+        duration_ms: u64,
+        #[serde(default)]
+        timed_out: bool,
+        /// The first and last lines of the output, bounded.
+        output_excerpt: String,
+        output_sha256: String,
+        /// Where the full output was saved.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output_path: Option<String>,
+    },
+    RunbookAdopted {
+        runbook_sha256: String,
+        runbook_source: String,
+    },
+    IncidentClosed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+    },
+}
+
+impl Event {
+    pub fn kind(&self) -> &str {
+        match self {
+            Event::Unknown { kind, .. } => kind,
+            Event::Known(k) => k.kind(),
+        }
+    }
+}
+
+impl Known {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Known::IncidentOpened { .. } => "incident_opened",
+            Known::StepStarted { .. } => "step_started",
+            Known::StepCompleted { .. } => "step_completed",
+            Known::StepSkipped { .. } => "step_skipped",
+            Known::DecisionMade { .. } => "decision_made",
+            Known::ChecklistToggled { .. } => "checklist_toggled",
+            Known::NoteAdded { .. } => "note_added",
+            Known::Milestone { .. } => "milestone",
+            Known::SeverityChanged { .. } => "severity_changed",
+            Known::RoleAssigned { .. } => "role_assigned",
+            Known::SignoffGiven { .. } => "signoff_given",
+            Known::CommsSent { .. } => "comms_sent",
+            Known::CommandStarted { .. } => "command_started",
+            Known::CommandFinished { .. } => "command_finished",
+            Known::RunbookAdopted { .. } => "runbook_adopted",
+            Known::IncidentClosed { .. } => "incident_closed",
+        }
+    }
+}
+
+impl From<Known> for Event {
+    fn from(k: Known) -> Event {
+        Event::Known(k)
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Event::Known(k) => k.serialize(s),
+            Event::Unknown { raw, .. } => raw.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
+        let mut raw = serde_json::Map::deserialize(d)?;
+        // The envelope's fields arrive here too (flatten); they are not part of the event.
+        for k in ["seq", "ts", "at", "author", "wall"] {
+            raw.remove(k);
+        }
+        let kind = match raw.get("kind") {
+            Some(serde_json::Value::String(k)) => k.clone(),
+            _ => return Err(serde::de::Error::custom("record has no string `kind`")),
+        };
+        let value = serde_json::Value::Object(raw);
+        match Known::deserialize(&value) {
+            Ok(k) => Ok(Event::Known(k)),
+            Err(_) => Ok(Event::Unknown { kind, raw: value }),
+        }
+    }
+}
+
+/// `ts`/`at` as RFC 3339 UTC with milliseconds.
+mod millis {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::domain::clock::stamp(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = <&str>::deserialize(d)?;
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+mod millis_opt {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::millis::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let s = Option::<&str>::deserialize(d)?;
+        s.map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 30, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn records_are_one_flat_json_object_with_millisecond_utc_times() {
+        let r = Record {
+            seq: 3,
+            ts: t(22, 25),
+            at: t(22, 15),
+            author: "ana".into(),
+            wall: None,
+            event: Known::Milestone {
+                milestone: Milestone::Detected,
+            }
+            .into(),
+        };
+        let line = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            line,
+            r#"{"seq":3,"ts":"2026-05-30T22:25:00.000Z","at":"2026-05-30T22:15:00.000Z","author":"ana","kind":"milestone","milestone":"detected"}"#
+        );
+        let back: Record = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, r);
+        assert!(back.backdated());
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept_raw_and_written_back_unchanged() {
+        let line = r#"{"seq":1,"ts":"2026-05-30T22:25:00.000Z","at":"2026-05-30T22:25:00.000Z","author":"ana","kind":"hologram_projected","intensity":9}"#;
+        let r: Record = serde_json::from_str(line).unwrap();
+        assert_eq!(r.event.kind(), "hologram_projected");
+        assert!(matches!(&r.event, Event::Unknown { raw, .. } if raw["intensity"] == 9));
+        // Nothing is lost: the record serialises to the same JSON (key order aside).
+        let back: serde_json::Value = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(line).unwrap());
+    }
+
+    #[test]
+    fn records_without_a_kind_or_seq_are_errors() {
+        assert!(serde_json::from_str::<Record>(r#"{"seq":1,"ts":"2026-05-30T22:25:00.000Z","at":"2026-05-30T22:25:00.000Z","author":"a"}"#).is_err());
+        assert!(serde_json::from_str::<Record>(r#"{"ts":"x","kind":"milestone"}"#).is_err());
+    }
+}

@@ -1,0 +1,543 @@
+//! `Incident = fold(records)`: where an incident stands, derived from its journal and nothing
+//! else. Pure: no IO, no clock. The screen, `status` and the export are projections of this.
+//!
+//! Also the rules an action must pass before it is appended (`Incident::check`): the fold
+//! itself accepts any well-formed journal, since what is recorded is history.
+
+use super::event::{Event, Known, Outcome, Record};
+use super::{Milestone, Runbook, Severity, StepKind};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// Parses pinned runbook source (the caller provides `crate::runbook::parse_source`, so this
+/// module does not depend on the loader).
+pub type Parse<'a> = &'a dyn Fn(&str) -> Result<Runbook, String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Active,
+    Done,
+    Failed,
+    Skipped,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepState {
+    pub status: Status,
+    pub started: Option<DateTime<Utc>>,
+    pub ended: Option<DateTime<Utc>>,
+    pub skip_reason: Option<String>,
+    pub checklist: Vec<bool>,
+    pub signed_off_by: Option<String>,
+    /// How many times the step was started (loops run steps again).
+    pub runs: u32,
+}
+
+impl StepState {
+    fn new(checklist_len: usize) -> StepState {
+        StepState {
+            status: Status::Pending,
+            started: None,
+            ended: None,
+            skip_reason: None,
+            checklist: vec![false; checklist_len],
+            signed_off_by: None,
+            runs: 0,
+        }
+    }
+
+    pub fn duration(&self) -> Option<chrono::Duration> {
+        Some(self.ended? - self.started?)
+    }
+}
+
+/// A milestone as first recorded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub seq: u64,
+    /// The step whose completion recorded it, if any.
+    pub step: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub text: String,
+    pub action_item: bool,
+    pub decision: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Taken {
+    pub step: String,
+    pub choice: usize,
+    pub label: String,
+    pub next: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleChange {
+    pub role: String,
+    pub person: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandRun {
+    pub step: String,
+    pub command: String,
+    pub started: DateTime<Utc>,
+    /// None while it runs (or if the runner died before recording the end).
+    pub exit_code: Option<i32>,
+    pub finished: Option<DateTime<Utc>>,
+    pub timed_out: bool,
+    pub output_excerpt: String,
+    pub output_sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comms {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub step: Option<String>,
+    pub text: String,
+}
+
+/// The folded state of one incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub drill: bool,
+    pub runbook: Runbook,
+    pub runbook_sha256: String,
+    pub vars: Vec<(String, String)>,
+    pub opened: DateTime<Utc>,
+    pub opened_by: String,
+    pub closed: Option<DateTime<Utc>>,
+    pub severity: Severity,
+    /// Every severity with when it took effect, starting with the opening one.
+    pub severity_history: Vec<(DateTime<Utc>, Severity)>,
+    /// Aligned with `runbook.steps`.
+    pub steps: Vec<StepState>,
+    /// Steps of an earlier runbook version that the adopted one no longer has.
+    pub retired: Vec<(super::Step, StepState)>,
+    /// The step the runbook is at (None when it has ended).
+    pub current: Option<usize>,
+    pub path: Vec<Taken>,
+    pub milestones: BTreeMap<Milestone, Mark>,
+    pub roles: Vec<RoleChange>,
+    pub notes: Vec<Note>,
+    pub comms: Vec<Comms>,
+    pub commands: Vec<CommandRun>,
+    /// Sequence numbers of records of kinds this version does not know.
+    pub unknown: Vec<u64>,
+    /// Things worth flagging that are not errors (chronology, references to unknown steps).
+    pub warnings: Vec<String>,
+    pub last_seq: u64,
+    pub last_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FoldError {
+    Empty,
+    NotOpened { seq: u64 },
+    Gap { expected: u64, found: u64 },
+    OpenedTwice { seq: u64 },
+    BadRunbook { seq: u64, why: String },
+}
+
+impl std::fmt::Display for FoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FoldError::Empty => write!(f, "the journal is empty"),
+            FoldError::NotOpened { seq } => {
+                write!(f, "record {seq}: the first record must be incident_opened")
+            }
+            FoldError::Gap { expected, found } => {
+                write!(f, "seq gap: expected {expected}, found {found}")
+            }
+            FoldError::OpenedTwice { seq } => write!(f, "record {seq}: a second incident_opened"),
+            FoldError::BadRunbook { seq, why } => {
+                write!(f, "record {seq}: the pinned runbook cannot be read: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FoldError {}
+
+/// Folds a whole journal.
+pub fn fold(records: &[Record], parse: Parse<'_>) -> Result<Incident, FoldError> {
+    let (first, rest) = records.split_first().ok_or(FoldError::Empty)?;
+    let mut inc = Incident::open(first, parse)?;
+    for r in rest {
+        inc.apply(r, parse)?;
+    }
+    Ok(inc)
+}
+
+impl Incident {
+    /// The state right after the opening record.
+    pub fn open(r: &Record, parse: Parse<'_>) -> Result<Incident, FoldError> {
+        if r.seq != 1 {
+            return Err(FoldError::Gap {
+                expected: 1,
+                found: r.seq,
+            });
+        }
+        let Event::Known(Known::IncidentOpened {
+            incident,
+            title,
+            severity,
+            runbook_sha256,
+            runbook_source,
+            vars,
+            drill,
+            ..
+        }) = &r.event
+        else {
+            return Err(FoldError::NotOpened { seq: r.seq });
+        };
+        let runbook =
+            parse(runbook_source).map_err(|why| FoldError::BadRunbook { seq: r.seq, why })?;
+        let steps = runbook
+            .steps
+            .iter()
+            .map(|s| StepState::new(s.checklist.len()))
+            .collect();
+        Ok(Incident {
+            id: incident.clone(),
+            title: title.clone(),
+            drill: *drill,
+            runbook_sha256: runbook_sha256.clone(),
+            vars: vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            opened: r.at,
+            opened_by: r.author.clone(),
+            closed: None,
+            severity: *severity,
+            severity_history: vec![(r.at, *severity)],
+            steps,
+            retired: Vec::new(),
+            current: Some(0),
+            path: Vec::new(),
+            milestones: BTreeMap::new(),
+            roles: Vec::new(),
+            notes: Vec::new(),
+            comms: Vec::new(),
+            commands: Vec::new(),
+            unknown: Vec::new(),
+            warnings: Vec::new(),
+            last_seq: 1,
+            last_at: r.at,
+            runbook,
+        })
+    }
+
+    /// Applies the next record. Records that name steps the runbook lacks are kept as warnings.
+    pub fn apply(&mut self, r: &Record, parse: Parse<'_>) -> Result<(), FoldError> {
+        if r.seq != self.last_seq + 1 {
+            return Err(FoldError::Gap {
+                expected: self.last_seq + 1,
+                found: r.seq,
+            });
+        }
+        self.last_seq = r.seq;
+        self.last_at = self.last_at.max(r.at);
+        let k = match &r.event {
+            Event::Unknown { .. } => {
+                self.unknown.push(r.seq);
+                return Ok(());
+            }
+            Event::Known(k) => k,
+        };
+        match k {
+            Known::IncidentOpened { .. } => return Err(FoldError::OpenedTwice { seq: r.seq }),
+            Known::StepStarted { step } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    let s = &mut self.steps[i];
+                    s.status = Status::Active;
+                    s.started = Some(r.at);
+                    s.ended = None;
+                    s.runs += 1;
+                    self.current = Some(i);
+                }
+            }
+            Known::StepCompleted { step, outcome } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    self.finish(
+                        i,
+                        r.at,
+                        if *outcome == Outcome::Ok {
+                            Status::Done
+                        } else {
+                            Status::Failed
+                        },
+                    );
+                    if *outcome == Outcome::Ok {
+                        self.milestone_from_step(i, r);
+                    }
+                    self.current = self.after(i);
+                }
+            }
+            Known::StepSkipped { step, reason } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    self.finish(i, r.at, Status::Skipped);
+                    self.steps[i].skip_reason = Some(reason.clone());
+                    self.current = self
+                        .after(i)
+                        .or_else(|| (i + 1 < self.steps.len()).then_some(i + 1));
+                }
+            }
+            Known::DecisionMade {
+                step,
+                choice,
+                label,
+                next,
+            } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    self.finish(i, r.at, Status::Done);
+                    self.milestone_from_step(i, r);
+                    self.path.push(Taken {
+                        step: step.clone(),
+                        choice: *choice,
+                        label: label.clone(),
+                        next: next.clone(),
+                        at: r.at,
+                    });
+                    self.current = self.runbook.step_index(next);
+                }
+            }
+            Known::ChecklistToggled {
+                step,
+                item,
+                checked,
+            } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    match self.steps[i].checklist.get_mut(item.wrapping_sub(1)) {
+                        Some(c) => *c = *checked,
+                        None => self.warnings.push(format!(
+                            "record {}: step \"{step}\" has no checklist item {item}",
+                            r.seq
+                        )),
+                    }
+                }
+            }
+            Known::NoteAdded {
+                text,
+                action_item,
+                decision,
+            } => self.notes.push(Note {
+                seq: r.seq,
+                at: r.at,
+                by: r.author.clone(),
+                text: text.clone(),
+                action_item: *action_item || is_todo(text),
+                decision: *decision,
+            }),
+            Known::Milestone { milestone } => self.mark(*milestone, r, None),
+            Known::SeverityChanged { severity } => {
+                self.severity = *severity;
+                self.severity_history.push((r.at, *severity));
+            }
+            Known::RoleAssigned { role, person } => self.roles.push(RoleChange {
+                role: role.clone(),
+                person: person.clone(),
+                at: r.at,
+            }),
+            Known::SignoffGiven { step, by } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    self.steps[i].signed_off_by = Some(by.clone());
+                }
+            }
+            Known::CommsSent { step, text } => self.comms.push(Comms {
+                at: r.at,
+                by: r.author.clone(),
+                step: step.clone(),
+                text: text.clone(),
+            }),
+            Known::CommandStarted { step, command } => self.commands.push(CommandRun {
+                step: step.clone(),
+                command: command.clone(),
+                started: r.at,
+                exit_code: None,
+                finished: None,
+                timed_out: false,
+                output_excerpt: String::new(),
+                output_sha256: String::new(),
+            }),
+            Known::CommandFinished {
+                step,
+                command,
+                exit_code,
+                timed_out,
+                output_excerpt,
+                output_sha256,
+                ..
+            } => {
+                let open = self
+                    .commands
+                    .iter_mut()
+                    .rev()
+                    .find(|c| c.step == *step && c.finished.is_none());
+                let run = match open {
+                    Some(c) => c,
+                    None => {
+                        self.commands.push(CommandRun {
+                            step: step.clone(),
+                            command: command.clone(),
+                            started: r.at,
+                            exit_code: None,
+                            finished: None,
+                            timed_out: false,
+                            output_excerpt: String::new(),
+                            output_sha256: String::new(),
+                        });
+                        let last = self.commands.len() - 1;
+                        &mut self.commands[last]
+                    }
+                };
+                run.exit_code = *exit_code;
+                run.finished = Some(r.at);
+                run.timed_out = *timed_out;
+                run.output_excerpt = output_excerpt.clone();
+                run.output_sha256 = output_sha256.clone();
+            }
+            Known::RunbookAdopted {
+                runbook_sha256,
+                runbook_source,
+            } => {
+                let new = parse(runbook_source)
+                    .map_err(|why| FoldError::BadRunbook { seq: r.seq, why })?;
+                self.adopt(new, runbook_sha256.clone());
+            }
+            Known::IncidentClosed { .. } => self.closed = Some(r.at),
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, step: &str, seq: u64) -> Option<usize> {
+        let i = self.runbook.step_index(step);
+        if i.is_none() {
+            self.warnings
+                .push(format!("record {seq}: no step \"{step}\" in the runbook"));
+        }
+        i
+    }
+
+    fn finish(&mut self, i: usize, at: DateTime<Utc>, status: Status) {
+        let s = &mut self.steps[i];
+        s.status = status;
+        s.started.get_or_insert(at);
+        s.ended = Some(at);
+    }
+
+    /// Where the runbook goes after step `i` (its first successor; decisions go by choice).
+    fn after(&self, i: usize) -> Option<usize> {
+        if matches!(self.runbook.steps[i].kind, StepKind::Decision { .. }) {
+            return self.current.filter(|&c| c != i);
+        }
+        self.runbook.successors(i).first().copied()
+    }
+
+    fn milestone_from_step(&mut self, i: usize, r: &Record) {
+        if let Some(m) = self.runbook.steps[i].milestone {
+            let id = self.runbook.steps[i].id.clone();
+            self.mark(m, r, Some(id));
+        }
+    }
+
+    /// Records a milestone the first time it is reached; later marks of the same milestone are
+    /// kept out of the key times (the first is what the metrics use).
+    fn mark(&mut self, m: Milestone, r: &Record, step: Option<String>) {
+        let started = self.started_at();
+        if m != Milestone::Started && r.at < started {
+            self.warnings.push(format!(
+                "milestone {m} at {} is earlier than the start ({})",
+                super::clock::stamp(r.at),
+                super::clock::stamp(started)
+            ));
+        }
+        self.milestones.entry(m).or_insert(Mark {
+            at: r.at,
+            by: r.author.clone(),
+            seq: r.seq,
+            step,
+        });
+    }
+
+    /// When the incident started: the `started` milestone if recorded, else when it was opened.
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.milestones
+            .get(&Milestone::Started)
+            .map_or(self.opened, |m| m.at)
+    }
+
+    /// Takes a newer version of the runbook: states carry over by step id; steps that vanished
+    /// stay in the record as retired.
+    fn adopt(&mut self, new: Runbook, sha: String) {
+        let mut old: Vec<(super::Step, StepState)> = self
+            .runbook
+            .steps
+            .drain(..)
+            .zip(self.steps.drain(..))
+            .collect();
+        let current_id = self
+            .current
+            .and_then(|c| old.get(c))
+            .map(|(s, _)| s.id.clone());
+        let mut states = Vec::with_capacity(new.steps.len());
+        for s in &new.steps {
+            match old.iter().position(|(o, _)| o.id == s.id) {
+                Some(j) => {
+                    let (_, mut st) = old.swap_remove(j);
+                    st.checklist.resize(s.checklist.len(), false);
+                    states.push(st);
+                }
+                None => states.push(StepState::new(s.checklist.len())),
+            }
+        }
+        self.retired.extend(old);
+        self.runbook = new;
+        self.steps = states;
+        self.runbook_sha256 = sha;
+        self.current = current_id.and_then(|id| self.runbook.step_index(&id));
+    }
+
+    /// The person holding each role now, in the order roles were first assigned.
+    pub fn current_roles(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for rc in &self.roles {
+            match out.iter_mut().find(|(r, _)| *r == rc.role) {
+                Some(e) => e.1 = rc.person.clone(),
+                None => out.push((rc.role.clone(), rc.person.clone())),
+            }
+        }
+        out
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    pub fn action_items(&self) -> impl Iterator<Item = &Note> {
+        self.notes.iter().filter(|n| n.action_item)
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.steps.iter().filter(|s| s.status == status).count()
+    }
+}
+
+/// A note starting with `TODO:` is an action item.
+pub fn is_todo(text: &str) -> bool {
+    text.trim_start()
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("todo:"))
+}

@@ -1,0 +1,261 @@
+//! Where incidents live and how an action reaches the journal: the state directory, incident
+//! ids, and `Session` (an open incident: its journal handle, its records, its folded state).
+//!
+//! Every action goes: catch up on other writers, check the rules, append (durably), fold.
+//! Only after the append returns is the action reported as recorded.
+
+use crate::domain::clock::Clock;
+use crate::domain::event::{Event, Known, Record};
+use crate::domain::incident::{self, Incident};
+use crate::domain::rules;
+use crate::journal::{Journal, Sequenced};
+use anyhow::{Context, anyhow, bail};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+impl Sequenced for Record {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+}
+
+/// The state directory: `--state-dir`, else `RUNBOOK_STATE_DIR`, else `$XDG_STATE_HOME/runbook`,
+/// else `~/.local/state/runbook`.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub dir: PathBuf,
+}
+
+pub fn parse_runbook(text: &str) -> Result<crate::domain::Runbook, String> {
+    crate::runbook::parse_source(text)
+}
+
+impl Store {
+    pub fn locate(flag: Option<PathBuf>) -> Store {
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dir = flag
+            .or_else(|| env("RUNBOOK_STATE_DIR"))
+            .or_else(|| env("XDG_STATE_HOME").map(|d| d.join("runbook")))
+            .or_else(|| env("HOME").map(|h| h.join(".local/state/runbook")))
+            .unwrap_or_else(|| PathBuf::from(".runbook-state"));
+        Store { dir }
+    }
+
+    pub fn incidents_dir(&self) -> PathBuf {
+        self.dir.join("incidents")
+    }
+
+    pub fn journal_path(&self, id: &str) -> PathBuf {
+        self.incidents_dir().join(format!("{id}.jsonl"))
+    }
+
+    /// Creates the incident's journal under a fresh id (`YYYYMMDD-HHMM-<runbook>`, with `-2`,
+    /// `-3`... when taken) and appends its opening record.
+    pub fn create(
+        &self,
+        at: DateTime<Utc>,
+        runbook_id: &str,
+        opening: impl Fn(&str) -> Record,
+    ) -> anyhow::Result<Session> {
+        let base = format!("{}-{runbook_id}", at.format("%Y%m%d-%H%M"));
+        for n in 1..1000 {
+            let id = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            let path = self.journal_path(&id);
+            let mut journal = match Journal::<Record>::create(&path) {
+                Ok(j) => j,
+                Err(crate::journal::JournalError::AlreadyExists { .. }) => continue,
+                Err(e) => return Err(anyhow!(e)),
+            };
+            let first = opening(&id);
+            let appended = journal.append(|seq| Record {
+                seq,
+                ..first.clone()
+            })?;
+            let incident = Incident::open(&appended.record, &parse_runbook)?;
+            return Ok(Session {
+                journal,
+                records: vec![appended.record],
+                incident,
+                notices: Vec::new(),
+            });
+        }
+        bail!(
+            "could not find a free incident id for {base} in {}",
+            self.incidents_dir().display()
+        )
+    }
+
+    pub fn open(&self, id: &str) -> anyhow::Result<Session> {
+        let path = self.journal_path(id);
+        if !path.exists() {
+            let known: Vec<String> = self.ids();
+            let hint = crate::domain::suggest::hint(id, known.iter().map(String::as_str));
+            bail!(
+                "no incident \"{id}\"{hint} in {}; `runbook incidents --all` lists them",
+                self.incidents_dir().display()
+            );
+        }
+        Session::open(&path)
+    }
+
+    /// Every incident id, newest first (ids sort by time).
+    pub fn ids(&self) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.incidents_dir()) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = rd
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".jsonl"))
+                    .map(str::to_string)
+            })
+            .collect();
+        ids.sort_by(|a, b| b.cmp(a));
+        ids
+    }
+
+    /// Every incident that can be read, newest first, with those that cannot (and why).
+    pub fn all(&self) -> (Vec<Session>, Vec<(String, String)>) {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for id in self.ids() {
+            match self.open(&id) {
+                Ok(s) => ok.push(s),
+                Err(e) => bad.push((id, format!("{e:#}"))),
+            }
+        }
+        ok.sort_by(|a, b| {
+            b.incident
+                .opened
+                .cmp(&a.incident.opened)
+                .then(b.incident.id.cmp(&a.incident.id))
+        });
+        (ok, bad)
+    }
+
+    /// The incident a command is about: the one named, else the only open one. With several
+    /// open, the error lists them (a usage error: exit 2).
+    pub fn pick(&self, id: Option<&str>) -> anyhow::Result<Session> {
+        if let Some(id) = id {
+            return self.open(id);
+        }
+        let (all, _) = self.all();
+        let mut open: Vec<Session> = all
+            .into_iter()
+            .filter(|s| !s.incident.is_closed())
+            .collect();
+        match open.len() {
+            0 => bail!(
+                "no open incident in {}: start one with `runbook start RUNBOOK`",
+                self.incidents_dir().display()
+            ),
+            1 => Ok(open.remove(0)),
+            _ => {
+                let ids: Vec<String> = open
+                    .iter()
+                    .map(|s| format!("  {}  {}", s.incident.id, s.incident.title))
+                    .collect();
+                Err(crate::commands::usage(format!(
+                    "{} incidents are open; say which with --incident INC (or as the argument):\n{}",
+                    open.len(),
+                    ids.join("\n")
+                )))
+            }
+        }
+    }
+}
+
+/// One open incident.
+pub struct Session {
+    pub journal: Journal<Record>,
+    pub records: Vec<Record>,
+    pub incident: Incident,
+    /// Things the user must be told about opening it (a torn tail that was set aside).
+    pub notices: Vec<String>,
+}
+
+impl Session {
+    pub fn open(path: &Path) -> anyhow::Result<Session> {
+        let opened = Journal::<Record>::open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let mut notices = Vec::new();
+        if let Some(r) = &opened.recovery {
+            notices.push(format!(
+                "{}: line {} was torn (an unfinished write, never acknowledged); its {} bytes were saved to {} and the journal continues from line {}",
+                path.display(),
+                r.line,
+                r.bytes,
+                r.saved_to.display(),
+                r.line.saturating_sub(1)
+            ));
+        }
+        if let Some(d) = &opened.damage {
+            notices.push(format!(
+                "{}:{}: {}; the journal is open read-only: nothing after that line is trusted and nothing new can be recorded until it is repaired by hand",
+                path.display(),
+                d.line,
+                d.message
+            ));
+        }
+        let incident = incident::fold(&opened.records, &parse_runbook)
+            .with_context(|| format!("cannot read the incident in {}", path.display()))?;
+        Ok(Session {
+            journal: opened.journal,
+            records: opened.records,
+            incident,
+            notices,
+        })
+    }
+
+    /// Folds records other processes appended since we last looked.
+    pub fn catch_up(&mut self) -> anyhow::Result<usize> {
+        let new = self.journal.read_new()?;
+        let n = new.len();
+        for r in new {
+            self.incident.apply(&r, &parse_runbook)?;
+            self.records.push(r);
+        }
+        Ok(n)
+    }
+
+    /// Checks and durably records one action. Returns the record and any warnings to show.
+    /// Nothing is recorded when the rules refuse it or the write fails.
+    pub fn record(
+        &mut self,
+        clock: &dyn Clock,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        event: Known,
+    ) -> anyhow::Result<(Record, Vec<String>)> {
+        self.catch_up()?;
+        let ts = clock.now();
+        let at = at.unwrap_or(ts);
+        let warnings = rules::check(&self.incident, &event, author, at)?;
+        let event = Event::Known(event);
+        let appended = self.journal.append(|seq| Record {
+            seq,
+            ts,
+            at,
+            author: author.to_string(),
+            wall: None,
+            event,
+        })?;
+        for r in appended.caught_up {
+            self.incident.apply(&r, &parse_runbook)?;
+            self.records.push(r);
+        }
+        self.incident.apply(&appended.record, &parse_runbook)?;
+        self.records.push(appended.record.clone());
+        Ok((appended.record, warnings))
+    }
+}

@@ -1,0 +1,220 @@
+//! The Elm-style core: `update(&mut AppState, Msg) -> Vec<Effect>`. Messages are facts (a key
+//! at a time, a tick, records now durable in the journal); effects are requests the shell
+//! (`effects.rs`) carries out, answering with messages. No IO, no clock, no terminal here, so
+//! whole sessions can be tested as key sequences.
+//!
+//! The screen is a projection of the journal: an action becomes `Effect::Append`, and only the
+//! `Msg::Synced` that comes back once the records are on disk changes what is shown as done.
+
+use super::state::{
+    AppState, Flash, Home, IncidentRow, IncidentView, LibraryRow, Overlay, Screen, Tone,
+};
+use super::{home, incident, overlay};
+use crate::domain::Severity;
+use crate::domain::event::{Known, Record};
+use crate::domain::incident::Incident;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent, DateTime<Utc>),
+    Tick(DateTime<Utc>),
+    /// The terminal was resized: just redraw.
+    Resize,
+    /// Records now durable in the journal (ours and other writers'), in order.
+    Synced(Vec<Record>),
+    /// An append failed: nothing from the batch after the failure was recorded.
+    AppendFailed {
+        error: String,
+        origin: Option<Overlay>,
+    },
+    Opened(Box<Opened>),
+    OpenFailed(String),
+    Library(Vec<LibraryRow>),
+    Incidents(Vec<IncidentRow>),
+    /// The incidents directory changed (another process appended).
+    JournalChanged,
+    CommandDone(CommandDone),
+    Exported(Result<PathBuf, String>),
+    /// SIGTERM, SIGHUP: leave now (everything recorded is already durable).
+    Terminate,
+}
+
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub incident: Incident,
+    pub records: Vec<Record>,
+    /// Repairs made on opening (a torn tail set aside).
+    pub notices: Vec<String>,
+    pub read_only: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandDone {
+    pub step: String,
+    pub command: String,
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: u64,
+    pub excerpt: String,
+    pub sha256: String,
+    pub output_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Append these events in order, stopping at the first failure. `origin` is the dialog the
+    /// action came from, reopened on failure so nothing typed is lost.
+    Append {
+        events: Vec<Known>,
+        origin: Option<Overlay>,
+    },
+    /// Read what other processes appended.
+    CatchUp,
+    OpenIncident(String),
+    StartIncident {
+        runbook: String,
+        title: String,
+        severity: Severity,
+        vars: Vec<(String, String)>,
+        drill: bool,
+    },
+    RefreshIncidents,
+    /// Record `command_started`, run the command with a timeout, answer `CommandDone`.
+    RunCommand {
+        step: String,
+        command: String,
+        timeout_s: u64,
+    },
+    /// Put text on the clipboard with OSC 52.
+    Copy(String),
+    Bell,
+    Export,
+}
+
+impl AppState {
+    pub fn new(now: DateTime<Utc>, author: String, color: bool) -> AppState {
+        AppState {
+            now,
+            author,
+            screen: Screen::Home,
+            home: Home::default(),
+            incident: None,
+            overlay: None,
+            flash: None,
+            quit: false,
+            color,
+        }
+    }
+
+    pub fn flash(&mut self, tone: Tone, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            tone,
+        });
+    }
+}
+
+pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key, at) => {
+            s.now = s.now.max(at);
+            if super::keymap::key_of(&key) == super::keymap::CTRL_C {
+                s.quit = true;
+                return Vec::new();
+            }
+            if s.overlay.is_some() {
+                return overlay::key(s, &key);
+            }
+            match s.screen {
+                Screen::Home => home::key(s, &key),
+                Screen::Incident => incident::key(s, &key),
+            }
+        }
+        Msg::Tick(now) => {
+            s.now = s.now.max(now);
+            incident::tick(s)
+        }
+        Msg::Resize => Vec::new(),
+        Msg::Synced(records) => incident::synced(s, records),
+        Msg::AppendFailed { error, origin } => {
+            if let Some(v) = &mut s.incident {
+                v.pending = false;
+            }
+            s.overlay = Some(Overlay::Error {
+                message: format!("NOT RECORDED: {error}"),
+                then: origin.map(Box::new),
+            });
+            Vec::new()
+        }
+        Msg::Opened(o) => {
+            let o = *o;
+            let mut view = IncidentView::new(o.incident, o.records);
+            view.read_only = o.read_only;
+            s.incident = Some(view);
+            s.screen = Screen::Incident;
+            // The filter found what it was for; coming back, the incident should be in view.
+            s.home.filter.clear();
+            s.home.filtering = false;
+            s.home.selected = 0;
+            s.overlay = None;
+            if let Some(n) = o.notices.into_iter().next() {
+                s.overlay = Some(Overlay::Error {
+                    message: n,
+                    then: None,
+                });
+            }
+            Vec::new()
+        }
+        Msg::OpenFailed(e) => {
+            s.overlay = Some(Overlay::Error {
+                message: e,
+                then: None,
+            });
+            Vec::new()
+        }
+        Msg::Library(rows) => {
+            s.home.library = rows;
+            home::clamp(s);
+            Vec::new()
+        }
+        Msg::Incidents(rows) => {
+            let first_load = s.home.incidents.is_empty() && s.home.selected == 0;
+            s.home.incidents = rows;
+            if first_load {
+                s.home.selected = 0;
+            }
+            home::clamp(s);
+            Vec::new()
+        }
+        Msg::JournalChanged => {
+            let mut fx = vec![Effect::RefreshIncidents];
+            if s.incident.is_some() {
+                fx.insert(0, Effect::CatchUp);
+            }
+            fx
+        }
+        Msg::CommandDone(done) => incident::command_done(s, done),
+        Msg::Exported(r) => {
+            match r {
+                Ok(p) => s.flash(
+                    Tone::Good,
+                    format!("postmortem draft written to {}", p.display()),
+                ),
+                Err(e) => {
+                    s.overlay = Some(Overlay::Error {
+                        message: format!("export failed: {e}"),
+                        then: None,
+                    })
+                }
+            }
+            Vec::new()
+        }
+        Msg::Terminate => {
+            s.quit = true;
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The only IO the interactive app does, one effect at a time: append to the journal (and only
+//! then tell the state), open and start incidents, run commands, copy, ring, export. Every
+//! result comes back as a `Msg`.
+
+use super::app::{Effect, Msg, Opened};
+use super::state::{IncidentRow, LibraryRow};
+use crate::domain::clock::Clock;
+use crate::domain::event::{Event, Known, Record};
+use crate::runbook::library::Library;
+use crate::store::{Session, Store};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+pub struct Shell {
+    pub store: Store,
+    pub library: Library,
+    pub session: Option<Session>,
+    pub clock: Arc<dyn Clock>,
+    pub author: String,
+    /// Where command results and other late answers are sent.
+    pub tx: Sender<Msg>,
+}
+
+impl Shell {
+    /// Carries out one effect; immediate answers are returned, late ones arrive on `tx`.
+    pub fn run(&mut self, effect: Effect) -> Vec<Msg> {
+        match effect {
+            Effect::Append { events, origin } => self.append(events, origin),
+            Effect::CatchUp => self.synced(|s| s.catch_up().map(|_| ())),
+            Effect::OpenIncident(id) => vec![self.open(&id)],
+            Effect::StartIncident {
+                runbook,
+                title,
+                severity,
+                vars,
+                drill,
+            } => {
+                let Some(entry) = self.library.get(&runbook) else {
+                    return vec![Msg::OpenFailed(format!(
+                        "no runbook \"{runbook}\" in the library"
+                    ))];
+                };
+                let ts = self.clock.now();
+                let author = self.author.clone();
+                let opening = |id: &str| Record {
+                    seq: 1,
+                    ts,
+                    at: ts,
+                    author: author.clone(),
+                    wall: None,
+                    event: Event::Known(Known::IncidentOpened {
+                        incident: id.to_string(),
+                        title: title.clone(),
+                        severity,
+                        runbook: entry.runbook.id.clone(),
+                        runbook_sha256: crate::runbook::sha256_hex(&entry.source),
+                        runbook_source: entry.source.clone(),
+                        vars: vars.iter().cloned().collect(),
+                        drill,
+                    }),
+                };
+                match self.store.create(ts, &entry.runbook.id, opening) {
+                    Ok(session) => vec![
+                        self.adopt(session),
+                        Msg::Incidents(incident_rows(&self.store)),
+                    ],
+                    Err(e) => vec![Msg::OpenFailed(format!(
+                        "could not start the incident: {e:#}"
+                    ))],
+                }
+            }
+            Effect::RefreshIncidents => vec![Msg::Incidents(incident_rows(&self.store))],
+            Effect::RunCommand {
+                step,
+                command,
+                timeout_s,
+            } => self.run_command(step, command, timeout_s),
+            Effect::Copy(text) => {
+                let _ = write_raw(&osc52(&text));
+                Vec::new()
+            }
+            Effect::Bell => {
+                let _ = write_raw("\x07");
+                Vec::new()
+            }
+            Effect::Export => {
+                let Some(_s) = &self.session else {
+                    return Vec::new();
+                };
+                vec![Msg::Exported(Err("export is being wired in".into()))]
+            }
+        }
+    }
+
+    fn append(&mut self, events: Vec<Known>, origin: Option<super::state::Overlay>) -> Vec<Msg> {
+        let clock = self.clock.clone();
+        let author = self.author.clone();
+        let mut failed = None;
+        let mut out = self.synced(|s| {
+            for e in events {
+                if let Err(err) = s.record(clock.as_ref(), None, &author, e) {
+                    failed = Some(format!("{err:#}"));
+                    break;
+                }
+            }
+            Ok(())
+        });
+        if let Some(error) = failed {
+            out.push(Msg::AppendFailed { error, origin });
+        }
+        out
+    }
+
+    /// Runs `f` on the session and reports every record it added (ours and others').
+    fn synced(&mut self, f: impl FnOnce(&mut Session) -> anyhow::Result<()>) -> Vec<Msg> {
+        let Some(s) = &mut self.session else {
+            return Vec::new();
+        };
+        let before = s.records.len();
+        let result = f(s);
+        let mut out = Vec::new();
+        if s.records.len() > before {
+            out.push(Msg::Synced(s.records[before..].to_vec()));
+        }
+        if let Err(e) = result {
+            out.push(Msg::AppendFailed {
+                error: format!("{e:#}"),
+                origin: None,
+            });
+        }
+        out
+    }
+
+    fn open(&mut self, id: &str) -> Msg {
+        match self.store.open(id) {
+            Ok(session) => self.adopt(session),
+            Err(e) => Msg::OpenFailed(format!("{e:#}")),
+        }
+    }
+
+    fn adopt(&mut self, session: Session) -> Msg {
+        let read_only = session
+            .journal
+            .damage()
+            .map(|d| format!("line {}: {}", d.line, d.message));
+        let msg = Msg::Opened(Box::new(Opened {
+            incident: session.incident.clone(),
+            records: session.records.clone(),
+            notices: session.notices.clone(),
+            read_only,
+        }));
+        self.session = Some(session);
+        msg
+    }
+
+    fn run_command(&mut self, step: String, command: String, timeout_s: u64) -> Vec<Msg> {
+        let started = Known::CommandStarted {
+            step: step.clone(),
+            command: command.clone(),
+        };
+        let mut out = self.append(vec![started], None);
+        if out.iter().any(|m| matches!(m, Msg::AppendFailed { .. })) {
+            return out;
+        }
+        let Some(s) = &self.session else { return out };
+        let drill = s.incident.drill;
+        let save_to = self
+            .store
+            .dir
+            .join("outputs")
+            .join(&s.incident.id)
+            .join(format!("{}-{step}.log", s.incident.last_seq));
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let done = if drill {
+                // Drills never run real commands.
+                super::app::CommandDone {
+                    step,
+                    command,
+                    exit_code: Some(0),
+                    timed_out: false,
+                    duration_ms: 0,
+                    excerpt: "DRILL: the command was not run".into(),
+                    sha256: String::new(),
+                    output_path: None,
+                }
+            } else {
+                super::runner::run(
+                    &step,
+                    &command,
+                    std::time::Duration::from_secs(timeout_s),
+                    &save_to,
+                )
+            };
+            let _ = tx.send(Msg::CommandDone(done));
+        });
+        out.retain(|m| !matches!(m, Msg::AppendFailed { .. }));
+        out
+    }
+}
+
+/// Open incidents, newest first, for the home screen.
+pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
+    let (sessions, _) = store.all();
+    sessions
+        .into_iter()
+        .filter(|s| !s.incident.is_closed())
+        .map(|s| {
+            let i = s.incident;
+            IncidentRow {
+                at_step: i.current.map(|c| i.runbook.steps[c].title.clone()),
+                id: i.id,
+                title: i.title,
+                severity: i.severity,
+                drill: i.drill,
+                opened: i.opened,
+                runbook: i.runbook.id,
+            }
+        })
+        .collect()
+}
+
+/// The library for the home screen, sorted by incident type then id.
+pub fn library_rows(lib: &Library) -> Vec<LibraryRow> {
+    let mut rows: Vec<LibraryRow> = lib
+        .entries
+        .iter()
+        .map(|e| LibraryRow {
+            runbook: e.runbook.clone(),
+            origin: e.origin.to_string(),
+            problems: None,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.runbook.incident_type, &a.runbook.id).cmp(&(&b.runbook.incident_type, &b.runbook.id))
+    });
+    rows
+}
+
+/// OSC 52: "set the clipboard", understood by most terminals and passed through SSH.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(char::from(T[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn write_raw(s: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"kubectl get pods"), "a3ViZWN0bCBnZXQgcG9kcw==");
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
+    }
+}

@@ -1,0 +1,461 @@
+//! Keys and messages on the incident screen: walk the steps, decide, sign off, note, run.
+//! Actions become `Effect::Append`; the state changes only when `Msg::Synced` brings the
+//! records back from disk.
+
+use super::app::{CommandDone, Effect};
+use super::keymap::{Action, Mode, lookup};
+use super::state::{
+    AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
+};
+use crate::domain::event::{Event, Known, Outcome, Record};
+use crate::domain::incident::Status;
+use crate::domain::template::fill;
+use crate::domain::{Milestone, Severity, StepKind, rules};
+use crate::runbook::sanitize;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    let Some(v) = &mut s.incident else {
+        s.screen = Screen::Home;
+        return Vec::new();
+    };
+    if v.awaiting_item {
+        v.awaiting_item = false;
+        if let KeyCode::Char(c @ '1'..='9') = key.code {
+            let item = c as usize - '0' as usize;
+            let step = &v.incident.runbook.steps[v.selected];
+            let checked = !v.incident.steps[v.selected]
+                .checklist
+                .get(item - 1)
+                .copied()
+                .unwrap_or(true);
+            let ev = Known::ChecklistToggled {
+                step: step.id.clone(),
+                item,
+                checked,
+            };
+            return append(s, vec![ev], None);
+        }
+        s.flash(Tone::Info, "no item toggled");
+        return Vec::new();
+    }
+    let n = v.incident.runbook.steps.len();
+    let Some(action) = lookup(Mode::Incident, key) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Down => v.selected = (v.selected + 1).min(n - 1),
+        Action::Up => v.selected = v.selected.saturating_sub(1),
+        Action::Back => {
+            s.screen = Screen::Home;
+            return vec![Effect::RefreshIncidents];
+        }
+        Action::Help => s.overlay = Some(Overlay::Help),
+        Action::TimelineOlder => {
+            v.timeline_scroll = (v.timeline_scroll + 5).min(v.records.len().saturating_sub(1))
+        }
+        Action::TimelineNewer => v.timeline_scroll = v.timeline_scroll.saturating_sub(5),
+        Action::ToggleItem => {
+            if v.incident.runbook.steps[v.selected].checklist.is_empty() {
+                s.flash(Tone::Info, "this step has no checklist");
+            } else {
+                v.awaiting_item = true;
+                s.flash(Tone::Info, "toggle which item? press its number");
+            }
+        }
+        Action::Export => return vec![Effect::Export],
+        Action::Note => open_input(s, InputPurpose::Note, "Note", String::new()),
+        Action::ActionItem => open_input(
+            s,
+            InputPurpose::ActionItem,
+            "Action item (TODO)",
+            String::new(),
+        ),
+        Action::Milestone => {
+            let items = Milestone::ALL
+                .iter()
+                .map(|m| match v.incident.milestones.get(m) {
+                    Some(mark) => format!("{m}  (recorded {})", mark.at.format("%H:%M:%S")),
+                    None => m.to_string(),
+                })
+                .collect();
+            s.overlay = Some(Overlay::Menu(Menu {
+                purpose: MenuPurpose::Milestone,
+                title: "Record a milestone".into(),
+                items,
+                selected: 0,
+            }));
+        }
+        Action::Severity => {
+            let items = Severity::ALL.iter().map(|x| x.to_string()).collect();
+            let selected = Severity::ALL
+                .iter()
+                .position(|x| *x == v.incident.severity)
+                .unwrap_or(0);
+            s.overlay = Some(Overlay::Menu(Menu {
+                purpose: MenuPurpose::Severity,
+                title: "Change severity".into(),
+                items,
+                selected,
+            }));
+        }
+        Action::Role => {
+            let mut items: Vec<String> = ["ic", "ops", "comms", "scribe"]
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            for r in v
+                .incident
+                .runbook
+                .steps
+                .iter()
+                .filter_map(|st| st.role.clone())
+            {
+                if !items.contains(&r) {
+                    items.push(r);
+                }
+            }
+            items.push("other...".into());
+            s.overlay = Some(Overlay::Menu(Menu {
+                purpose: MenuPurpose::Role,
+                title: "Assign a role".into(),
+                items,
+                selected: 0,
+            }));
+        }
+        _ => return step_action(s, action),
+    }
+    Vec::new()
+}
+
+/// Actions on the selected step.
+fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(v) = &s.incident else {
+        return Vec::new();
+    };
+    let i = v.selected;
+    let def = &v.incident.runbook.steps[i];
+    let st = &v.incident.steps[i];
+    let id = def.id.clone();
+    match action {
+        Action::Advance if st.status == Status::Active => {
+            if let StepKind::Decision { choices } = &def.kind {
+                s.flash(
+                    Tone::Info,
+                    format!("a decision: press 1-{} to take a choice", choices.len()),
+                );
+                return Vec::new();
+            }
+            if def.requires_signoff && st.signed_off_by.is_none() {
+                let title = format!(
+                    "\"{}\" needs a second person's sign-off: their name",
+                    def.title
+                );
+                open_input(
+                    s,
+                    InputPurpose::Signoff {
+                        step: id,
+                        then_complete: true,
+                    },
+                    &title,
+                    String::new(),
+                );
+                return Vec::new();
+            }
+            append(
+                s,
+                vec![Known::StepCompleted {
+                    step: id,
+                    outcome: Outcome::Ok,
+                }],
+                None,
+            )
+        }
+        Action::Advance => append(s, vec![Known::StepStarted { step: id }], None),
+        Action::Fail => append(
+            s,
+            vec![Known::StepCompleted {
+                step: id,
+                outcome: Outcome::Failed,
+            }],
+            None,
+        ),
+        Action::Skip => {
+            open_input(
+                s,
+                InputPurpose::SkipReason { step: id },
+                "Skip: why?",
+                String::new(),
+            );
+            Vec::new()
+        }
+        Action::Choice(n) => {
+            let StepKind::Decision { choices } = &def.kind else {
+                s.flash(
+                    Tone::Info,
+                    "1-9 take a decision's choice: select a decision step",
+                );
+                return Vec::new();
+            };
+            let Some(c) = choices.get(usize::from(n) - 1) else {
+                s.flash(
+                    Tone::Warn,
+                    format!("there is no choice {n}: choose 1-{}", choices.len()),
+                );
+                return Vec::new();
+            };
+            let ev = Known::DecisionMade {
+                step: id.clone(),
+                choice: usize::from(n),
+                label: c.label.clone(),
+                next: c.next.clone(),
+            };
+            if def.requires_signoff && st.signed_off_by.is_none() {
+                let title = format!(
+                    "\"{}\" needs a second person's sign-off: their name",
+                    def.title
+                );
+                open_input(
+                    s,
+                    InputPurpose::Signoff {
+                        step: id,
+                        then_complete: false,
+                    },
+                    &title,
+                    String::new(),
+                );
+                return Vec::new();
+            }
+            append(s, vec![ev], None)
+        }
+        Action::ToggleNext => match st.checklist.iter().position(|c| !c) {
+            Some(item) => append(
+                s,
+                vec![Known::ChecklistToggled {
+                    step: id,
+                    item: item + 1,
+                    checked: true,
+                }],
+                None,
+            ),
+            None if def.checklist.is_empty() => {
+                s.flash(Tone::Info, "this step has no checklist");
+                Vec::new()
+            }
+            None => {
+                s.flash(
+                    Tone::Info,
+                    "every item is ticked (x then a number unticks one)",
+                );
+                Vec::new()
+            }
+        },
+        Action::Copy => match command_of(s) {
+            Some((_, cmd)) => {
+                s.flash(Tone::Good, "command copied to the clipboard (OSC 52)");
+                vec![Effect::Copy(cmd)]
+            }
+            None => {
+                s.flash(Tone::Info, "this step has no command");
+                Vec::new()
+            }
+        },
+        Action::Run => {
+            if let Some(r) = &v.running {
+                let msg = format!("a command is already running (step \"{r}\")");
+                s.flash(Tone::Warn, msg);
+                return Vec::new();
+            }
+            let Some((timeout_s, cmd)) = command_of(s) else {
+                s.flash(Tone::Info, "this step has no command to run");
+                return Vec::new();
+            };
+            let refused = sanitize::has_hazard(&cmd).then(|| {
+                "this command contains invisible or control characters (shown as \\u{..}); it will not be run. Fix the runbook.".to_string()
+            });
+            s.overlay = Some(Overlay::Confirm(Confirm {
+                step: id,
+                command: cmd,
+                timeout_s,
+                refused,
+            }));
+            Vec::new()
+        }
+        Action::Comms => {
+            let comms = comms_step(s);
+            let (step, text) = match comms {
+                Some((step, template)) => (step, template),
+                None => (String::new(), String::new()),
+            };
+            open_input(
+                s,
+                InputPurpose::Comms { step },
+                "Status update (edit, Enter copies and records it as sent)",
+                text,
+            );
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The selected step's command with variables filled in, and its timeout.
+fn command_of(s: &AppState) -> Option<(u64, String)> {
+    let v = s.incident.as_ref()?;
+    match &v.incident.runbook.steps[v.selected].kind {
+        StepKind::Command {
+            command, timeout, ..
+        } => Some((timeout.secs(), fill(command, &v.incident.vars))),
+        _ => None,
+    }
+}
+
+/// The comms step to use: the selected one, else the current one, else the first in the runbook.
+fn comms_step(s: &AppState) -> Option<(String, String)> {
+    let v = s.incident.as_ref()?;
+    let steps = &v.incident.runbook.steps;
+    let is_comms = |i: usize| matches!(steps[i].kind, StepKind::Comms { .. });
+    let i = [Some(v.selected), v.incident.current]
+        .into_iter()
+        .flatten()
+        .find(|&i| is_comms(i))
+        .or_else(|| (0..steps.len()).find(|&i| is_comms(i)))?;
+    let StepKind::Comms { template, .. } = &steps[i].kind else {
+        return None;
+    };
+    Some((
+        steps[i].id.clone(),
+        fill(template.trim_end(), &v.incident.vars),
+    ))
+}
+
+fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String) {
+    let cursor = text.chars().count();
+    s.overlay = Some(Overlay::Input(Input {
+        purpose,
+        title: title.to_string(),
+        text,
+        cursor,
+    }));
+}
+
+/// Checks the events against the rules and asks the shell to append them. A refusal is shown
+/// and, when the action came from a dialog, the dialog stays open with its text.
+pub fn append(s: &mut AppState, events: Vec<Known>, origin: Option<Overlay>) -> Vec<Effect> {
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    if let Some(why) = &v.read_only {
+        let msg = format!("the journal is read-only: {why}");
+        s.overlay = Some(Overlay::Error {
+            message: msg,
+            then: origin.map(Box::new),
+        });
+        return Vec::new();
+    }
+    // Only the first event can be checked against the current state; the rest follow from it.
+    if let Some(first) = events.first()
+        && let Err(e) = rules::check(&v.incident, first, &s.author, s.now)
+    {
+        s.overlay = Some(Overlay::Error {
+            message: e.0,
+            then: origin.map(Box::new),
+        });
+        return Vec::new();
+    }
+    v.pending = true;
+    vec![Effect::Append { events, origin }]
+}
+
+/// Records are durable: fold them in, and follow the flow with the selection.
+pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    v.pending = false;
+    let mut moved = false;
+    let mut last = None;
+    for r in records {
+        if r.seq <= v.incident.last_seq {
+            continue; // already folded (a catch-up racing our own append)
+        }
+        if let Err(e) = v.incident.apply(&r, &crate::store::parse_runbook) {
+            s.overlay = Some(Overlay::Error {
+                message: format!("cannot fold record {}: {e}", r.seq),
+                then: None,
+            });
+            return Vec::new();
+        }
+        if let Event::Known(k) = &r.event {
+            let selected_id =
+                &v.incident.runbook.steps[v.selected.min(v.incident.runbook.steps.len() - 1)].id;
+            moved |= matches!(k,
+                Known::StepCompleted { step, .. } | Known::StepSkipped { step, .. } | Known::DecisionMade { step, .. }
+                if step == selected_id && r.author == s.author);
+        }
+        last = Some(crate::domain::describe::describe(&r, Some(&v.incident)));
+        v.records.push(r);
+    }
+    if moved && let Some(c) = v.incident.current {
+        v.selected = c;
+    }
+    v.selected = v.selected.min(v.incident.runbook.steps.len() - 1);
+    if let Some(text) = last {
+        s.flash(
+            Tone::Good,
+            format!("recorded: {}", sanitize::visible(&text)),
+        );
+    }
+    Vec::new()
+}
+
+/// Once a second: ring the bell when a wait step's countdown runs out.
+pub fn tick(s: &mut AppState) -> Vec<Effect> {
+    let now = s.now;
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    let mut fx = Vec::new();
+    for (def, st) in v.incident.runbook.steps.iter().zip(&v.incident.steps) {
+        let (StepKind::Wait { duration }, Status::Active, Some(start)) =
+            (&def.kind, st.status, st.started)
+        else {
+            continue;
+        };
+        let due = start + chrono::Duration::seconds(duration.secs() as i64);
+        let key = (def.id.clone(), st.runs);
+        if now >= due && !v.rung.contains(&key) {
+            v.rung.push(key);
+            fx.push(Effect::Bell);
+            s.flash = Some(super::state::Flash {
+                text: format!("wait \"{}\" is over", def.title),
+                tone: Tone::Warn,
+            });
+        }
+    }
+    fx
+}
+
+pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    v.running = None;
+    v.output = Some((d.step.clone(), d.excerpt.clone()));
+    let ev = Known::CommandFinished {
+        step: d.step,
+        command: d.command,
+        exit_code: d.exit_code,
+        duration_ms: d.duration_ms,
+        timed_out: d.timed_out,
+        output_excerpt: d.excerpt,
+        output_sha256: d.sha256,
+        output_path: d.output_path,
+    };
+    // The result is history: record it even if the incident's rules changed meanwhile.
+    v.pending = true;
+    vec![Effect::Append {
+        events: vec![ev],
+        origin: None,
+    }]
+}

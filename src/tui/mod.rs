@@ -1,0 +1,15 @@
+//! The interactive app. Functional core (`app.rs`: state, messages, effects, `update`), views
+//! that borrow the state (`view/`), and an imperative shell (`shell.rs`, `effects.rs`) that owns
+//! the terminal, the journal handle, the threads, and nothing else.
+
+pub mod app;
+pub mod effects;
+pub mod filter;
+pub mod home;
+pub mod incident;
+pub mod keymap;
+pub mod overlay;
+pub mod runner;
+pub mod shell;
+pub mod state;
+pub mod view;

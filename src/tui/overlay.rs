@@ -1,0 +1,309 @@
+//! Keys while an overlay is open: help, text inputs, menus, the command confirmation, the
+//! start form, and blocking errors (dismissing one reopens the dialog it interrupted).
+
+use super::app::Effect;
+use super::incident::append;
+use super::keymap::{Action, Mode, lookup};
+use super::state::{AppState, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone};
+use crate::domain::event::Known;
+use crate::domain::{Milestone, Severity};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = s.overlay.take() else {
+        return Vec::new();
+    };
+    match overlay {
+        Overlay::Help => {
+            if lookup(Mode::Help, key) != Some(Action::Cancel) {
+                s.overlay = Some(Overlay::Help);
+            }
+            Vec::new()
+        }
+        Overlay::Error { message, then } => {
+            if lookup(Mode::Error, key) == Some(Action::Cancel) {
+                s.overlay = then.map(|b| *b);
+            } else {
+                s.overlay = Some(Overlay::Error { message, then });
+            }
+            Vec::new()
+        }
+        Overlay::Input(input) => input_key(s, input, key),
+        Overlay::Menu(menu) => menu_key(s, menu, key),
+        Overlay::Confirm(c) => match lookup(Mode::Confirm, key) {
+            Some(Action::Yes) if c.refused.is_none() => {
+                if let Some(v) = &mut s.incident {
+                    v.running = Some(c.step.clone());
+                }
+                s.flash(
+                    Tone::Info,
+                    format!("running: {}", crate::runbook::sanitize::visible(&c.command)),
+                );
+                vec![Effect::RunCommand {
+                    step: c.step,
+                    command: c.command,
+                    timeout_s: c.timeout_s,
+                }]
+            }
+            Some(Action::Yes | Action::No) => {
+                s.flash(Tone::Info, "not run");
+                Vec::new()
+            }
+            _ => {
+                s.overlay = Some(Overlay::Confirm(c));
+                Vec::new()
+            }
+        },
+        Overlay::StartForm(form) => form_key(s, form, key),
+    }
+}
+
+/// Edits `text` at `cursor` (in characters) for a key; true when the key was an edit.
+pub fn edit(text: &mut String, cursor: &mut usize, key: &KeyEvent) -> bool {
+    let byte = |t: &str, c: usize| t.char_indices().nth(c).map_or(t.len(), |(b, _)| b);
+    match key.code {
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.clear();
+            *cursor = 0;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            let at = byte(text, *cursor);
+            text.insert(at, c);
+            *cursor += 1;
+        }
+        KeyCode::Backspace if *cursor > 0 => {
+            *cursor -= 1;
+            let at = byte(text, *cursor);
+            text.remove(at);
+        }
+        KeyCode::Delete if *cursor < text.chars().count() => {
+            let at = byte(text, *cursor);
+            text.remove(at);
+        }
+        KeyCode::Left => *cursor = cursor.saturating_sub(1),
+        KeyCode::Right => *cursor = (*cursor + 1).min(text.chars().count()),
+        KeyCode::Home => *cursor = 0,
+        KeyCode::End => *cursor = text.chars().count(),
+        _ => return false,
+    }
+    true
+}
+
+fn input_key(s: &mut AppState, mut input: Input, key: &KeyEvent) -> Vec<Effect> {
+    match lookup(Mode::Input, key) {
+        Some(Action::Cancel) => Vec::new(),
+        Some(Action::Submit) => submit_input(s, input),
+        _ => {
+            edit(&mut input.text, &mut input.cursor, key);
+            s.overlay = Some(Overlay::Input(input));
+            Vec::new()
+        }
+    }
+}
+
+fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
+    let text = input.text.trim().to_string();
+    let origin = Some(Overlay::Input(input.clone()));
+    match &input.purpose {
+        InputPurpose::Note => {
+            let action_item = crate::domain::incident::is_todo(&text);
+            append(
+                s,
+                vec![Known::NoteAdded {
+                    text,
+                    action_item,
+                    decision: false,
+                }],
+                origin,
+            )
+        }
+        InputPurpose::ActionItem => append(
+            s,
+            vec![Known::NoteAdded {
+                text,
+                action_item: true,
+                decision: false,
+            }],
+            origin,
+        ),
+        InputPurpose::SkipReason { step } => append(
+            s,
+            vec![Known::StepSkipped {
+                step: step.clone(),
+                reason: text,
+            }],
+            origin,
+        ),
+        InputPurpose::Signoff {
+            step,
+            then_complete,
+        } => {
+            let mut events = vec![Known::SignoffGiven {
+                step: step.clone(),
+                by: text,
+            }];
+            if *then_complete {
+                events.push(Known::StepCompleted {
+                    step: step.clone(),
+                    outcome: crate::domain::event::Outcome::Ok,
+                });
+            }
+            append(s, events, origin)
+        }
+        InputPurpose::RoleName => {
+            if text.is_empty() {
+                s.overlay = origin;
+                return Vec::new();
+            }
+            let title = format!("Who is {text} now?");
+            s.overlay = Some(Overlay::Input(Input {
+                purpose: InputPurpose::RolePerson { role: text },
+                title,
+                text: String::new(),
+                cursor: 0,
+            }));
+            Vec::new()
+        }
+        InputPurpose::RolePerson { role } => append(
+            s,
+            vec![Known::RoleAssigned {
+                role: role.clone(),
+                person: text,
+            }],
+            origin,
+        ),
+        InputPurpose::Comms { step } => {
+            let step = (!step.is_empty()).then(|| step.clone());
+            let mut fx = append(
+                s,
+                vec![Known::CommsSent {
+                    step,
+                    text: text.clone(),
+                }],
+                origin,
+            );
+            if !fx.is_empty() {
+                fx.push(Effect::Copy(text));
+            }
+            fx
+        }
+    }
+}
+
+fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
+    match lookup(Mode::Menu, key) {
+        Some(Action::Cancel) => Vec::new(),
+        Some(Action::Down) => {
+            menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1));
+            s.overlay = Some(Overlay::Menu(menu));
+            Vec::new()
+        }
+        Some(Action::Up) => {
+            menu.selected = menu.selected.saturating_sub(1);
+            s.overlay = Some(Overlay::Menu(menu));
+            Vec::new()
+        }
+        Some(Action::Submit) => match menu.purpose {
+            MenuPurpose::Milestone => {
+                let milestone = Milestone::ALL[menu.selected.min(Milestone::ALL.len() - 1)];
+                append(s, vec![Known::Milestone { milestone }], None)
+            }
+            MenuPurpose::Severity => {
+                let severity = Severity::ALL[menu.selected.min(Severity::ALL.len() - 1)];
+                append(s, vec![Known::SeverityChanged { severity }], None)
+            }
+            MenuPurpose::Role => {
+                let role = menu.items.get(menu.selected).cloned().unwrap_or_default();
+                let (purpose, title) = if role == "other..." {
+                    (InputPurpose::RoleName, "Role name".to_string())
+                } else {
+                    let title = format!("Who is {role} now?");
+                    (InputPurpose::RolePerson { role }, title)
+                };
+                s.overlay = Some(Overlay::Input(Input {
+                    purpose,
+                    title,
+                    text: String::new(),
+                    cursor: 0,
+                }));
+                Vec::new()
+            }
+        },
+        _ => {
+            s.overlay = Some(Overlay::Menu(menu));
+            Vec::new()
+        }
+    }
+}
+
+fn form_key(s: &mut AppState, mut f: StartForm, key: &KeyEvent) -> Vec<Effect> {
+    let last = f.field_count() - 1;
+    match lookup(Mode::Form, key) {
+        Some(Action::Cancel) => return Vec::new(),
+        Some(Action::NextField) => f.focus = (f.focus + 1).min(last),
+        Some(Action::PrevField) => f.focus = f.focus.saturating_sub(1),
+        Some(Action::Toggle) if f.focus == 1 => {
+            let i = Severity::ALL
+                .iter()
+                .position(|x| *x == f.severity)
+                .unwrap_or(0);
+            let step = if key.code == KeyCode::Left {
+                Severity::ALL.len() - 1
+            } else {
+                1
+            };
+            f.severity = Severity::ALL[(i + step) % Severity::ALL.len()];
+        }
+        Some(Action::Toggle) if f.focus == last => f.drill = !f.drill,
+        Some(Action::Submit) => {
+            f.errors = form_errors(&f);
+            if f.errors.is_empty() {
+                let vars = f
+                    .vars
+                    .iter()
+                    .map(|v| (v.name.clone(), v.value.clone()))
+                    .collect();
+                return vec![Effect::StartIncident {
+                    runbook: f.runbook,
+                    title: f.title.trim().to_string(),
+                    severity: f.severity,
+                    vars,
+                    drill: f.drill,
+                }];
+            }
+        }
+        _ if f.focus == last && key.code == KeyCode::Char(' ') => f.drill = !f.drill,
+        _ => {
+            let mut cursor = usize::MAX;
+            let field = match f.focus {
+                0 => Some(&mut f.title),
+                i if i >= 2 && i < last => f.vars.get_mut(i - 2).map(|v| &mut v.value),
+                _ => None,
+            };
+            if let Some(text) = field {
+                cursor = cursor.min(text.chars().count());
+                edit(text, &mut cursor, key);
+            }
+        }
+    }
+    s.overlay = Some(Overlay::StartForm(f));
+    Vec::new()
+}
+
+/// Every problem with the form: an empty title, a missing value, a value not matching its pattern.
+pub fn form_errors(f: &StartForm) -> Vec<String> {
+    let mut errors = Vec::new();
+    if f.title.trim().is_empty() {
+        errors.push("the title is empty".to_string());
+    }
+    for v in &f.vars {
+        if v.value.is_empty() {
+            errors.push(format!("{}: a value is needed", v.name));
+        } else if let Some(p) = &v.pattern
+            && regex::Regex::new(p).is_ok_and(|re| !re.is_match(&v.value))
+        {
+            errors.push(format!("{}: \"{}\" does not match {p}", v.name, v.value));
+        }
+    }
+    errors
+}

@@ -1,0 +1,228 @@
+//! Running a runbook command for the responder: `sh -c` with no stdin, stdout and stderr
+//! captured (never to the terminal), a timeout, the full output saved to a private file with
+//! its sha256, and a bounded excerpt (first and last lines) for the journal and the screen.
+//! Memory stays bounded whatever the command prints.
+
+use super::app::CommandDone;
+use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const HEAD_LINES: usize = 20;
+const TAIL_LINES: usize = 20;
+const MAX_LINE: usize = 400;
+
+/// Runs `command`, saving its output to `save_to`. Blocks until it ends or times out.
+pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> CommandDone {
+    let started = Instant::now();
+    let mut done = CommandDone {
+        step: step.to_string(),
+        command: command.to_string(),
+        exit_code: None,
+        timed_out: false,
+        duration_ms: 0,
+        excerpt: String::new(),
+        sha256: String::new(),
+        output_path: None,
+    };
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            done.excerpt = format!("could not start the command: {e}");
+            return done;
+        }
+    };
+    // Both pipes feed one channel of chunks, so neither can fill up and block the command.
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    let mut readers = Vec::new();
+    for pipe in [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            let mut pipe = pipe;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(tx);
+    let mut file = std::fs::create_dir_all(save_to.parent().unwrap_or(Path::new(".")))
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(save_to)
+        })
+        .ok();
+    let mut hasher = Sha256::new();
+    let mut lines = Lines::default();
+    let deadline = started + timeout;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(chunk) => {
+                hasher.update(&chunk);
+                lines.feed(&chunk);
+                if let Some(f) = &mut file
+                    && f.write_all(&chunk).is_err()
+                {
+                    file = None;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if Instant::now() >= deadline && !done.timed_out {
+            done.timed_out = true;
+            // Kill the whole process group: a pipeline's children would keep the pipes open.
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(format!("-{}", child.id()))
+                .status();
+            let _ = child.kill();
+        }
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    done.exit_code = child.wait().ok().and_then(|s| s.code());
+    done.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    done.sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if let Some(f) = &mut file
+        && f.sync_all().is_ok()
+    {
+        done.output_path = Some(save_to.display().to_string());
+    }
+    done.excerpt = lines.excerpt();
+    done
+}
+
+/// The first and last lines of a stream, bounded in count and length.
+#[derive(Default)]
+struct Lines {
+    partial: Vec<u8>,
+    head: Vec<String>,
+    tail: VecDeque<String>,
+    skipped: usize,
+}
+
+impl Lines {
+    fn feed(&mut self, chunk: &[u8]) {
+        for &b in chunk {
+            if b == b'\n' {
+                let line = std::mem::take(&mut self.partial);
+                self.push(line);
+            } else if self.partial.len() < MAX_LINE * 4 {
+                self.partial.push(b);
+            }
+        }
+    }
+
+    fn push(&mut self, line: Vec<u8>) {
+        let mut text = String::from_utf8_lossy(&line).into_owned();
+        if text.chars().count() > MAX_LINE {
+            text = text.chars().take(MAX_LINE).collect::<String>() + "…";
+        }
+        if self.head.len() < HEAD_LINES {
+            self.head.push(text);
+        } else {
+            self.tail.push_back(text);
+            if self.tail.len() > TAIL_LINES {
+                self.tail.pop_front();
+                self.skipped += 1;
+            }
+        }
+    }
+
+    fn excerpt(mut self) -> String {
+        if !self.partial.is_empty() {
+            let last = std::mem::take(&mut self.partial);
+            self.push(last);
+        }
+        let mut out = self.head;
+        if self.skipped > 0 {
+            out.push(format!(
+                "… {} lines not shown (the full output is saved) …",
+                self.skipped
+            ));
+        }
+        out.extend(self.tail);
+        out.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_output_exit_code_and_bounds_the_excerpt() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("o.log");
+        let r = run(
+            "s",
+            "seq 1 100; echo oops >&2; exit 3",
+            Duration::from_secs(20),
+            &out,
+        );
+        assert_eq!(r.exit_code, Some(3));
+        assert!(!r.timed_out);
+        assert!(r.excerpt.starts_with("1\n2\n"), "{}", r.excerpt);
+        assert!(r.excerpt.contains("lines not shown"));
+        assert!(r.excerpt.contains("oops"));
+        let saved = std::fs::read(&out).unwrap();
+        assert!(saved.starts_with(b"1\n2\n"));
+        let sha: String = Sha256::digest(&saved)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(r.sha256, sha);
+    }
+
+    #[test]
+    fn a_command_that_outlives_its_timeout_is_killed() {
+        let d = tempfile::tempdir().unwrap();
+        let r = run(
+            "s",
+            "echo started; sleep 30 | cat",
+            Duration::from_millis(300),
+            &d.path().join("o.log"),
+        );
+        assert!(r.timed_out);
+        assert_eq!(r.exit_code, None);
+        assert!(r.excerpt.contains("started"));
+    }
+}

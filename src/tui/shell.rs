@@ -1,0 +1,168 @@
+//! The imperative shell: owns the terminal and the threads that feed one channel of messages
+//! (keys, a once-a-second tick, journal changes from a `notify` watcher, signals, command
+//! results). Each message goes through `update`; effects go to `Shell::run`; the screen is
+//! redrawn after each batch. Idle, the only wake-up is the tick.
+//!
+//! The terminal is restored on quit, on panic (ratatui's hook), and on SIGTERM/SIGHUP (the
+//! signal thread sends `Terminate`; the loop exits normally). Everything recorded is already
+//! durable, so leaving at any moment loses nothing.
+
+use super::app::{Msg, update};
+use super::effects::{Shell, incident_rows, library_rows};
+use super::state::AppState;
+use crate::domain::clock::Clock;
+use crate::runbook::library::Library;
+use crate::store::Store;
+use notify::{RecursiveMode, Watcher};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+pub struct Options {
+    pub store: Store,
+    pub library: Library,
+    pub clock: Arc<dyn Clock>,
+    pub author: String,
+    /// Open this incident straight away.
+    pub open: Option<String>,
+    pub color: bool,
+}
+
+pub fn run(o: Options) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let mut state = AppState::new(o.clock.now(), o.author.clone(), o.color);
+    let mut shell = Shell {
+        store: o.store,
+        library: o.library,
+        session: None,
+        clock: o.clock.clone(),
+        author: o.author,
+        tx: tx.clone(),
+    };
+    let mut queue: VecDeque<Msg> = VecDeque::new();
+    queue.push_back(Msg::Library(library_rows(&shell.library)));
+    queue.push_back(Msg::Incidents(incident_rows(&shell.store)));
+    if let Some(id) = &o.open {
+        queue.push_back(Msg::Opened(
+            match shell
+                .run(super::app::Effect::OpenIncident(id.clone()))
+                .pop()
+            {
+                Some(Msg::Opened(op)) => op,
+                Some(Msg::OpenFailed(e)) => anyhow::bail!("{e}"),
+                _ => anyhow::bail!("could not open incident {id}"),
+            },
+        ));
+    }
+    // The watcher must live as long as the loop; it is dropped on return.
+    let _watcher = watch(&shell.store, tx.clone());
+    spawn_input(tx.clone(), o.clock.clone());
+    spawn_ticks(tx.clone(), o.clock.clone());
+    spawn_signals(tx)?;
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);
+    // Restoring can fail when the terminal is gone (SSH dropped): nothing is left to restore.
+    let _ = ratatui::try_restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut AppState,
+    shell: &mut Shell,
+    rx: &Receiver<Msg>,
+    mut queue: VecDeque<Msg>,
+) -> anyhow::Result<()> {
+    loop {
+        while let Some(msg) = queue.pop_front() {
+            settle(state, shell, msg);
+            if state.quit {
+                return Ok(());
+            }
+        }
+        terminal.draw(|f| super::view::render(f, state))?;
+        let Ok(first) = rx.recv() else { return Ok(()) };
+        queue.push_back(first);
+        // Take whatever else is waiting, coalescing bursts of journal changes and ticks.
+        while let Ok(m) = rx.try_recv() {
+            let dup = matches!(
+                (&m, queue.back()),
+                (Msg::JournalChanged, Some(Msg::JournalChanged))
+                    | (Msg::Tick(_), Some(Msg::Tick(_)))
+                    | (Msg::Resize, Some(Msg::Resize))
+            );
+            if !dup {
+                queue.push_back(m);
+            }
+        }
+    }
+}
+
+/// Handles one message and every answer its effects bring, before anything else: a key typed
+/// ahead must see the state its predecessors produced (e.g. the incident they opened).
+fn settle(state: &mut AppState, shell: &mut Shell, msg: Msg) {
+    let mut pending = VecDeque::from([msg]);
+    while let Some(m) = pending.pop_front() {
+        for effect in update(state, m) {
+            pending.extend(shell.run(effect));
+        }
+        if state.quit {
+            return;
+        }
+    }
+}
+
+fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k, clock.now()),
+                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(_) => continue,
+                // The terminal is gone (e.g. SSH dropped): leave.
+                Err(_) => Msg::Terminate,
+            };
+            let end = matches!(msg, Msg::Terminate);
+            if tx.send(msg).is_err() || end {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_ticks(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
+    std::thread::spawn(move || {
+        while tx.send(Msg::Tick(clock.now())).is_ok() {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+}
+
+fn spawn_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = tx.send(Msg::Terminate);
+        }
+    });
+    Ok(())
+}
+
+/// Watches the incidents directory (not files: writers may create and rename), so appends by
+/// other processes reach the screen within a second. Without a watcher the app still works;
+/// it just does not see others' appends until the next action.
+fn watch(store: &Store, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
+    let dir = store.incidents_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let mut w = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if ev.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(Msg::JournalChanged);
+        }
+    })
+    .ok()?;
+    w.watch(&dir, RecursiveMode::NonRecursive).ok()?;
+    Some(w)
+}

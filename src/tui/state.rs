@@ -1,0 +1,256 @@
+//! The TUI's state: everything the screen shows, as plain data. Views borrow it; only
+//! `update` changes it. No IO, no clock: the time arrives in messages.
+
+use crate::domain::event::Record;
+use crate::domain::incident::Incident;
+use crate::domain::{Runbook, Severity};
+use chrono::{DateTime, Utc};
+
+pub struct AppState {
+    /// The latest time a message brought (ticks, keys).
+    pub now: DateTime<Utc>,
+    pub screen: Screen,
+    pub home: Home,
+    /// The open incident, when one is open (kept when going back home, so it can be resumed).
+    pub incident: Option<IncidentView>,
+    pub overlay: Option<Overlay>,
+    /// A one-line message in the footer: the outcome of the last action.
+    pub flash: Option<Flash>,
+    /// Set when the app should exit.
+    pub quit: bool,
+    /// Whether colour may be used (false under NO_COLOR or on monochrome terminals).
+    pub color: bool,
+    /// Who is acting: recorded as the author of every event.
+    pub author: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Incident,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub tone: Tone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// The home screen: open incidents, then the library grouped by incident type.
+#[derive(Default)]
+pub struct Home {
+    pub incidents: Vec<IncidentRow>,
+    /// Sorted by incident type, then id.
+    pub library: Vec<LibraryRow>,
+    pub filter: String,
+    /// Typing goes to the filter.
+    pub filtering: bool,
+    /// Index into `rows()`.
+    pub selected: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentRow {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub drill: bool,
+    pub opened: DateTime<Utc>,
+    pub runbook: String,
+    /// Title of the step it is at.
+    pub at_step: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibraryRow {
+    pub runbook: Runbook,
+    /// Where it came from: a path, or "bundled".
+    pub origin: String,
+    /// Problems with the file on disk (a bad edit); the runbook shown is the last good one.
+    pub problems: Option<String>,
+}
+
+/// One selectable line of the home screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    Incident(usize),
+    Runbook(usize),
+}
+
+/// The incident screen's state.
+pub struct IncidentView {
+    pub incident: Incident,
+    pub records: Vec<Record>,
+    /// The selected step (index into the runbook's steps).
+    pub selected: usize,
+    /// An append is in flight: nothing is shown as recorded until it returns.
+    pub pending: bool,
+    /// Why the journal cannot be written (damage): shown, and actions are refused.
+    pub read_only: Option<String>,
+    /// The command running now, if any (step id).
+    pub running: Option<String>,
+    /// The last command output shown in the detail pane: (step id, text).
+    pub output: Option<(String, String)>,
+    /// Wait steps whose countdown already rang the bell (step id, run number).
+    pub rung: Vec<(String, u32)>,
+    /// `x` was pressed: the next digit toggles that checklist item.
+    pub awaiting_item: bool,
+    /// Lines scrolled back in the timeline (0 = newest at the bottom).
+    pub timeline_scroll: usize,
+}
+
+/// Modal things drawn over a screen; while one is open, keys go to it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Help,
+    Input(Input),
+    Menu(Menu),
+    /// Confirm running a command: shows the exact command.
+    Confirm(Confirm),
+    StartForm(StartForm),
+    /// A blocking error; `then` is reopened when it is dismissed (nothing typed is lost).
+    Error {
+        message: String,
+        then: Option<Box<Overlay>>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub purpose: InputPurpose,
+    pub title: String,
+    pub text: String,
+    /// Cursor position in characters.
+    pub cursor: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputPurpose {
+    Note,
+    ActionItem,
+    SkipReason {
+        step: String,
+    },
+    /// Sign-off name; completing the step follows when `then_complete`.
+    Signoff {
+        step: String,
+        then_complete: bool,
+    },
+    RolePerson {
+        role: String,
+    },
+    RoleName,
+    /// The rendered comms template, editable before it is recorded as sent.
+    Comms {
+        step: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Menu {
+    pub purpose: MenuPurpose,
+    pub title: String,
+    pub items: Vec<String>,
+    pub selected: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuPurpose {
+    Milestone,
+    Severity,
+    Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    pub step: String,
+    pub command: String,
+    pub timeout_s: u64,
+    /// Set when the command must not run (invisible characters): shown instead of yes/no.
+    pub refused: Option<String>,
+}
+
+/// Starting an incident from a runbook: title, severity, variables, drill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartForm {
+    pub runbook: String,
+    pub title: String,
+    pub severity: Severity,
+    /// (name, prompt, value, pattern).
+    pub vars: Vec<FormVar>,
+    pub drill: bool,
+    /// Focused field: 0 title, 1 severity, 2.. vars, last drill.
+    pub focus: usize,
+    /// Problems found when Enter was pressed.
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormVar {
+    pub name: String,
+    pub prompt: String,
+    pub value: String,
+    pub pattern: Option<String>,
+}
+
+impl StartForm {
+    pub fn field_count(&self) -> usize {
+        3 + self.vars.len()
+    }
+}
+
+impl Home {
+    /// The visible rows: open incidents first (newest first), then runbooks, both filtered.
+    pub fn rows(&self) -> Vec<Row> {
+        let f = self.filter.trim();
+        let mut rows: Vec<Row> = (0..self.incidents.len())
+            .filter(|&i| {
+                f.is_empty() || super::filter::score_incident(&self.incidents[i], f).is_some()
+            })
+            .map(Row::Incident)
+            .collect();
+        if f.is_empty() {
+            rows.extend((0..self.library.len()).map(Row::Runbook));
+        } else {
+            let mut scored: Vec<(i64, usize)> = (0..self.library.len())
+                .filter_map(|i| {
+                    super::filter::score_runbook(&self.library[i].runbook, f).map(|s| (s, i))
+                })
+                .collect();
+            // Best match first; ties keep library order.
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            rows.extend(scored.into_iter().map(|(_, i)| Row::Runbook(i)));
+        }
+        rows
+    }
+
+    pub fn selected_row(&self) -> Option<Row> {
+        self.rows().get(self.selected).copied()
+    }
+}
+
+impl IncidentView {
+    pub fn new(incident: Incident, records: Vec<Record>) -> IncidentView {
+        let selected = incident.current.unwrap_or(0);
+        IncidentView {
+            incident,
+            records,
+            selected,
+            pending: false,
+            read_only: None,
+            running: None,
+            output: None,
+            rung: Vec::new(),
+            awaiting_item: false,
+            timeline_scroll: 0,
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Incident screen, detail pane: everything about the selected step.
+//!
+//! In order: status glyph, number and title; kind, role, target and how it stands (started,
+//! time taken, `OVER`); the flags that need attention (a wait's countdown from its start to
+//! `AppState::now` or "wait over", sign-off state, skip reason); the body (prose reflowed,
+//! indented lines kept); what the kind brings (the command as `$ ...` with its timeout, then
+//! its last output and the expectation; a check's expectation; decision choices numbered
+//! `1. label → target`; the comms cadence and template); the checklist numbered for `x 2`;
+//! links.
+//!
+//! Runbook text has its variables filled and is made visible; output is made visible and
+//! bounded. The pane does not scroll (the state has no offset for it): when everything does not
+//! fit, the body is shortened first, and what still does not fit is cut at the bottom.
+
+use super::steps::{taken_so_far, target_secs};
+use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, prose, wrapped};
+use super::theme::{OVER, Theme, checkbox, status_glyph, status_word};
+use crate::domain::incident::{Incident, Status, StepState};
+use crate::domain::{Step, StepKind};
+use crate::tui::state::{AppState, IncidentView};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
+    let Some(v) = &s.incident else {
+        return;
+    };
+    let t = Theme::of(s);
+    let inc = &v.incident;
+    let n = inc.runbook.steps.len();
+    let i = v.selected.min(n.saturating_sub(1));
+    let (Some(def), Some(st)) = (inc.runbook.steps.get(i), inc.steps.get(i)) else {
+        return;
+    };
+    let title = format!(" Step {} of {n} · {} ", i + 1, def.kind.name());
+    let block = Block::bordered().title(Line::styled(title, t.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.is_empty() {
+        return;
+    }
+    let max = usize::from(inner.width);
+    let h = usize::from(inner.height);
+
+    let head = head(s, inc, i, def, st, max);
+    let mut body = match &def.body {
+        Some(b) => prose(b, &inc.vars, max, t.plain()),
+        None => Vec::new(),
+    };
+    let tail = tail(s, v, def, st, max, h);
+    // Shorten the body first when the pane is too short for everything.
+    let fixed = head.len() + tail.len() + 1;
+    if !body.is_empty() && fixed + body.len() > h {
+        let keep = h.saturating_sub(fixed).max(2).min(body.len());
+        if keep < body.len() {
+            let cut = body.len() - keep + 1;
+            body.truncate(keep - 1);
+            body.push(Line::styled(
+                fit(
+                    &format!(
+                        "… {cut} more {} (taller terminal)",
+                        if cut == 1 { "line" } else { "lines" }
+                    ),
+                    max,
+                ),
+                t.dim(),
+            ));
+        }
+    }
+    let mut lines = head;
+    if !body.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(body);
+    }
+    lines.extend(tail);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Title, kind and timing, then the flags that need attention.
+fn head(s: &AppState, inc: &Incident, i: usize, def: &Step, st: &StepState, max: usize) -> Lines {
+    let t = Theme::of(s);
+    let title = clean(&def.title, &inc.vars).join(" ");
+    let mut out = hanging(
+        &format!("{} {}. ", status_glyph(st.status), i + 1),
+        &title,
+        max,
+        t.strong(),
+    );
+    let mut meta = vec![def.kind.name().to_string()];
+    if let Some(role) = &def.role {
+        meta.push(format!("role {}", one(role)));
+    }
+    if let Some(target) = &def.target {
+        meta.push(format!("target {target}"));
+    }
+    if def.requires_signoff {
+        meta.push("sign-off".to_string());
+    }
+    out.extend(hanging("", &meta.join(" · "), max, t.dim()));
+
+    // How it stands.
+    let spent = taken_so_far(st, s.now);
+    let over = match (spent, target_secs(def)) {
+        (Some(d), Some(tg)) if st.status != Status::Skipped => {
+            d.num_seconds() > i64::try_from(tg).unwrap_or(i64::MAX)
+        }
+        _ => false,
+    };
+    let mut state = status_word(st.status).to_string();
+    match (st.status, st.started, st.ended, spent) {
+        (Status::Active, Some(start), _, Some(d)) => {
+            state.push_str(&format!(" since {} ({} so far)", hms(start), clock(d)));
+        }
+        (Status::Skipped, _, Some(end), _) => state.push_str(&format!(" at {}", hms(end))),
+        (_, Some(start), Some(end), Some(d)) => {
+            state.push_str(&format!(" {} → {} ({})", hms(start), hms(end), clock(d)));
+        }
+        _ => {}
+    }
+    if st.runs > 1 {
+        state.push_str(&format!(" · run {}", st.runs));
+    }
+    if over {
+        state.push_str(&format!(" · {OVER} target"));
+    }
+    let style = if over { t.warn() } else { t.status(st.status) };
+    out.extend(hanging("", &state, max, style));
+
+    if let StepKind::Wait { duration } = &def.kind {
+        let line = match (
+            st.status,
+            st.started.and_then(|b| after(b, duration.secs())),
+        ) {
+            (Status::Active, Some(due)) if s.now < due => Some((
+                format!("WAIT {} left (until {})", clock(due - s.now), hms(due)),
+                t.strong(),
+            )),
+            (Status::Active, Some(due)) => {
+                Some((format!("wait over (since {})", hms(due)), t.warn()))
+            }
+            (Status::Pending, _) => Some((format!("wait {duration} once started"), t.plain())),
+            _ => None,
+        };
+        if let Some((text, style)) = line {
+            out.extend(hanging("", &text, max, style));
+        }
+    }
+    if def.requires_signoff {
+        let (text, style) = match &st.signed_off_by {
+            Some(by) => (
+                format!("requires sign-off: signed off by {}", one(by)),
+                t.good(),
+            ),
+            None => (
+                "requires sign-off: needs a second person's sign-off".to_string(),
+                t.warn(),
+            ),
+        };
+        out.extend(hanging("", &text, max, style));
+    }
+    if let Some(reason) = &st.skip_reason {
+        out.extend(hanging("skipped: ", &one(reason), max, t.plain()));
+    }
+    out
+}
+
+/// What the kind brings, then the checklist, the last output and the links.
+fn tail(s: &AppState, v: &IncidentView, def: &Step, st: &StepState, max: usize, h: usize) -> Lines {
+    let t = Theme::of(s);
+    let inc = &v.incident;
+    let vars = &inc.vars;
+    let mut out: Lines = Vec::new();
+    let section = |out: &mut Lines, title: &str| {
+        out.push(Line::raw(""));
+        out.push(Line::styled(fit(title, max), t.title()));
+    };
+    match &def.kind {
+        StepKind::Action | StepKind::Wait { .. } => {}
+        StepKind::Check { expect } => {
+            if let Some(e) = expect {
+                section(&mut out, "Expect");
+                out.extend(prose(e, vars, max, t.plain()));
+            }
+        }
+        StepKind::Command {
+            command,
+            expect,
+            timeout,
+        } => {
+            section(&mut out, &format!("Command (timeout {timeout})"));
+            for (k, line) in clean(command, vars).iter().enumerate() {
+                out.extend(hanging(
+                    if k == 0 { "$ " } else { "> " },
+                    line,
+                    max,
+                    t.strong(),
+                ));
+            }
+            if v.running.as_deref() == Some(def.id.as_str()) {
+                out.push(Line::styled("running…", t.warn()));
+            }
+            output(s, v, def, max, h, &mut out);
+            if let Some(e) = expect {
+                section(&mut out, "Expect");
+                out.extend(prose(e, vars, max, t.plain()));
+            }
+        }
+        StepKind::Decision { choices } => {
+            section(&mut out, "Choices (press the number)");
+            let taken = inc
+                .path
+                .iter()
+                .rev()
+                .find(|p| p.step == def.id)
+                .map(|p| p.choice);
+            for (k, c) in choices.iter().enumerate() {
+                let mark = if taken == Some(k + 1) {
+                    "  (taken)"
+                } else {
+                    ""
+                };
+                let text = format!(
+                    "{} → {}{mark}",
+                    clean(&c.label, vars).join(" "),
+                    one(&c.next)
+                );
+                let style = if mark.is_empty() { t.plain() } else { t.good() };
+                out.extend(hanging(&format!("{}. ", k + 1), &text, max, style));
+            }
+        }
+        StepKind::Comms { template, every } => {
+            section(&mut out, "Status update (u to write and send)");
+            let sent: Vec<_> = inc
+                .comms
+                .iter()
+                .filter(|c| c.step.as_deref() == Some(def.id.as_str()))
+                .collect();
+            let mut cadence = match every {
+                Some(e) => format!("every {e}"),
+                None => "once".to_string(),
+            };
+            match sent.last() {
+                Some(c) => {
+                    cadence.push_str(&format!(" · last sent {} by {}", hms(c.at), one(&c.by)))
+                }
+                None => cadence.push_str(" · not sent yet"),
+            }
+            out.extend(hanging("", &cadence, max, t.dim()));
+            out.extend(wrapped(template, vars, max, t.plain()));
+        }
+    }
+    if !def.checklist.is_empty() {
+        let done = st.checklist.iter().filter(|c| **c).count();
+        section(
+            &mut out,
+            &format!(
+                "Checklist {done}/{} · x N toggles item N",
+                def.checklist.len()
+            ),
+        );
+        if v.awaiting_item {
+            out.push(Line::styled(
+                fit("press the number of the item to toggle", max),
+                t.warn(),
+            ));
+        }
+        for (k, item) in def.checklist.iter().enumerate() {
+            let on = st.checklist.get(k).copied().unwrap_or(false);
+            let head = format!("{}. {} ", k + 1, checkbox(on));
+            let text = clean(item, vars).join(" ");
+            out.extend(hanging(
+                &head,
+                &text,
+                max,
+                if on { t.good() } else { t.plain() },
+            ));
+        }
+    }
+    if !matches!(def.kind, StepKind::Command { .. }) {
+        output(s, v, def, max, h, &mut out);
+    }
+    if !def.links.is_empty() {
+        section(&mut out, "Links");
+        for l in &def.links {
+            let text = format!(
+                "{}: {}",
+                clean(&l.title, vars).join(" "),
+                clean(&l.url, vars).join(" ")
+            );
+            out.extend(hanging("", &text, max, t.dim()));
+        }
+    }
+    out
+}
+
+/// The last output for this step: what the app just ran (`IncidentView::output`), else the
+/// excerpt recorded in the journal. Bounded to a third of the pane.
+fn output(s: &AppState, v: &IncidentView, def: &Step, max: usize, h: usize, out: &mut Lines) {
+    let t = Theme::of(s);
+    let run = v
+        .incident
+        .commands
+        .iter()
+        .rev()
+        .find(|c| c.step == def.id && c.finished.is_some());
+    let text = match (&v.output, run) {
+        (Some((step, text)), _) if *step == def.id => text.as_str(),
+        (_, Some(r)) => r.output_excerpt.as_str(),
+        _ => return,
+    };
+    out.push(Line::raw(""));
+    let mut head = "Output".to_string();
+    if let Some(r) = run {
+        let how = match (r.exit_code, r.timed_out) {
+            (_, true) => "timed out".to_string(),
+            (Some(c), _) => format!("exit {c}"),
+            (None, _) => "killed".to_string(),
+        };
+        head.push_str(&format!(" of the run at {} ({how})", hms(r.started)));
+    }
+    let style = match run.map(|r| (r.exit_code, r.timed_out)) {
+        Some((Some(0), false)) | None => t.title(),
+        _ => t.bad(),
+    };
+    out.push(Line::styled(fit(&head, max), style));
+    let lines: Vec<String> = text.trim_end().split('\n').map(one).collect();
+    let room = (h / 3).max(3);
+    let shown = lines.len().min(room);
+    for l in &lines[..shown.saturating_sub(usize::from(lines.len() > room))] {
+        out.push(Line::styled(fit(l, max), t.dim()));
+    }
+    if lines.len() > room {
+        let more = lines.len() - shown + 1;
+        out.push(Line::styled(
+            fit(&format!("… {more} more output lines"), max),
+            t.dim(),
+        ));
+    }
+}

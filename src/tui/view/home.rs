@@ -1,0 +1,180 @@
+//! Home, left pane: the filter line, the open incidents (as `Home::rows()` orders them, newest
+//! first), then the runbook library grouped by incident type. Group headers are drawn between
+//! rows but are not rows: `Home::selected` indexes `rows()` only. The selected row is reversed
+//! and marked `›` (the marker reads without colour); the list scrolls to keep it in view.
+
+use super::text::{Lines, fit, one, pad, plural, scroll_offset, width};
+use super::theme::{CURSOR, Theme};
+use crate::tui::state::{AppState, Row};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
+    let t = Theme::of(s);
+    let block = Block::bordered().title(Line::styled(" Incidents and runbooks ", t.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.is_empty() {
+        return;
+    }
+    let max = usize::from(inner.width);
+    let rows = s.home.rows();
+    let mut pinned: Lines = Vec::new();
+    if s.home.filtering || !s.home.filter.is_empty() {
+        let cursor = if s.home.filtering { CURSOR } else { "" };
+        let count = rows.len();
+        pinned.push(Line::from(vec![
+            Span::styled("/ ", t.strong()),
+            Span::raw(fit(&one(&s.home.filter), max.saturating_sub(16))),
+            Span::raw(cursor),
+            Span::styled(format!("  {}", plural(count, "match")), t.dim()),
+        ]));
+        if count == 0 {
+            pinned.push(Line::styled(
+                fit(
+                    &format!("no match for \"{}\" (Esc clears)", one(&s.home.filter)),
+                    max,
+                ),
+                t.warn(),
+            ));
+        }
+    }
+    let (lines, spans) = list_lines(s, &rows, max);
+    let top = u16::try_from(pinned.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    frame.render_widget(
+        Paragraph::new(pinned),
+        Rect::new(inner.x, inner.y, inner.width, top),
+    );
+    let list = Rect::new(inner.x, inner.y + top, inner.width, inner.height - top);
+    if list.is_empty() {
+        return;
+    }
+    let h = usize::from(list.height);
+    let selected = spans.get(s.home.selected).copied();
+    let offset = match selected {
+        Some((first, count)) => {
+            let o = scroll_offset(first, lines.len(), h);
+            // A two-line row stays whole when it can.
+            o.max((first + count).saturating_sub(h)).min(first)
+        }
+        None => 0,
+    };
+    let visible: Lines = lines.into_iter().skip(offset).take(h).collect();
+    frame.render_widget(Paragraph::new(visible), list);
+    if let Some((first, count)) = selected {
+        for line in first..first + count {
+            if line >= offset && line < offset + h {
+                let y = list.y + u16::try_from(line - offset).unwrap_or(0);
+                frame
+                    .buffer_mut()
+                    .set_style(Rect::new(list.x, y, list.width, 1), t.selected());
+            }
+        }
+    }
+}
+
+/// The list's lines, and for each row of `rows` its first line and how many lines it takes.
+fn list_lines(s: &AppState, rows: &[Row], max: usize) -> (Lines, Vec<(usize, usize)>) {
+    let t = Theme::of(s);
+    let home = &s.home;
+    let filtered = !home.filter.trim().is_empty();
+    let mut lines: Lines = Vec::new();
+    let mut spans = Vec::with_capacity(rows.len());
+    let incidents = rows
+        .iter()
+        .filter(|r| matches!(r, Row::Incident(_)))
+        .count();
+    if incidents > 0 {
+        lines.push(Line::styled(
+            format!("Open incidents ({incidents})"),
+            t.title(),
+        ));
+    } else if !filtered {
+        lines.push(Line::styled("Open incidents: none", t.dim()));
+    }
+    // Runbook ids get a column as wide as the widest shown (the id is what people type and
+    // what the CLI takes); the title follows when there is room for enough of it.
+    let id_w = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Runbook(i) => home.library.get(*i).map(|l| width(&l.runbook.id)),
+            Row::Incident(_) => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(max.saturating_sub(2 + 5));
+    let title_room = max.saturating_sub(2 + id_w + 1 + 4 + 1);
+    let mut group: Option<&str> = None;
+    for (n, row) in rows.iter().enumerate() {
+        let sel = if n == home.selected { "›" } else { " " };
+        match row {
+            Row::Incident(i) => {
+                let Some(inc) = home.incidents.get(*i) else {
+                    spans.push((lines.len(), 0));
+                    continue;
+                };
+                spans.push((lines.len(), 2));
+                let mut first = vec![
+                    Span::raw(format!("{sel} ")),
+                    Span::styled(format!("{} ", inc.severity), t.strong()),
+                ];
+                let mut used = 2 + width(inc.severity.name()) + 1;
+                if inc.drill {
+                    first.push(Span::styled("DRILL", t.drill()));
+                    first.push(Span::raw(" "));
+                    used += 6;
+                }
+                first.push(Span::raw(fit(&one(&inc.title), max.saturating_sub(used))));
+                lines.push(Line::from(first));
+                let at = match &inc.at_step {
+                    Some(step) => format!("at: {}", one(step)),
+                    None => "runbook ended".to_string(),
+                };
+                let second = format!("    {} · {at}", one(&inc.id));
+                lines.push(Line::styled(fit(&second, max), t.dim()));
+            }
+            Row::Runbook(i) => {
+                let Some(entry) = home.library.get(*i) else {
+                    spans.push((lines.len(), 0));
+                    continue;
+                };
+                let rb = &entry.runbook;
+                if filtered {
+                    if group.is_none() {
+                        lines.push(Line::styled("Matching runbooks", t.title()));
+                        group = Some("");
+                    }
+                } else if group != Some(rb.incident_type.as_str()) {
+                    group = Some(rb.incident_type.as_str());
+                    let head = format!("─ {} ", one(&rb.incident_type));
+                    lines.push(Line::styled(fit(&head, max), t.title()));
+                }
+                spans.push((lines.len(), 1));
+                let problem = if entry.problems.is_some() { "!" } else { " " };
+                let mut row = vec![
+                    Span::raw(sel),
+                    Span::styled(problem, t.warn()),
+                    Span::raw(pad(&one(&rb.id), id_w)),
+                    Span::raw(" "),
+                    Span::styled(rb.severity.name(), t.strong()),
+                ];
+                if title_room >= 10 {
+                    row.push(Span::raw(" "));
+                    row.push(Span::raw(fit(&one(&rb.title), title_room)));
+                }
+                lines.push(Line::from(row));
+            }
+        }
+    }
+    if home.library.is_empty() && !filtered {
+        lines.push(Line::styled(
+            "No runbooks loaded: add .toml files to ./runbooks",
+            t.warn(),
+        ));
+    }
+    (lines, spans)
+}

@@ -1,0 +1,116 @@
+//! Drawing the state: `render(frame, &AppState)` lays out the screen and hands each pane its
+//! rectangle. One file per pane, each `fn render(frame, area, &AppState)`; views only borrow the
+//! state, never change it, and never read the clock (time is `AppState::now`), so the same state
+//! always draws the same screen and snapshot tests are exact.
+//!
+//! Invariants every pane keeps: any terminal size draws without a panic (below 60x15 only a
+//! "too small" message is drawn); untrusted text goes through `text::clean`/`text::one`
+//! (`sanitize::visible`) before it is drawn; colour only reinforces glyphs and words (`theme`).
+
+mod confirm;
+mod detail;
+mod footer;
+mod form;
+mod header;
+mod home;
+mod overlay;
+mod preview;
+mod steps;
+mod text;
+pub mod theme;
+mod timeline;
+
+use super::keymap::Mode;
+use super::state::{AppState, Screen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this width the incident screen shows steps, detail and timeline side by side.
+pub const WIDE: u16 = 140;
+
+/// Draws the whole screen: the current screen, the footer, then any overlay on top.
+pub fn render(frame: &mut Frame, s: &AppState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    match (s.screen, &s.incident) {
+        (Screen::Incident, Some(_)) => incident_screen(frame, body, s),
+        _ => home_screen(frame, body, s),
+    }
+    footer::render(frame, foot, s);
+    if let Some(o) = &s.overlay {
+        overlay::render(frame, area, s, o);
+    }
+}
+
+/// The mode of the screen under any overlay: what the footer hints and the help describe.
+pub fn screen_mode(s: &AppState) -> Mode {
+    match (s.screen, &s.incident) {
+        (Screen::Incident, Some(_)) => Mode::Incident,
+        _ if s.home.filtering => Mode::Filter,
+        _ => Mode::Home,
+    }
+}
+
+/// Home: the list of incidents and runbooks on the left, a preview of the selection on the right.
+fn home_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+    let [list, pre] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    home::render(frame, list, s);
+    preview::render(frame, pre, s);
+}
+
+/// The incident: a header, then steps | detail | timeline side by side on wide terminals, or
+/// steps | detail above the timeline otherwise.
+fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+    let [head, rest] =
+        Layout::vertical([Constraint::Length(header::HEIGHT), Constraint::Min(0)]).areas(area);
+    header::render(frame, head, s);
+    if area.width >= WIDE {
+        let [st, de, tl] = Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+        ])
+        .areas(rest);
+        steps::render(frame, st, s);
+        detail::render(frame, de, s);
+        timeline::render(frame, tl, s);
+    } else {
+        let [top, tl] =
+            Layout::vertical([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(rest);
+        let [st, de] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        steps::render(frame, st, s);
+        detail::render(frame, de, s);
+        timeline::render(frame, tl, s);
+    }
+}
+
+/// Below the minimum size: only a centred message with the current size.
+fn too_small(frame: &mut Frame, area: Rect) {
+    let max = usize::from(area.width);
+    let message = format!("terminal too small (need at least {MIN_WIDTH}x{MIN_HEIGHT})");
+    let size = format!("now {}x{}", area.width, area.height);
+    let lines: Vec<Line> = text::wrap(&message, max)
+        .into_iter()
+        .chain(text::wrap(&size, max))
+        .map(|l| Line::from(text::fit(l.trim(), max)))
+        .collect();
+    let h = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    frame.render_widget(
+        Paragraph::new(lines).centered(),
+        Rect::new(area.x, y, area.width, h),
+    );
+}

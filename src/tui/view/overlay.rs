@@ -1,0 +1,250 @@
+//! Overlays: centred popups drawn over the screen, each on a `Clear` so nothing underneath
+//! shows through. This file has the popup frame and the small ones (help, text input, menu,
+//! blocking error); the command confirmation and the start form have their own files.
+//!
+//! The help renders `keymap::help(mode)` for the mode of the screen underneath, so it can never
+//! disagree with what the keys do. Popups shrink to the terminal; content that still does not
+//! fit is cut with a line saying so, never drawn outside the popup.
+
+use super::footer::key_for;
+use super::text::{Lines, centered, fit, one, scroll_offset, width, wrap, wrapped};
+use super::theme::{CURSOR, Theme};
+use super::{confirm, form, screen_mode};
+use crate::tui::keymap::{Action, Mode, help};
+use crate::tui::state::{AppState, Input, Menu, Overlay};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) {
+    match o {
+        Overlay::Help => help_popup(frame, area, s),
+        Overlay::Input(i) => input(frame, area, s, i),
+        Overlay::Menu(m) => menu(frame, area, s, m),
+        Overlay::Confirm(_) => confirm::render(frame, area, s),
+        Overlay::StartForm(_) => form::render(frame, area, s),
+        Overlay::Error { message, .. } => error(frame, area, s, message),
+    }
+}
+
+/// Clears a centred rectangle for `w` x `h` cells of content (plus border and a one-cell margin
+/// each side), draws a titled border, and returns the inside.
+pub fn popup(frame: &mut Frame, area: Rect, w: usize, h: usize, title: &str, style: Style) -> Rect {
+    let cells = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    let r = centered(area, cells(w.saturating_add(4)), cells(h.saturating_add(2)));
+    frame.render_widget(Clear, r);
+    let title = fit(
+        &format!(" {title} "),
+        usize::from(r.width.saturating_sub(2)),
+    );
+    let block = Block::bordered()
+        .padding(Padding::horizontal(1))
+        .border_style(style)
+        .title(Line::styled(title, style));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    inner
+}
+
+/// The popup's inside width for content `want` cells wide: at most the terminal minus a margin.
+pub fn room(area: Rect, want: usize) -> usize {
+    want.min(usize::from(area.width.saturating_sub(6))).max(1)
+}
+
+/// Draws `lines` into `inner`; when they do not fit, the last line says how many were cut.
+pub fn fill(frame: &mut Frame, inner: Rect, mut lines: Lines, t: Theme) {
+    let h = usize::from(inner.height);
+    if lines.len() > h && h > 0 {
+        let cut = lines.len() - h + 1;
+        lines.truncate(h - 1);
+        let note = format!("… {cut} more lines: enlarge the terminal");
+        lines.push(Line::styled(fit(&note, usize::from(inner.width)), t.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Key hint line: `Enter record · Esc cancel`, key names from the keymap.
+pub fn hint(t: Theme, mode: Mode, items: &[(Action, &str)], max: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (action, label)) in items.iter().enumerate() {
+        let Some(key) = key_for(mode, *action) else {
+            continue;
+        };
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.dim()));
+        }
+        spans.push(Span::styled(key, t.strong()));
+        spans.push(Span::styled(format!(" {label}"), t.dim()));
+    }
+    let line = Line::from(spans);
+    if line.width() > max {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        return Line::styled(fit(&text, max), t.dim());
+    }
+    line
+}
+
+fn help_popup(frame: &mut Frame, area: Rect, s: &AppState) {
+    let t = Theme::of(s);
+    let mode = screen_mode(s);
+    let rows = help(mode);
+    let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    let desc_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
+    let max_h = usize::from(area.height.saturating_sub(2)).saturating_sub(2);
+    let close = help(Mode::Help)
+        .into_iter()
+        .next()
+        .map(|(k, d)| format!("{k}: {d}"))
+        .unwrap_or_default();
+    // One column when it fits the height, else two side by side.
+    let one_w = room(area, key_w + 2 + desc_w);
+    let one_col = column(t, &rows, key_w, one_w);
+    let (body, w) = if one_col.len() + 2 <= max_h || area.width < 70 {
+        (one_col, one_w)
+    } else {
+        let w = room(area, 2 * (key_w + 2 + desc_w) + 3);
+        let half = w.saturating_sub(3) / 2;
+        let mid = rows.len().div_ceil(2);
+        let left = column(t, &rows[..mid], key_w, half);
+        let right = column(t, &rows[mid..], key_w, half);
+        let n = left.len().max(right.len());
+        let body = (0..n)
+            .map(|i| {
+                let mut spans: Vec<Span<'static>> =
+                    left.get(i).map(|l| l.spans.clone()).unwrap_or_default();
+                let used: usize = spans.iter().map(Span::width).sum();
+                spans.push(Span::raw(" ".repeat(half.saturating_sub(used) + 3)));
+                spans.extend(right.get(i).map(|l| l.spans.clone()).unwrap_or_default());
+                Line::from(spans)
+            })
+            .collect();
+        (body, w)
+    };
+    let mut lines: Lines = body;
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(fit(&close, w), t.dim()));
+    let title = format!("Keys — {mode:?}");
+    let inner = popup(frame, area, w, lines.len(), &title, t.popup_border());
+    fill(frame, inner, lines, t);
+}
+
+/// Help rows as a column: the key, then the description wrapped beside it.
+fn column(t: Theme, rows: &[(String, &'static str)], key_w: usize, w: usize) -> Lines {
+    let mut out = Vec::new();
+    for (keys, desc) in rows {
+        let text_w = w.saturating_sub(key_w + 2).max(8);
+        for (i, l) in wrap(desc, text_w).into_iter().enumerate() {
+            let k = if i == 0 { keys.as_str() } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{k:<key_w$}  "), t.strong()),
+                Span::raw(l),
+            ]));
+        }
+    }
+    out
+}
+
+fn input(frame: &mut Frame, area: Rect, s: &AppState, i: &Input) {
+    let t = Theme::of(s);
+    let w = room(area, 72);
+    // The text with the cursor glyph at the cursor; typed text and templates made visible,
+    // line by line (a status update has several).
+    let at = i.cursor.min(i.text.chars().count());
+    let before: String = i.text.chars().take(at).collect();
+    let after: String = i.text.chars().skip(at).collect();
+    let mut logical: Vec<String> = before.split('\n').map(one).collect();
+    let mut rest = after.split('\n').map(one);
+    if let Some(l) = logical.last_mut() {
+        l.push_str(CURSOR);
+        l.push_str(&rest.next().unwrap_or_default());
+    }
+    logical.extend(rest);
+    let text: Vec<String> = logical.iter().flat_map(|l| wrap(l, w)).collect();
+    let hint = hint(
+        t,
+        Mode::Input,
+        &[(Action::Submit, "record"), (Action::Cancel, "cancel")],
+        w,
+    );
+    // Keep the cursor's line in view when the text is taller than the popup.
+    let max_text = usize::from(area.height.saturating_sub(4))
+        .saturating_sub(2)
+        .max(1);
+    let at = text.iter().position(|l| l.contains(CURSOR)).unwrap_or(0);
+    let offset = scroll_offset(at, text.len(), max_text);
+    let mut lines: Lines = text
+        .into_iter()
+        .skip(offset)
+        .take(max_text)
+        .map(Line::raw)
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(hint);
+    let title = one(&i.title);
+    let inner = popup(frame, area, w, lines.len(), &title, t.popup_border());
+    fill(frame, inner, lines, t);
+}
+
+fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
+    let t = Theme::of(s);
+    let item_w = m.items.iter().map(|it| width(&one(it))).max().unwrap_or(0);
+    let items = [
+        (Action::Down, "next"),
+        (Action::Up, "previous"),
+        (Action::Submit, "choose"),
+        (Action::Cancel, "cancel"),
+    ];
+    let hint_w = hint(t, Mode::Menu, &items, usize::MAX).width();
+    let w = room(area, (item_w + 2).max(width(&m.title) + 4).max(hint_w));
+    let hint = hint(t, Mode::Menu, &items, w);
+    let max_items = usize::from(area.height.saturating_sub(4))
+        .saturating_sub(2)
+        .max(1);
+    let offset = scroll_offset(m.selected, m.items.len(), max_items);
+    let mut lines: Lines = Vec::new();
+    for (k, item) in m.items.iter().enumerate().skip(offset).take(max_items) {
+        let (mark, style) = if k == m.selected {
+            ("› ", t.selected())
+        } else {
+            ("  ", t.plain())
+        };
+        let text = format!("{mark}{}", one(item));
+        lines.push(Line::styled(super::text::pad(&text, w), style));
+    }
+    lines.push(Line::raw(""));
+    lines.push(hint);
+    let inner = popup(
+        frame,
+        area,
+        w,
+        lines.len(),
+        &one(&m.title),
+        t.popup_border(),
+    );
+    fill(frame, inner, lines, t);
+}
+
+fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
+    let t = Theme::of(s);
+    let want = message.lines().map(width).max().unwrap_or(0).max(40);
+    let w = room(area, want.min(96));
+    let mut lines = wrapped(message, &[], w, t.plain());
+    lines.push(Line::raw(""));
+    let keys: Vec<String> = [Action::Cancel]
+        .iter()
+        .flat_map(|a| {
+            crate::tui::keymap::DEFAULT
+                .iter()
+                .filter(move |b| b.mode == Mode::Error && b.action == *a)
+                .map(|b| crate::tui::keymap::key_name(b.key))
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(keys.join("/"), t.strong()),
+        Span::styled(" dismiss", t.dim()),
+    ]));
+    let inner = popup(frame, area, w, lines.len(), "Error", t.bad());
+    fill(frame, inner, lines, t);
+}

@@ -1,0 +1,399 @@
+//! The fold: `Incident = fold(records)`. Unit cases for each rule it derives, and property
+//! tests: any prefix of a valid journal folds, folding is deterministic, and a seq gap is
+//! always detected.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use runbook::domain::event::{Event, Known, Outcome, Record};
+use runbook::domain::incident::{FoldError, Incident, Status, fold};
+use runbook::domain::{Milestone, Severity, rules};
+use runbook::runbook::{library::BUNDLED, parse_source, sha256_hex};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 30, 22, 12, 0).unwrap()
+}
+
+fn source(id: &str) -> &'static str {
+    BUNDLED
+        .iter()
+        .find(|(n, _)| *n == format!("{id}.toml"))
+        .map(|(_, s)| *s)
+        .unwrap()
+}
+
+fn opened(rb: &str) -> Record {
+    let src = source(rb);
+    Record {
+        seq: 1,
+        ts: t0(),
+        at: t0(),
+        author: "ana".into(),
+        wall: None,
+        event: Event::Known(Known::IncidentOpened {
+            incident: "inc-1".into(),
+            title: "test".into(),
+            severity: Severity::Sev2,
+            runbook: rb.into(),
+            runbook_sha256: sha256_hex(src),
+            runbook_source: src.into(),
+            vars: Default::default(),
+            drill: false,
+        }),
+    }
+}
+
+fn rec(seq: u64, minutes: i64, author: &str, k: Known) -> Record {
+    let at = t0() + Duration::minutes(minutes);
+    Record {
+        seq,
+        ts: at,
+        at,
+        author: author.into(),
+        wall: None,
+        event: Event::Known(k),
+    }
+}
+
+fn parse(s: &str) -> Result<runbook::domain::Runbook, String> {
+    parse_source(s)
+}
+
+/// A journal built through the rules, as the CLI would: only accepted actions are recorded.
+struct Builder {
+    records: Vec<Record>,
+    inc: Incident,
+}
+
+impl Builder {
+    fn new(rb: &str) -> Builder {
+        let first = opened(rb);
+        let inc = Incident::open(&first, &parse).unwrap();
+        Builder {
+            records: vec![first],
+            inc,
+        }
+    }
+
+    fn try_push(&mut self, minutes: i64, author: &str, k: Known) -> Result<(), rules::Refused> {
+        let r = rec(self.records.len() as u64 + 1, minutes, author, k.clone());
+        rules::check(&self.inc, &k, author, r.at)?;
+        self.inc.apply(&r, &parse).unwrap();
+        self.records.push(r);
+        Ok(())
+    }
+}
+
+#[test]
+fn steps_decisions_signoffs_and_milestones_fold_into_state() {
+    let mut b = Builder::new("etcd-quorum-loss");
+    b.try_push(
+        3,
+        "ana",
+        Known::Milestone {
+            milestone: Milestone::Detected,
+        },
+    )
+    .unwrap();
+    b.try_push(
+        4,
+        "ana",
+        Known::StepStarted {
+            step: "acknowledge".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(
+        6,
+        "ana",
+        Known::StepCompleted {
+            step: "acknowledge".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    let i = &b.inc;
+    assert_eq!(i.steps[0].status, Status::Done);
+    assert_eq!(i.steps[0].duration(), Some(Duration::minutes(2)));
+    // Completing a step with a milestone records it, at the completion time.
+    assert_eq!(
+        i.milestones[&Milestone::Acknowledged].at,
+        t0() + Duration::minutes(6)
+    );
+    assert_eq!(
+        i.milestones[&Milestone::Acknowledged].step.as_deref(),
+        Some("acknowledge")
+    );
+    assert_eq!(i.current, Some(1));
+    // A decision jumps.
+    b.try_push(
+        8,
+        "ana",
+        Known::DecisionMade {
+            step: "decide-cause".into(),
+            choice: 1,
+            label: "x".into(),
+            next: "stop-churn".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(b.inc.runbook.steps[b.inc.current.unwrap()].id, "stop-churn");
+    assert_eq!(b.inc.path.len(), 1);
+    // A sign-off step cannot complete without a second person.
+    let done = Known::StepCompleted {
+        step: "restore-new-cluster".into(),
+        outcome: Outcome::Ok,
+    };
+    let err = b.try_push(9, "ana", done.clone()).unwrap_err();
+    assert!(err.0.contains("requires a sign-off"), "{err}");
+    let own = b.try_push(
+        9,
+        "ana",
+        Known::SignoffGiven {
+            step: "restore-new-cluster".into(),
+            by: "ANA".into(),
+        },
+    );
+    assert!(own.unwrap_err().0.contains("second person"));
+    b.try_push(
+        9,
+        "ana",
+        Known::SignoffGiven {
+            step: "restore-new-cluster".into(),
+            by: "carol".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(10, "ana", done).unwrap();
+    // Skips keep their reason; notes starting TODO: are action items.
+    b.try_push(
+        11,
+        "bo",
+        Known::StepSkipped {
+            step: "verify-quorum".into(),
+            reason: "already quorate".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(
+        12,
+        "bo",
+        Known::NoteAdded {
+            text: "todo: alert on memory".into(),
+            action_item: false,
+            decision: false,
+        },
+    )
+    .unwrap();
+    b.try_push(
+        13,
+        "bo",
+        Known::SeverityChanged {
+            severity: Severity::Sev1,
+        },
+    )
+    .unwrap();
+    b.try_push(
+        14,
+        "bo",
+        Known::RoleAssigned {
+            role: "ic".into(),
+            person: "ana".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(
+        15,
+        "bo",
+        Known::RoleAssigned {
+            role: "ic".into(),
+            person: "bo".into(),
+        },
+    )
+    .unwrap();
+    let i = &b.inc;
+    let skipped = i.runbook.step_index("verify-quorum").unwrap();
+    assert_eq!(i.steps[skipped].status, Status::Skipped);
+    assert_eq!(
+        i.steps[skipped].skip_reason.as_deref(),
+        Some("already quorate")
+    );
+    assert_eq!(i.action_items().count(), 1);
+    assert_eq!(i.severity, Severity::Sev1);
+    assert_eq!(i.severity_history.len(), 2);
+    assert_eq!(
+        i.current_roles(),
+        vec![("ic".to_string(), "bo".to_string())]
+    );
+    // Closed: nothing more is accepted.
+    b.try_push(16, "bo", Known::IncidentClosed { summary: None })
+        .unwrap();
+    let refused = b.try_push(
+        17,
+        "bo",
+        Known::NoteAdded {
+            text: "late".into(),
+            action_item: false,
+            decision: false,
+        },
+    );
+    assert!(refused.unwrap_err().0.contains("closed"));
+    // The incremental state equals the fold of the whole journal.
+    assert_eq!(fold(&b.records, &parse).unwrap(), b.inc);
+}
+
+#[test]
+fn rules_refuse_bad_decisions_and_flag_milestones_before_the_start() {
+    let mut b = Builder::new("etcd-quorum-loss");
+    let bad = |step: &str, choice| Known::DecisionMade {
+        step: step.into(),
+        choice,
+        label: String::new(),
+        next: String::new(),
+    };
+    assert!(
+        b.try_push(1, "a", bad("acknowledge", 1))
+            .unwrap_err()
+            .0
+            .contains("not a decision")
+    );
+    assert!(
+        b.try_push(1, "a", bad("decide-cause", 9))
+            .unwrap_err()
+            .0
+            .contains("no choice 9")
+    );
+    assert!(
+        b.try_push(1, "a", bad("decide-caus", 1))
+            .unwrap_err()
+            .0
+            .contains("did you mean \"decide-cause\"")
+    );
+    let early = rec(
+        2,
+        -30,
+        "a",
+        Known::Milestone {
+            milestone: Milestone::Detected,
+        },
+    );
+    let warnings = rules::check(
+        &b.inc,
+        &Known::Milestone {
+            milestone: Milestone::Detected,
+        },
+        "a",
+        early.at,
+    )
+    .unwrap();
+    assert!(
+        warnings[0].contains("before the incident started"),
+        "{warnings:?}"
+    );
+    b.inc.apply(&early, &parse).unwrap();
+    assert!(
+        b.inc
+            .warnings
+            .iter()
+            .any(|w| w.contains("earlier than the start"))
+    );
+}
+
+#[test]
+fn unknown_kinds_are_kept_and_do_not_break_the_fold() {
+    let mut records = vec![opened("disk-full")];
+    let line = r#"{"seq":2,"ts":"2026-05-30T22:13:00.000Z","at":"2026-05-30T22:13:00.000Z","author":"x","kind":"future_thing","n":1}"#;
+    records.push(serde_json::from_str(line).unwrap());
+    let inc = fold(&records, &parse).unwrap();
+    assert_eq!(inc.unknown, vec![2]);
+}
+
+#[test]
+fn a_journal_must_open_with_its_incident() {
+    assert_eq!(fold(&[], &parse), Err(FoldError::Empty));
+    let note = rec(
+        1,
+        0,
+        "a",
+        Known::NoteAdded {
+            text: "x".into(),
+            action_item: false,
+            decision: false,
+        },
+    );
+    assert_eq!(fold(&[note], &parse), Err(FoldError::NotOpened { seq: 1 }));
+}
+
+/// A random but valid journal: random actions, keeping those the rules accept.
+fn journal(actions: &[(u8, u8, u8)]) -> Vec<Record> {
+    let mut b = Builder::new("etcd-quorum-loss");
+    let n = b.inc.runbook.steps.len();
+    for (i, &(kind, a, c)) in actions.iter().enumerate() {
+        let step = b.inc.runbook.steps[a as usize % n].id.clone();
+        let k = match kind % 9 {
+            0 => Known::StepStarted { step },
+            1 => Known::StepCompleted {
+                step,
+                outcome: Outcome::Ok,
+            },
+            2 => Known::StepCompleted {
+                step,
+                outcome: Outcome::Failed,
+            },
+            3 => Known::StepSkipped {
+                step,
+                reason: "r".into(),
+            },
+            4 => Known::DecisionMade {
+                step,
+                choice: c as usize % 4,
+                label: "l".into(),
+                next: "acknowledge".into(),
+            },
+            5 => Known::SignoffGiven {
+                step,
+                by: "zed".into(),
+            },
+            6 => Known::NoteAdded {
+                text: format!("n{c}"),
+                action_item: c % 2 == 0,
+                decision: false,
+            },
+            7 => Known::Milestone {
+                milestone: Milestone::ALL[c as usize % 6],
+            },
+            _ => Known::ChecklistToggled {
+                step,
+                item: c as usize % 4,
+                checked: c % 2 == 0,
+            },
+        };
+        let _ = b.try_push(i as i64, "ana", k);
+    }
+    b.records
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_prefix_folds_and_folding_is_deterministic(actions in prop::collection::vec((0u8..9, 0u8..20, 0u8..8), 0..60)) {
+        let records = journal(&actions);
+        for k in 1..=records.len() {
+            let a = fold(&records[..k], &parse);
+            prop_assert!(a.is_ok(), "prefix {k}: {a:?}");
+            prop_assert_eq!(a, fold(&records[..k], &parse));
+        }
+        let full = fold(&records, &parse).unwrap();
+        prop_assert_eq!(full.last_seq as usize, records.len());
+    }
+
+    #[test]
+    fn a_missing_record_is_a_gap(actions in prop::collection::vec((0u8..9, 0u8..20, 0u8..8), 2..40), pick in 0usize..1000) {
+        let mut records = journal(&actions);
+        prop_assume!(records.len() >= 3);
+        let i = 1 + pick % (records.len() - 2);
+        let removed = records.remove(i);
+        prop_assert_eq!(fold(&records, &parse), Err(FoldError::Gap { expected: removed.seq, found: removed.seq + 1 }));
+    }
+}

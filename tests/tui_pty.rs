@@ -1,0 +1,271 @@
+//! End to end: the real binary in a pseudo-terminal, keys in, screen (parsed with vt100) and
+//! journal out. Waits are bounded polls of the screen, never fixed sleeps.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+const DEMO: &str = r#"
+schema_version = 1
+id = "pty-demo"
+title = "Pseudo-terminal demo"
+incident_type = "demo"
+severity = "sev3"
+summary = "A small runbook for the end-to-end test."
+alerts = ["PtyDemoAlert"]
+
+[[steps]]
+id = "look"
+title = "Look at the dashboards"
+kind = "check"
+milestone = "acknowledged"
+
+[[steps]]
+id = "which-way"
+title = "Which way now?"
+kind = "decision"
+choices = [
+  { label = "Left", next = "left" },
+  { label = "Right", next = "right" },
+]
+
+[[steps]]
+id = "left"
+title = "Go left carefully"
+kind = "action"
+end = true
+
+[[steps]]
+id = "right"
+title = "Go right quickly"
+kind = "action"
+milestone = "mitigated"
+"#;
+
+struct Term {
+    parser: vt100::Parser,
+    rx: Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Everything the program wrote after its screen closed (the shell's epilogue).
+    raw: Vec<u8>,
+}
+
+impl Term {
+    /// Runs `sh -c script` in a 100x30 pseudo-terminal.
+    fn spawn(script: &str, state: &Path, books: &Path) -> Term {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script]);
+        cmd.env("RUNBOOK_STATE_DIR", state);
+        cmd.env("RUNBOOK_USER", "ana");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("BIN", env!("CARGO_BIN_EXE_runbook"));
+        cmd.env("BOOKS", books);
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("RUNBOOK_NOW");
+        cmd.cwd(std::env::temp_dir());
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        // Keep the master alive as long as the reader and writer (they hold clones).
+        std::mem::forget(pty.master);
+        let size = |n| std::num::NonZeroU16::new(n).unwrap();
+        Term {
+            parser: vt100::Parser::new(size(30), size(100), 0),
+            rx,
+            writer,
+            child,
+            raw: Vec::new(),
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Feeds output to the parser until `pred` holds on the screen, or fails after 30 s.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if pred(&self.screen()) {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(bytes) => {
+                    self.raw.extend_from_slice(&bytes);
+                    self.parser.process(&bytes);
+                }
+                Err(_) => panic!(
+                    "timed out waiting for {what}; the screen:\n{}",
+                    self.screen()
+                ),
+            }
+        }
+    }
+
+    fn wait_text(&mut self, text: &str) {
+        let t = text.to_string();
+        self.wait_for(text, move |s| s.contains(&t));
+    }
+
+    fn keys(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Reads until the program closes the terminal.
+    fn drain(&mut self) {
+        while let Ok(bytes) = self.rx.recv_timeout(Duration::from_secs(30)) {
+            self.raw.extend_from_slice(&bytes);
+            self.parser.process(&bytes);
+        }
+    }
+}
+
+fn journal_kinds(state: &Path) -> Vec<String> {
+    let dir = state.join("incidents");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            out.push(v["kind"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+fn books() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("pty-demo.toml"), DEMO).unwrap();
+    d
+}
+
+#[test]
+fn start_filter_walk_decide_note_and_quit_restores_the_terminal() {
+    let state = tempfile::tempdir().unwrap();
+    let books = books();
+    let script = r#""$BIN" --runbooks "$BOOKS"; echo "EXIT=$?"; stty -a"#;
+    let mut t = Term::spawn(script, state.path(), books.path());
+    // Home: the library, including the bundled runbooks.
+    t.wait_text("pty-demo");
+    t.wait_text("etcd-quorum-loss");
+    assert!(t.parser.screen().alternate_screen());
+    // Filtering by an alert name finds the runbook that lists it.
+    t.keys("/PtyDemoAlert");
+    t.wait_for("the filter to narrow the list", |s| {
+        s.contains("PtyDemoAlert") && !s.contains("etcd-quorum-loss")
+    });
+    t.keys("\r\r");
+    t.wait_text("Start an incident");
+    // The start form: accept the defaults.
+    t.keys("\r");
+    t.wait_for("the incident screen", |s| {
+        s.contains("0/4 done") && s.contains("[ ] 1. Look at the dashboards")
+    });
+    // Start and complete the check.
+    t.keys("\r");
+    t.wait_text("[>]");
+    t.keys("\r");
+    t.wait_text("[x]");
+    // Take the decision's second choice: the flow jumps to "right".
+    t.keys("2");
+    t.wait_for("the decision to be recorded", |s| {
+        s.matches("[x]").count() >= 2
+    });
+    // A note.
+    t.keys("n");
+    t.wait_text("Note");
+    t.keys("the dashboards were green\r");
+    t.wait_text("the dashboards were green");
+    // Back home, then quit.
+    t.keys("q");
+    t.wait_text("Open incidents");
+    t.keys("q");
+    t.wait_text("EXIT=0");
+    t.drain();
+    let status = t.child.wait().unwrap();
+    assert!(status.success());
+    assert!(
+        !t.parser.screen().alternate_screen(),
+        "left the alternate screen"
+    );
+    let tail = String::from_utf8_lossy(&t.raw);
+    let stty = tail.rsplit("EXIT=0").next().unwrap_or_default();
+    assert!(
+        stty.contains(" icanon") && stty.contains(" echo"),
+        "raw mode was left: {stty}"
+    );
+    assert_eq!(
+        journal_kinds(state.path()),
+        [
+            "incident_opened",
+            "step_started",
+            "step_completed",
+            "decision_made",
+            "note_added"
+        ]
+    );
+}
+
+#[test]
+fn sighup_mid_incident_loses_nothing_and_the_incident_resumes() {
+    let state = tempfile::tempdir().unwrap();
+    let books = books();
+    let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["--runbooks"])
+        .arg(books.path())
+        .args(["start", "pty-demo", "--no-tui"])
+        .env("RUNBOOK_STATE_DIR", state.path())
+        .env("RUNBOOK_USER", "ana")
+        .output()
+        .unwrap();
+    assert!(start.status.success());
+    let script = r#"exec "$BIN" --runbooks "$BOOKS" resume"#;
+    let mut t = Term::spawn(script, state.path(), books.path());
+    t.wait_text("Look at the dashboards");
+    t.keys("\r");
+    t.wait_text("[>]");
+    // The line drops: SIGHUP to the app.
+    let pid = t.child.process_id().expect("a pid");
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    t.drain();
+    t.child.wait().unwrap();
+    assert_eq!(
+        journal_kinds(state.path()),
+        ["incident_opened", "step_started"]
+    );
+    // Resume: the step is still active.
+    let mut again = Term::spawn(script, state.path(), books.path());
+    again.wait_text("Look at the dashboards");
+    again.wait_text("[>]");
+    again.keys("\x03");
+    again.drain();
+    assert!(again.child.wait().unwrap().success());
+}

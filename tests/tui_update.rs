@@ -1,0 +1,450 @@
+//! The interactive app without a terminal: key sequences go through the pure `update`, effects
+//! are carried out by the real `Shell` against a journal in a temp dir, and we check the state
+//! and the journal's events. Time is a fixed clock moved by hand.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runbook::domain::clock::{Clock, FixedClock};
+use runbook::domain::event::{Event, Known};
+use runbook::domain::incident::Status;
+use runbook::runbook::library::{self, Root};
+use runbook::store::Store;
+use runbook::tui::app::{Effect, Msg, update};
+use runbook::tui::effects::{Shell, incident_rows, library_rows};
+use runbook::tui::state::{AppState, InputPurpose, Overlay, Screen};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+
+struct Sim {
+    s: AppState,
+    shell: Shell,
+    rx: Receiver<Msg>,
+    clock: Arc<FixedClock>,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 30, 22, 12, 0).unwrap()
+}
+
+impl Sim {
+    /// The app on the bundled library plus `extra` runbooks (file name, source).
+    fn new(extra: &[(&str, &str)]) -> Sim {
+        let state = tempfile::tempdir().unwrap();
+        let books = tempfile::tempdir().unwrap();
+        for (name, text) in extra {
+            std::fs::write(books.path().join(name), text).unwrap();
+        }
+        let lib = library::load(&[Root::Dir(books.path().into()), Root::Bundled], true);
+        let clock = Arc::new(FixedClock::new(t0()));
+        let (tx, rx) = mpsc::channel();
+        let store = Store {
+            dir: state.path().into(),
+        };
+        let shell = Shell {
+            store,
+            library: lib,
+            session: None,
+            clock: clock.clone(),
+            author: "ana".into(),
+            tx,
+        };
+        let mut sim = Sim {
+            s: AppState::new(t0(), "ana".into(), false),
+            shell,
+            rx,
+            clock,
+            _dirs: vec![state, books],
+        };
+        let rows = library_rows(&sim.shell.library);
+        sim.send(Msg::Library(rows));
+        let incidents = incident_rows(&sim.shell.store);
+        sim.send(Msg::Incidents(incidents));
+        sim
+    }
+
+    /// Sends a message and carries out every effect (and the messages they answer with).
+    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut all = Vec::new();
+        let mut queue = vec![msg];
+        while let Some(m) = queue.pop() {
+            let fx = update(&mut self.s, m);
+            for e in fx {
+                all.push(e.clone());
+                let mut answers = self.shell.run(e);
+                answers.reverse();
+                queue.extend(answers);
+            }
+        }
+        all
+    }
+
+    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        let now = self.clock.now();
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), now))
+    }
+
+    /// Types characters one key at a time.
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn enter(&mut self) -> Vec<Effect> {
+        self.key(KeyCode::Enter)
+    }
+
+    fn kinds(&self) -> Vec<String> {
+        self.shell
+            .session
+            .as_ref()
+            .unwrap()
+            .records
+            .iter()
+            .map(|r| r.event.kind().to_string())
+            .collect()
+    }
+
+    fn selected_step(&self) -> String {
+        let v = self.s.incident.as_ref().unwrap();
+        v.incident.runbook.steps[v.selected].id.clone()
+    }
+
+    fn select(&mut self, id: &str) {
+        let target = self
+            .s
+            .incident
+            .as_ref()
+            .unwrap()
+            .incident
+            .runbook
+            .step_index(id)
+            .unwrap();
+        while self.s.incident.as_ref().unwrap().selected < target {
+            self.key(KeyCode::Char('j'));
+        }
+        while self.s.incident.as_ref().unwrap().selected > target {
+            self.key(KeyCode::Char('k'));
+        }
+    }
+
+    fn status(&self, id: &str) -> Status {
+        let i = &self.s.incident.as_ref().unwrap().incident;
+        i.steps[i.runbook.step_index(id).unwrap()].status
+    }
+}
+
+#[test]
+fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
+    let mut sim = Sim::new(&[]);
+    // Filter by an alert name: the etcd runbook is the match.
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    assert!(!sim.s.home.filtering);
+    sim.enter();
+    let Some(Overlay::StartForm(form)) = &sim.s.overlay else {
+        panic!("start form expected, got {:?}", sim.s.overlay)
+    };
+    assert_eq!(form.runbook, "etcd-quorum-loss");
+    sim.enter();
+    assert_eq!(sim.s.screen, Screen::Incident);
+    assert_eq!(sim.kinds(), ["incident_opened"]);
+    // Enter starts the selected step, Enter again completes it; the selection follows the flow.
+    assert_eq!(sim.selected_step(), "acknowledge");
+    sim.enter();
+    assert_eq!(sim.status("acknowledge"), Status::Active);
+    sim.key(KeyCode::Char(' '));
+    sim.clock.advance(Duration::minutes(4));
+    sim.enter();
+    assert_eq!(sim.status("acknowledge"), Status::Done);
+    assert_eq!(sim.selected_step(), "first-update");
+    // Skip with a reason.
+    sim.key(KeyCode::Char('s'));
+    sim.typed("status page already red");
+    sim.enter();
+    assert_eq!(sim.status("first-update"), Status::Skipped);
+    // A decision jumps, and the selection follows it.
+    sim.select("decide-cause");
+    sim.key(KeyCode::Char('1'));
+    assert_eq!(sim.selected_step(), "stop-churn");
+    // A sign-off step asks for a second person's name before it completes.
+    sim.select("restore-new-cluster");
+    sim.enter();
+    let fx = sim.enter();
+    assert!(
+        fx.is_empty(),
+        "nothing is appended before the sign-off: {fx:?}"
+    );
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("sign-off dialog expected")
+    };
+    assert!(matches!(
+        input.purpose,
+        InputPurpose::Signoff {
+            then_complete: true,
+            ..
+        }
+    ));
+    sim.typed("carol");
+    sim.enter();
+    assert_eq!(sim.status("restore-new-cluster"), Status::Done);
+    // Notes and action items.
+    sim.key(KeyCode::Char('n'));
+    sim.typed("dmesg on etcd-2 shows oom-kill");
+    sim.enter();
+    sim.key(KeyCode::Char('t'));
+    sim.typed("alert on etcd memory");
+    sim.enter();
+    // A milestone from the menu.
+    sim.key(KeyCode::Char('m'));
+    for _ in 0..4 {
+        sim.key(KeyCode::Char('j'));
+    }
+    sim.enter();
+    let inc = &sim.s.incident.as_ref().unwrap().incident;
+    assert!(
+        inc.milestones
+            .contains_key(&runbook::domain::Milestone::Mitigated)
+    );
+    assert_eq!(inc.action_items().count(), 1);
+    assert_eq!(
+        sim.kinds(),
+        [
+            "incident_opened",
+            "step_started",
+            "checklist_toggled",
+            "step_completed",
+            "step_skipped",
+            "decision_made",
+            "step_started",
+            "signoff_given",
+            "step_completed",
+            "note_added",
+            "note_added",
+            "milestone",
+        ]
+    );
+    // The screen state is the fold of the journal on disk.
+    let on_disk = runbook::store::Session::open(&sim.shell.store.journal_path(&inc.id)).unwrap();
+    assert_eq!(on_disk.incident, *inc);
+    // q goes home (the incident is listed there), Ctrl-C quits.
+    sim.key(KeyCode::Char('q'));
+    assert_eq!(sim.s.screen, Screen::Home);
+    assert_eq!(sim.s.home.incidents.len(), 1);
+    assert_eq!(
+        sim.s.home.selected, 0,
+        "the newest open incident is selected"
+    );
+    let now = sim.clock.now();
+    sim.send(Msg::Key(
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        now,
+    ));
+    assert!(sim.s.quit);
+}
+
+#[test]
+fn a_failed_append_keeps_what_was_typed() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.key(KeyCode::Char('n'));
+    sim.typed("a long careful note");
+    // Submit, but answer as if the disk were full.
+    let now = sim.clock.now();
+    let fx = update(
+        &mut sim.s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), now),
+    );
+    let Some(Effect::Append { origin, .. }) = fx.into_iter().next() else {
+        panic!("an append")
+    };
+    update(
+        &mut sim.s,
+        Msg::AppendFailed {
+            error: "disk full".into(),
+            origin,
+        },
+    );
+    let Some(Overlay::Error { message, .. }) = &sim.s.overlay else {
+        panic!("a blocking error")
+    };
+    assert!(message.contains("NOT RECORDED") && message.contains("disk full"));
+    sim.key(KeyCode::Esc);
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the note dialog is back")
+    };
+    assert_eq!(input.text, "a long careful note");
+    assert_eq!(sim.kinds(), ["incident_opened"]);
+}
+
+#[test]
+fn refused_actions_explain_and_record_nothing() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    // An empty note is refused with a message; the dialog comes back.
+    sim.key(KeyCode::Char('n'));
+    sim.enter();
+    let Some(Overlay::Error { message, then }) = &sim.s.overlay else {
+        panic!("refusal expected")
+    };
+    assert!(message.contains("needs some text"), "{message}");
+    assert!(then.is_some());
+    sim.key(KeyCode::Esc);
+    sim.key(KeyCode::Esc);
+    // A read-only journal refuses actions.
+    sim.s.incident.as_mut().unwrap().read_only = Some("line 3: bad JSON".into());
+    let fx = sim.key(KeyCode::Enter);
+    assert!(fx.is_empty());
+    assert!(
+        matches!(&sim.s.overlay, Some(Overlay::Error { message, .. }) if message.contains("read-only"))
+    );
+    assert_eq!(sim.kinds(), ["incident_opened"]);
+}
+
+const CMD_RUNBOOK: &str = r#"
+schema_version = 1
+id = "cmd-test"
+title = "Command test"
+incident_type = "test"
+severity = "sev3"
+summary = "Runs commands."
+
+[[steps]]
+id = "hello"
+title = "Say hello"
+kind = "command"
+command = "echo hello from the runbook"
+timeout = "20s"
+
+[[steps]]
+id = "sneaky"
+title = "A command with an invisible character"
+kind = "command"
+command = "echo safe\u200b; rm -rf /nonexistent-demo"
+
+[[steps]]
+id = "pause"
+title = "Wait a minute"
+kind = "wait"
+duration = "1m"
+"#;
+
+#[test]
+fn running_a_command_asks_first_and_records_start_and_finish() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    let fx = sim.key(KeyCode::Char('r'));
+    assert!(fx.is_empty(), "nothing runs before confirmation");
+    let Some(Overlay::Confirm(c)) = &sim.s.overlay else {
+        panic!("confirmation expected")
+    };
+    assert_eq!(c.command, "echo hello from the runbook");
+    assert!(c.refused.is_none());
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(
+        matches!(&fx[..], [Effect::RunCommand { command, .. }] if command == "echo hello from the runbook")
+    );
+    assert_eq!(
+        sim.kinds().last().map(String::as_str),
+        Some("command_started")
+    );
+    let done = sim
+        .rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the command finishes");
+    sim.send(done);
+    let last = sim
+        .shell
+        .session
+        .as_ref()
+        .unwrap()
+        .records
+        .last()
+        .unwrap()
+        .clone();
+    let Event::Known(Known::CommandFinished {
+        exit_code,
+        output_excerpt,
+        output_sha256,
+        ..
+    }) = last.event
+    else {
+        panic!("command_finished expected")
+    };
+    assert_eq!(exit_code, Some(0));
+    assert_eq!(output_excerpt, "hello from the runbook");
+    assert_eq!(output_sha256.len(), 64);
+    // A command with invisible characters is shown and refused.
+    sim.key(KeyCode::Char('j'));
+    sim.key(KeyCode::Char('r'));
+    let Some(Overlay::Confirm(c)) = &sim.s.overlay else {
+        panic!("confirmation expected")
+    };
+    assert!(
+        c.refused
+            .as_deref()
+            .is_some_and(|r| r.contains("invisible"))
+    );
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(fx.is_empty(), "a refused command never runs");
+}
+
+#[test]
+fn a_wait_rings_the_bell_once_when_it_is_over() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.select("pause");
+    sim.enter();
+    let tick = |sim: &mut Sim, secs| {
+        sim.clock.advance(Duration::seconds(secs));
+        let now = sim.clock.now();
+        sim.send(Msg::Tick(now))
+    };
+    assert!(tick(&mut sim, 30).is_empty());
+    assert_eq!(tick(&mut sim, 31), vec![Effect::Bell]);
+    assert!(tick(&mut sim, 5).is_empty(), "the bell rings once");
+}
+
+#[test]
+fn other_writers_appear_on_catch_up() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    let path = sim
+        .shell
+        .store
+        .journal_path(&sim.s.incident.as_ref().unwrap().incident.id);
+    let mut other = runbook::store::Session::open(&path).unwrap();
+    other
+        .record(
+            sim.clock.as_ref(),
+            None,
+            "teammate",
+            Known::NoteAdded {
+                text: "from another shell".into(),
+                action_item: false,
+                decision: false,
+            },
+        )
+        .unwrap();
+    sim.send(Msg::JournalChanged);
+    let v = sim.s.incident.as_ref().unwrap();
+    assert_eq!(v.records.len(), 2);
+    assert_eq!(v.incident.notes[0].by, "teammate");
+}
