@@ -42,7 +42,10 @@ fn big_runbook(steps: usize) -> String {
 fn main() {
     // 1 and 2: a 200-step runbook, 10,000 events.
     let src = big_runbook(200);
-    let t0 = Utc.with_ymd_and_hms(2026, 5, 30, 22, 0, 0).single().expect("a valid time");
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 5, 30, 22, 0, 0)
+        .single()
+        .expect("a valid time");
     let mut records = vec![Record {
         seq: 1,
         ts: t0,
@@ -65,10 +68,24 @@ fn main() {
         let step = format!("s{}", (n / 50) % 200);
         let k = match n % 3 {
             0 => Known::StepStarted { step },
-            1 => Known::StepCompleted { step, outcome: Outcome::Ok },
-            _ => Known::NoteAdded { text: format!("note {n}: nothing unusual"), action_item: n % 7 == 0, decision: false },
+            1 => Known::StepCompleted {
+                step,
+                outcome: Outcome::Ok,
+            },
+            _ => Known::NoteAdded {
+                text: format!("note {n}: nothing unusual"),
+                action_item: n % 7 == 0,
+                decision: false,
+            },
         };
-        records.push(Record { seq: n + 1, ts: at, at, author: "ana".into(), wall: None, event: Event::Known(k) });
+        records.push(Record {
+            seq: n + 1,
+            ts: at,
+            at,
+            author: "ana".into(),
+            wall: None,
+            event: Event::Known(k),
+        });
     }
     let incident = fold(&records, &parse_runbook).expect("folds");
     let now = t0 + CDuration::hours(3);
@@ -77,27 +94,43 @@ fn main() {
     state.screen = Screen::Incident;
     let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     for _ in 0..20 {
-        term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+        term.draw(|f| runbook::tui::view::render(f, &state))
+            .expect("draw");
     }
     let frames: Vec<Duration> = (0..300)
         .map(|_| {
             let t = Instant::now();
-            term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+            term.draw(|f| runbook::tui::view::render(f, &state))
+                .expect("draw");
             t.elapsed()
         })
         .collect();
-    println!("bench render_incident_200x60_median_us {:.0}", median(frames).as_secs_f64() * 1e6);
+    println!(
+        "bench render_incident_200x60_median_us {:.0}",
+        median(frames).as_secs_f64() * 1e6
+    );
     let keys: Vec<Duration> = (0..300)
         .map(|i| {
-            let code = if (i / 150) % 2 == 0 { KeyCode::Char('j') } else { KeyCode::Char('k') };
+            let code = if (i / 150) % 2 == 0 {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            };
             let t = Instant::now();
-            let fx = update(&mut state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), now));
+            let fx = update(
+                &mut state,
+                Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), now),
+            );
             assert!(fx.is_empty());
-            term.draw(|f| runbook::tui::view::render(f, &state)).expect("draw");
+            term.draw(|f| runbook::tui::view::render(f, &state))
+                .expect("draw");
             t.elapsed()
         })
         .collect();
-    println!("bench keystroke_to_frame_median_us {:.0}", median(keys).as_secs_f64() * 1e6);
+    println!(
+        "bench keystroke_to_frame_median_us {:.0}",
+        median(keys).as_secs_f64() * 1e6
+    );
 
     // 3: start-up with 1,000 runbooks.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -117,10 +150,14 @@ fn main() {
             let mut s = AppState::new(now, "ana".into(), true);
             update(&mut s, Msg::Library(library_rows(&lib)));
             let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-            term.draw(|f| runbook::tui::view::render(f, &s)).expect("draw");
+            term.draw(|f| runbook::tui::view::render(f, &s))
+                .expect("draw");
             assert_eq!(s.home.library.len(), 1000 + BUNDLED.len());
             t.elapsed()
         })
         .collect();
-    println!("bench startup_1000_runbooks_first_frame_median_ms {:.1}", median(starts).as_secs_f64() * 1e3);
+    println!(
+        "bench startup_1000_runbooks_first_frame_median_ms {:.1}",
+        median(starts).as_secs_f64() * 1e3
+    );
 }

@@ -288,8 +288,12 @@ mod tests {
         assert_eq!(r.event.kind(), "hologram_projected");
         assert!(matches!(&r.event, Event::Unknown { raw, .. } if raw["intensity"] == 9));
         // Nothing is lost: the record serialises to the same JSON (key order aside).
-        let back: serde_json::Value = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(line).unwrap());
+        let back: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(line).unwrap()
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ impl FileReport {
             shown.sort_by_key(|d| !d.is_error());
             shown.truncate(diag::MAX_SHOWN);
         }
-        let mut out: String = shown.iter().map(|d| index.render(&self.path, &self.text, d)).collect();
+        let mut out: String = shown
+            .iter()
+            .map(|d| index.render(&self.path, &self.text, d))
+            .collect();
         if self.diags.len() > diag::MAX_SHOWN {
             out.push_str(&format!(
                 "{}: ... and {} more problems not shown (fix the ones above first)\n",
