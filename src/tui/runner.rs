@@ -31,49 +31,38 @@ pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> Comm
         sha256: String::new(),
         output_path: None,
     };
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn();
-    let mut child = match child {
+    // One pipe for stdout and stderr, as on a terminal: the output reads in the order the
+    // command wrote it.
+    let spawned = std::io::pipe().and_then(|(reader, writer)| {
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(Stdio::null())
+            .stdout(writer.try_clone()?)
+            .stderr(writer)
+            .process_group(0)
+            .spawn()?;
+        Ok((child, reader))
+    });
+    let (mut child, reader) = match spawned {
         Ok(c) => c,
         Err(e) => {
             done.excerpt = format!("could not start the command: {e}");
             return done;
         }
     };
-    // Both pipes feed one channel of chunks, so neither can fill up and block the command.
+    // Read on a thread (the pipe may fill up and block the command otherwise); the reader
+    // ends when every writer (the command and its children) has closed the pipe.
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    let mut readers = Vec::new();
-    for pipe in [
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let tx = tx.clone();
-        readers.push(std::thread::spawn(move || {
-            let mut pipe = pipe;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
+    let reader_thread = std::thread::spawn(move || {
+        let mut pipe = reader;
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
             }
-        }));
-    }
-    drop(tx);
+        }
+    });
     let mut file = std::fs::create_dir_all(save_to.parent().unwrap_or(Path::new(".")))
         .and_then(|()| {
             std::fs::OpenOptions::new()
@@ -104,16 +93,15 @@ pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> Comm
         if Instant::now() >= deadline && !done.timed_out {
             done.timed_out = true;
             // Kill the whole process group: a pipeline's children would keep the pipes open.
+            // `--`: a negative pid is a process group, not an option.
             let _ = Command::new("kill")
-                .arg("-KILL")
+                .args(["-KILL", "--"])
                 .arg(format!("-{}", child.id()))
                 .status();
             let _ = child.kill();
         }
     }
-    for r in readers {
-        let _ = r.join();
-    }
+    let _ = reader_thread.join();
     done.exit_code = child.wait().ok().and_then(|s| s.code());
     done.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     done.sha256 = hasher
