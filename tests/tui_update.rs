@@ -8,10 +8,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runbook::domain::clock::{Clock, FixedClock};
 use runbook::domain::event::{Event, Known};
 use runbook::domain::incident::Status;
-use runbook::runbook::library::{self, Root};
+use runbook::runbook::library::Root;
+use runbook::runbook::watch::Reloader;
 use runbook::store::Store;
 use runbook::tui::app::{Effect, Msg, update};
-use runbook::tui::effects::{Shell, incident_rows, library_rows};
+use runbook::tui::effects::{Shell, incident_rows};
 use runbook::tui::state::{AppState, InputPurpose, Overlay, Screen};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
@@ -36,7 +37,7 @@ impl Sim {
         for (name, text) in extra {
             std::fs::write(books.path().join(name), text).unwrap();
         }
-        let lib = library::load(&[Root::Dir(books.path().into()), Root::Bundled], true);
+        let reloader = Reloader::new(vec![Root::Dir(books.path().into()), Root::Bundled], true);
         let clock = Arc::new(FixedClock::new(t0()));
         let (tx, rx) = mpsc::channel();
         let store = Store {
@@ -44,7 +45,8 @@ impl Sim {
         };
         let shell = Shell {
             store,
-            library: lib,
+            reloader,
+            current: Vec::new(),
             session: None,
             clock: clock.clone(),
             author: "ana".into(),
@@ -57,7 +59,7 @@ impl Sim {
             clock,
             _dirs: vec![state, books],
         };
-        let rows = library_rows(&sim.shell.library);
+        let rows = sim.shell.reload();
         sim.send(Msg::Library(rows));
         let incidents = incident_rows(&sim.shell.store);
         sim.send(Msg::Incidents(incidents));
@@ -447,4 +449,139 @@ fn other_writers_appear_on_catch_up() {
     let v = sim.s.incident.as_ref().unwrap();
     assert_eq!(v.records.len(), 2);
     assert_eq!(v.incident.notes[0].by, "teammate");
+}
+
+#[test]
+fn a_changed_runbook_is_offered_and_adoption_keeps_step_states_by_id() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    // Complete the first step, start the wait.
+    sim.enter();
+    sim.enter();
+    sim.select("pause");
+    sim.enter();
+    assert_eq!(sim.status("hello"), Status::Done);
+    assert!(
+        sim.s.incident.as_ref().unwrap().newer.is_none(),
+        "nothing to offer yet"
+    );
+    // The file changes on disk: a new step, a changed command, the sneaky step removed.
+    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+        panic!("a directory root")
+    };
+    let edited = CMD_RUNBOOK
+        .replace("echo hello from the runbook", "echo hello again")
+        .replace(
+            "[[steps]]\nid = \"sneaky\"\ntitle = \"A command with an invisible character\"\nkind = \"command\"\ncommand = \"echo safe\\u200b; rm -rf /nonexistent-demo\"\n",
+            "[[steps]]\nid = \"tell\"\ntitle = \"Tell the team\"\nkind = \"action\"\n",
+        );
+    assert_ne!(edited, CMD_RUNBOOK);
+    std::fs::write(dir.join("cmd-test.toml"), &edited).unwrap();
+    sim.send(Msg::RunbooksChanged);
+    let newer = sim
+        .s
+        .incident
+        .as_ref()
+        .unwrap()
+        .newer
+        .clone()
+        .expect("the new version is offered");
+    assert_eq!(
+        newer.summary,
+        "+1 added (tell), -1 removed (sneaky), ~1 changed (hello)"
+    );
+    // Nothing changes under the responder's feet until they adopt it.
+    assert_eq!(
+        sim.s
+            .incident
+            .as_ref()
+            .unwrap()
+            .incident
+            .runbook
+            .steps
+            .len(),
+        3
+    );
+    assert!(
+        sim.s
+            .incident
+            .as_ref()
+            .unwrap()
+            .incident
+            .runbook
+            .step("sneaky")
+            .is_some()
+    );
+    sim.key(KeyCode::Char('A'));
+    assert!(matches!(&sim.s.overlay, Some(Overlay::Menu(_))));
+    sim.enter();
+    let v = sim.s.incident.as_ref().unwrap();
+    assert_eq!(
+        sim.kinds().last().map(String::as_str),
+        Some("runbook_adopted")
+    );
+    assert!(v.newer.is_none());
+    assert_eq!(sim.status("hello"), Status::Done, "states carry over by id");
+    assert_eq!(sim.status("pause"), Status::Active);
+    assert_eq!(sim.status("tell"), Status::Pending);
+    let v = sim.s.incident.as_ref().unwrap();
+    assert_eq!(
+        v.incident.retired.len(),
+        1,
+        "the vanished step stays in the record"
+    );
+    assert_eq!(v.incident.retired[0].0.id, "sneaky");
+}
+
+#[test]
+fn approval_is_for_the_exact_command_text() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.key(KeyCode::Char('r'));
+    // While the confirmation is open, the pinned command changes (as an adoption would do).
+    if let Some(Overlay::Confirm(c)) = &mut sim.s.overlay {
+        c.command = "echo what was shown".into();
+    }
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(
+        fx.is_empty(),
+        "a command other than the one shown never runs"
+    );
+    assert_eq!(sim.kinds(), ["incident_opened"]);
+}
+
+#[test]
+fn a_bad_edit_keeps_the_last_good_version_usable() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+        panic!("a directory root")
+    };
+    std::fs::write(
+        dir.join("cmd-test.toml"),
+        CMD_RUNBOOK.replace("kind = \"wait\"", "kind = \"wiat\""),
+    )
+    .unwrap();
+    sim.send(Msg::RunbooksChanged);
+    let row = sim
+        .s
+        .home
+        .library
+        .iter()
+        .find(|r| r.runbook.id == "cmd-test")
+        .expect("still listed");
+    let problems = row.problems.as_deref().expect("the errors are shown");
+    assert!(problems.contains("unknown kind \"wiat\""), "{problems}");
+    assert_eq!(row.runbook.steps.len(), 3, "the last good version");
+    // It can still be started.
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    assert_eq!(sim.s.screen, Screen::Incident);
 }

@@ -2,7 +2,6 @@
 //! terminal.
 
 use super::context::Ctx;
-use super::library::load_library;
 use super::usage;
 use crate::tui::shell::{self, Options};
 use std::io::IsTerminal;
@@ -23,13 +22,20 @@ pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
     }
     shell::run(Options {
         store: cx.store.clone(),
-        library: load_library(&cx.global),
+        reloader: reloader(cx),
         clock: cx.clock.clone(),
         author: cx.author.clone(),
         open,
         color: color_allowed(),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The library as the search path describes it, reloadable when files change.
+fn reloader(cx: &Ctx) -> crate::runbook::watch::Reloader {
+    let env = crate::runbook::library::SearchEnv::from_process(cx.global.runbooks.clone());
+    let explicit = !cx.global.runbooks.is_empty() || env.runbook_path.is_some();
+    crate::runbook::watch::Reloader::new(env.roots(), explicit)
 }
 
 /// Opens the named incident, or the newest open one.

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod describe;
+pub mod diff;
 pub mod duration;
 pub mod event;
 pub mod incident;

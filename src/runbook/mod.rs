@@ -17,6 +17,7 @@ pub mod schema;
 pub mod starter;
 pub use crate::domain::suggest;
 pub mod vars;
+pub mod watch;
 pub mod walk;
 
 use crate::domain::Runbook;

@@ -36,6 +36,8 @@ pub enum Msg {
     Incidents(Vec<IncidentRow>),
     /// The incidents directory changed (another process appended).
     JournalChanged,
+    /// A runbook directory changed (a save, a rename, a delete).
+    RunbooksChanged,
     CommandDone(CommandDone),
     Exported(Result<PathBuf, String>),
     /// SIGTERM, SIGHUP: leave now (everything recorded is already durable).
@@ -82,6 +84,8 @@ pub enum Effect {
         drill: bool,
     },
     RefreshIncidents,
+    /// Load the library again (keeping the last good version of files that broke).
+    ReloadLibrary,
     /// Record `command_started`, run the command with a timeout, answer `CommandDone`.
     RunCommand {
         step: String,
@@ -154,6 +158,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             let mut view = IncidentView::new(o.incident, o.records);
             view.read_only = o.read_only;
             s.incident = Some(view);
+            incident::offer_newer(s);
             s.screen = Screen::Incident;
             // The filter found what it was for; coming back, the incident should be in view.
             s.home.filter.clear();
@@ -178,8 +183,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Library(rows) => {
             s.home.library = rows;
             home::clamp(s);
+            incident::offer_newer(s);
             Vec::new()
         }
+        Msg::RunbooksChanged => vec![Effect::ReloadLibrary],
         Msg::Incidents(rows) => {
             let first_load = s.home.incidents.is_empty() && s.home.selected == 0;
             s.home.incidents = rows;

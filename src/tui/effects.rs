@@ -7,6 +7,7 @@ use super::state::{IncidentRow, LibraryRow};
 use crate::domain::clock::Clock;
 use crate::domain::event::{Event, Known, Record};
 use crate::runbook::library::Library;
+use crate::runbook::watch::{Current, Reloader};
 use crate::store::{Session, Store};
 use std::io::Write;
 use std::sync::Arc;
@@ -14,7 +15,10 @@ use std::sync::mpsc::Sender;
 
 pub struct Shell {
     pub store: Store,
-    pub library: Library,
+    /// Reloads the library when runbook files change.
+    pub reloader: Reloader,
+    /// The runbooks as the picker shows them (last good versions of broken files included).
+    pub current: Vec<Current>,
     pub session: Option<Session>,
     pub clock: Arc<dyn Clock>,
     pub author: String,
@@ -36,7 +40,7 @@ impl Shell {
                 vars,
                 drill,
             } => {
-                let Some(entry) = self.library.get(&runbook) else {
+                let Some(entry) = self.current.iter().find(|c| c.runbook.id == runbook) else {
                     return vec![Msg::OpenFailed(format!(
                         "no runbook \"{runbook}\" in the library"
                     ))];
@@ -71,6 +75,7 @@ impl Shell {
                 }
             }
             Effect::RefreshIncidents => vec![Msg::Incidents(incident_rows(&self.store))],
+            Effect::ReloadLibrary => vec![Msg::Library(self.reload())],
             Effect::RunCommand {
                 step,
                 command,
@@ -91,6 +96,13 @@ impl Shell {
                 vec![Msg::Exported(Err("export is being wired in".into()))]
             }
         }
+    }
+
+    /// Loads the library again; returns the home screen's rows.
+    pub fn reload(&mut self) -> Vec<LibraryRow> {
+        let (_, current) = self.reloader.reload();
+        self.current = current;
+        current_rows(&self.current)
     }
 
     fn append(&mut self, events: Vec<Known>, origin: Option<super::state::Overlay>) -> Vec<Msg> {
@@ -223,13 +235,29 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
 
 /// The library for the home screen, sorted by incident type then id.
 pub fn library_rows(lib: &Library) -> Vec<LibraryRow> {
-    let mut rows: Vec<LibraryRow> = lib
+    let current: Vec<Current> = lib
         .entries
         .iter()
-        .map(|e| LibraryRow {
+        .map(|e| Current {
             runbook: e.runbook.clone(),
+            source: e.source.clone(),
             origin: e.origin.to_string(),
             problems: None,
+        })
+        .collect();
+    current_rows(&current)
+}
+
+/// Home screen rows for the runbooks as reloaded, sorted by incident type then id.
+pub fn current_rows(current: &[Current]) -> Vec<LibraryRow> {
+    let mut rows: Vec<LibraryRow> = current
+        .iter()
+        .map(|c| LibraryRow {
+            runbook: c.runbook.clone(),
+            origin: c.origin.clone(),
+            problems: c.problems.clone(),
+            sha256: crate::runbook::sha256_hex(&c.source),
+            source: c.source.clone(),
         })
         .collect();
     rows.sort_by(|a, b| {

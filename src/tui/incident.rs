@@ -64,6 +64,25 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }
         }
         Action::Export => return vec![Effect::Export],
+        Action::Adopt => match &v.newer {
+            Some(n) => {
+                let items = vec![
+                    format!("Adopt the new version: {}", n.summary),
+                    "Keep the pinned version".to_string(),
+                ];
+                let title = "The runbook changed on disk".to_string();
+                s.overlay = Some(Overlay::Menu(Menu {
+                    purpose: MenuPurpose::Adopt,
+                    title,
+                    items,
+                    selected: 0,
+                }));
+            }
+            None => s.flash(
+                Tone::Info,
+                "the incident runs the current version of its runbook",
+            ),
+        },
         Action::Note => open_input(s, InputPurpose::Note, "Note", String::new()),
         Action::ActionItem => open_input(
             s,
@@ -299,6 +318,15 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The command of step `id` as it would run now (variables filled in).
+pub fn command_now(s: &AppState, id: &str) -> Option<String> {
+    let v = s.incident.as_ref()?;
+    match &v.incident.runbook.step(id)?.kind {
+        StepKind::Command { command, .. } => Some(fill(command, &v.incident.vars)),
+        _ => None,
+    }
+}
+
 /// The selected step's command with variables filled in, and its timeout.
 fn command_of(s: &AppState) -> Option<(u64, String)> {
     let v = s.incident.as_ref()?;
@@ -406,7 +434,26 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
             format!("recorded: {}", sanitize::visible(&text)),
         );
     }
+    // An adoption (ours or a teammate's) changes what is pinned.
+    offer_newer(s);
     Vec::new()
+}
+
+/// Compares the open incident's pinned runbook with the library's version of it, and offers
+/// the library's when they differ. Step states carry over by id when it is adopted.
+pub fn offer_newer(s: &mut AppState) {
+    let Some(v) = &mut s.incident else { return };
+    let inc = &v.incident;
+    v.newer = s
+        .home
+        .library
+        .iter()
+        .find(|r| r.runbook.id == inc.runbook.id && r.sha256 != inc.runbook_sha256)
+        .map(|r| super::state::Newer {
+            sha256: r.sha256.clone(),
+            source: r.source.clone(),
+            summary: crate::domain::diff::StepDiff::between(&inc.runbook, &r.runbook).summary(),
+        });
 }
 
 /// Once a second: ring the bell when a wait step's countdown runs out.

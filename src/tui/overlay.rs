@@ -31,6 +31,18 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Overlay::Input(input) => input_key(s, input, key),
         Overlay::Menu(menu) => menu_key(s, menu, key),
         Overlay::Confirm(c) => match lookup(Mode::Confirm, key) {
+            // Approval is for the exact text shown: if the step's command is no longer that
+            // text (the runbook was adopted anew meanwhile), ask again.
+            Some(Action::Yes)
+                if c.refused.is_none()
+                    && super::incident::command_now(s, &c.step) != Some(c.command.clone()) =>
+            {
+                s.flash(
+                    Tone::Warn,
+                    "the command changed since it was shown: review it again (r)",
+                );
+                Vec::new()
+            }
             Some(Action::Yes) if c.refused.is_none() => {
                 if let Some(v) = &mut s.incident {
                     v.running = Some(c.step.clone());
@@ -211,6 +223,23 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
             MenuPurpose::Severity => {
                 let severity = Severity::ALL[menu.selected.min(Severity::ALL.len() - 1)];
                 append(s, vec![Known::SeverityChanged { severity }], None)
+            }
+            MenuPurpose::Adopt => {
+                let newer = s.incident.as_ref().and_then(|v| v.newer.clone());
+                match newer {
+                    Some(n) if menu.selected == 0 => append(
+                        s,
+                        vec![Known::RunbookAdopted {
+                            runbook_sha256: n.sha256,
+                            runbook_source: n.source,
+                        }],
+                        None,
+                    ),
+                    _ => {
+                        s.flash(Tone::Info, "keeping the pinned version");
+                        Vec::new()
+                    }
+                }
             }
             MenuPurpose::Role => {
                 let role = menu.items.get(menu.selected).cloned().unwrap_or_default();

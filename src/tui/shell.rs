@@ -8,10 +8,10 @@
 //! durable, so leaving at any moment loses nothing.
 
 use super::app::{Msg, update};
-use super::effects::{Shell, incident_rows, library_rows};
+use super::effects::{Shell, incident_rows};
 use super::state::AppState;
 use crate::domain::clock::Clock;
-use crate::runbook::library::Library;
+use crate::runbook::watch::Reloader;
 use crate::store::Store;
 use notify::{RecursiveMode, Watcher};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
@@ -22,7 +22,8 @@ use std::time::Duration;
 
 pub struct Options {
     pub store: Store,
-    pub library: Library,
+    /// Loads (and reloads) the library from the search path.
+    pub reloader: Reloader,
     pub clock: Arc<dyn Clock>,
     pub author: String,
     /// Open this incident straight away.
@@ -35,14 +36,16 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     let mut state = AppState::new(o.clock.now(), o.author.clone(), o.color);
     let mut shell = Shell {
         store: o.store,
-        library: o.library,
+        reloader: o.reloader,
+        current: Vec::new(),
         session: None,
         clock: o.clock.clone(),
         author: o.author,
         tx: tx.clone(),
     };
     let mut queue: VecDeque<Msg> = VecDeque::new();
-    queue.push_back(Msg::Library(library_rows(&shell.library)));
+    let rows = shell.reload();
+    queue.push_back(Msg::Library(rows));
     queue.push_back(Msg::Incidents(incident_rows(&shell.store)));
     if let Some(id) = &o.open {
         queue.push_back(Msg::Opened(
@@ -56,8 +59,12 @@ pub fn run(o: Options) -> anyhow::Result<()> {
             },
         ));
     }
-    // The watcher must live as long as the loop; it is dropped on return.
+    // The watchers must live as long as the loop; they are dropped on return.
     let _watcher = watch(&shell.store, tx.clone());
+    let reload_tx = tx.clone();
+    let _runbook_watcher = crate::runbook::watch::watch(shell.reloader.roots(), move || {
+        let _ = reload_tx.send(Msg::RunbooksChanged);
+    });
     spawn_input(tx.clone(), o.clock.clone());
     spawn_ticks(tx.clone(), o.clock.clone());
     spawn_signals(tx)?;
@@ -92,6 +99,7 @@ fn event_loop(
                 (Msg::JournalChanged, Some(Msg::JournalChanged))
                     | (Msg::Tick(_), Some(Msg::Tick(_)))
                     | (Msg::Resize, Some(Msg::Resize))
+                    | (Msg::RunbooksChanged, Some(Msg::RunbooksChanged))
             );
             if !dup {
                 queue.push_back(m);

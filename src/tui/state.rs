@@ -76,6 +76,9 @@ pub struct LibraryRow {
     pub origin: String,
     /// Problems with the file on disk (a bad edit); the runbook shown is the last good one.
     pub problems: Option<String>,
+    /// The exact source and its sha256: an open incident compares it with its pinned version.
+    pub source: String,
+    pub sha256: String,
 }
 
 /// One selectable line of the home screen.
@@ -103,8 +106,19 @@ pub struct IncidentView {
     pub rung: Vec<(String, u32)>,
     /// `x` was pressed: the next digit toggles that checklist item.
     pub awaiting_item: bool,
-    /// Lines scrolled back in the timeline (0 = newest at the bottom).
+    /// Records scrolled back in the timeline (0 = newest at the bottom).
     pub timeline_scroll: usize,
+    /// The library holds a different version of the pinned runbook: offered, never imposed.
+    pub newer: Option<Newer>,
+}
+
+/// A newer version of the incident's runbook, found in the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Newer {
+    pub sha256: String,
+    pub source: String,
+    /// `+1 added (x), ~2 changed (a, b)`.
+    pub summary: String,
 }
 
 /// Modal things drawn over a screen; while one is open, keys go to it.
@@ -167,6 +181,8 @@ pub enum MenuPurpose {
     Milestone,
     Severity,
     Role,
+    /// Adopt the newer version of the runbook, or keep the pinned one.
+    Adopt,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,6 +267,7 @@ impl IncidentView {
             rung: Vec::new(),
             awaiting_item: false,
             timeline_scroll: 0,
+            newer: None,
         }
     }
 }

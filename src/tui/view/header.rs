@@ -96,6 +96,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     if v.pending {
         bits.push(("recording…".to_string(), t.warn()));
     }
+    if let Some(n) = &v.newer {
+        bits.push((
+            format!("runbook changed on disk ({}): A to adopt", one(&n.summary)),
+            t.warn(),
+        ));
+    }
     if let Some(step) = &v.running {
         bits.push((format!("running a command (step {})…", one(step)), t.warn()));
     }

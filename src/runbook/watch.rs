@@ -1,0 +1,133 @@
+//! Live reload of the library: a debounced `notify` watcher on every runbook directory (the
+//! directories, not the files: editors save by writing a new file and renaming it over the
+//! old one), and a `Reloader` that keeps the last good version of each file, so a bad edit
+//! shows its errors without taking the runbook away.
+
+use super::FileReport;
+use super::library::{self, Library, Root};
+use crate::domain::Runbook;
+use notify::{RecursiveMode, Watcher};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Quiet time after the last change before the library is reloaded: one save is often
+/// several events (write, rename, chmod).
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Watches `roots`' directories and calls `changed` once per burst of changes. The watcher
+/// stops when the returned value is dropped. Directories that do not exist are skipped.
+pub fn watch(
+    roots: &[Root],
+    changed: impl Fn() + Send + 'static,
+) -> Option<notify::RecommendedWatcher> {
+    let (tx, rx) = mpsc::channel::<()>();
+    let mut w = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if ev.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+        }
+    })
+    .ok()?;
+    let mut watching = 0;
+    for r in roots {
+        if let Root::Dir(d) = r
+            && d.is_dir()
+            && w.watch(d, RecursiveMode::Recursive).is_ok()
+        {
+            watching += 1;
+        }
+    }
+    if watching == 0 {
+        return None;
+    }
+    std::thread::spawn(move || {
+        // Each burst: the first event, then wait for DEBOUNCE of quiet, then one call.
+        while rx.recv().is_ok() {
+            while rx.recv_timeout(DEBOUNCE).is_ok() {}
+            changed();
+        }
+    });
+    Some(w)
+}
+
+/// One runbook as the picker shows it after a reload.
+#[derive(Clone, Debug)]
+pub struct Current {
+    pub runbook: Runbook,
+    pub source: String,
+    pub origin: String,
+    /// The file's problems when its latest version does not validate (the runbook shown is
+    /// then the last good one).
+    pub problems: Option<String>,
+}
+
+/// Reloads the library, remembering the last good version of every file.
+pub struct Reloader {
+    roots: Vec<Root>,
+    explicit: bool,
+    last_good: HashMap<PathBuf, (Runbook, String)>,
+}
+
+impl Reloader {
+    pub fn new(roots: Vec<Root>, explicit: bool) -> Reloader {
+        Reloader {
+            roots,
+            explicit,
+            last_good: HashMap::new(),
+        }
+    }
+
+    pub fn roots(&self) -> &[Root] {
+        &self.roots
+    }
+
+    /// Loads the library again. Files that stopped validating keep their last good version,
+    /// with the errors attached; deleted files are gone.
+    pub fn reload(&mut self) -> (Library, Vec<Current>) {
+        let lib = library::load(&self.roots, self.explicit);
+        let mut out: Vec<Current> = lib
+            .entries
+            .iter()
+            .map(|e| Current {
+                runbook: e.runbook.clone(),
+                source: e.source.clone(),
+                origin: e.origin.to_string(),
+                problems: None,
+            })
+            .collect();
+        let mut seen = Vec::new();
+        for report in &lib.reports {
+            let path = PathBuf::from(&report.path);
+            seen.push(path.clone());
+            match &report.runbook {
+                Some(rb) => {
+                    self.last_good
+                        .insert(path, (rb.clone(), report.text.clone()));
+                }
+                None => self.keep_last_good(&path, report, &mut out),
+            }
+        }
+        self.last_good.retain(|p, _| seen.contains(p));
+        (lib, out)
+    }
+
+    fn keep_last_good(&self, path: &PathBuf, report: &FileReport, out: &mut Vec<Current>) {
+        let Some((rb, source)) = self.last_good.get(path) else {
+            return;
+        };
+        let problems = Some(report.render());
+        let current = Current {
+            runbook: rb.clone(),
+            source: source.clone(),
+            origin: report.path.clone(),
+            problems,
+        };
+        match out.iter_mut().find(|c| c.runbook.id == rb.id) {
+            // A copy it shadowed (e.g. the bundled one) would take over: the file being edited
+            // keeps its last good version instead.
+            Some(c) => *c = current,
+            None => out.push(current),
+        }
+    }
+}
