@@ -17,8 +17,8 @@ pub mod schema;
 pub mod starter;
 pub use crate::domain::suggest;
 pub mod vars;
-pub mod watch;
 pub mod walk;
+pub mod watch;
 
 use crate::domain::Runbook;
 use diag::Diagnostic;
