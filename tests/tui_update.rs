@@ -585,3 +585,23 @@ fn a_bad_edit_keeps_the_last_good_version_usable() {
     sim.enter();
     assert_eq!(sim.s.screen, Screen::Incident);
 }
+
+#[test]
+fn e_writes_the_postmortem_draft_and_says_where() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.key(KeyCode::Char('e'));
+    let id = sim.s.incident.as_ref().unwrap().incident.id.clone();
+    let path = sim.shell.store.dir.join("exports").join(format!("{id}.md"));
+    let flash = sim.s.flash.clone().expect("a message");
+    assert!(
+        flash.text.contains(&path.display().to_string()),
+        "{}",
+        flash.text
+    );
+    let draft = std::fs::read_to_string(&path).unwrap();
+    assert!(draft.contains(&id) && draft.contains("Draft"), "{draft}");
+}

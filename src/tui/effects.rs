@@ -90,10 +90,13 @@ impl Shell {
                 Vec::new()
             }
             Effect::Export => {
-                let Some(_s) = &self.session else {
+                let Some(s) = &self.session else {
                     return Vec::new();
                 };
-                vec![Msg::Exported(Err("export is being wired in".into()))]
+                let opts = crate::export::Options::default();
+                let written =
+                    crate::export::write_draft(&self.store.dir, &s.records, &s.incident, &opts);
+                vec![Msg::Exported(written.map_err(|e| format!("{e:#}")))]
             }
         }
     }

@@ -1,0 +1,230 @@
+//! The "Runbook execution" section: every step with its outcome and timing against its
+//! target, the commands run for it, the decision path, and the deviations. Pure.
+
+use super::escape::{code, text};
+use super::metrics::span;
+use super::model::Draft;
+use super::sections::{line, note_line, row};
+use super::timeline::exit_text;
+use crate::domain::StepKind;
+use crate::domain::event::{Event, Known};
+use crate::domain::incident::Status;
+
+/// Every step with its outcome and timing, the decision path, and the deviations.
+pub fn execution(d: &Draft, out: &mut String, heading: &str) {
+    let ex = &d.execution;
+    let rb = &d.inc.runbook;
+    line(out, format!("{heading}\n"));
+    let count = |o: &str| {
+        ex.steps
+            .iter()
+            .filter(|s| !s.retired && s.outcome() == o)
+            .count()
+    };
+    line(
+        out,
+        format!("Runbook {}: {}.\n", code(&rb.id), text(&rb.title)),
+    );
+    line(
+        out,
+        format!(
+            "{} steps: {} done, {} failed, {} skipped, {} in progress, {} not reached.\n",
+            rb.steps.len(),
+            count("done"),
+            count("failed"),
+            count("skipped"),
+            count("in progress"),
+            count("not reached")
+        ),
+    );
+    let zone = d.zone();
+    line(
+        out,
+        format!(
+            "| # | Step | Outcome | Started ({zone}) | Ended ({zone}) | Took / target | Notes |"
+        ),
+    );
+    line(out, "|---|---|---|---|---|---|---|");
+    for s in &ex.steps {
+        let took = s.duration_secs().map_or_else(|| "—".to_string(), span);
+        let target = s.target_secs().map_or_else(|| "—".to_string(), span);
+        let over = s
+            .overrun_secs()
+            .map(|o| format!(" **(+{})**", span(o)))
+            .unwrap_or_default();
+        let started = if s.timed {
+            s.state.started.map(|t| d.when(t)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let ended = s.state.ended.map(|t| d.when(t)).unwrap_or_default();
+        let decision = matches!(s.def.kind, StepKind::Decision { .. });
+        let mut notes: Vec<String> = Vec::new();
+        if s.retired {
+            notes.push("retired: not in the adopted runbook".into());
+        }
+        if let Some(r) = &s.state.skip_reason {
+            notes.push(format!("reason: {}", text(r)));
+        }
+        if decision && let Some(t) = d.inc.path.iter().rev().find(|t| t.step == s.def.id) {
+            notes.push(format!("chose {}. {}", t.choice, text(&t.label)));
+        }
+        if let Some(by) = &s.state.signed_off_by {
+            notes.push(format!("signed off by {}", text(by)));
+        } else if s.def.requires_signoff && s.state.status != Status::Pending {
+            notes.push("no sign-off recorded".into());
+        }
+        // The commands run for the step, by their number in the appendix.
+        for (n, r) in d.outputs.iter().enumerate() {
+            if let Event::Known(Known::CommandFinished {
+                step,
+                exit_code,
+                timed_out,
+                ..
+            }) = &r.event
+                && *step == s.def.id
+            {
+                notes.push(format!(
+                    "command A{}: {}",
+                    n + 1,
+                    exit_text(*exit_code, *timed_out)
+                ));
+            }
+        }
+        if s.state.runs > 1 {
+            notes.push(format!("ran {} times (last run shown)", s.state.runs));
+        }
+        if !s.timed && !decision && matches!(s.state.status, Status::Done | Status::Failed) {
+            notes.push("no start recorded".into());
+        }
+        let step = format!("{} {}", code(&s.def.id), text(&s.def.title));
+        let timing = format!("{took} / {target}{over}");
+        line(
+            out,
+            row(&[
+                s.n.to_string(),
+                step,
+                s.outcome().to_string(),
+                started,
+                ended,
+                timing,
+                notes.join("; "),
+            ]),
+        );
+    }
+    out.push('\n');
+    // Subsections one level below the heading given.
+    let sub = format!("{}#", heading.split(' ').next().unwrap_or("##"));
+    decision_path(d, out, &sub);
+    deviations(d, out, &sub);
+}
+
+fn decision_path(d: &Draft, out: &mut String, sub: &str) {
+    line(out, format!("{sub} Decision path\n"));
+    if d.inc.path.is_empty() {
+        line(out, "No decisions were taken in the runbook.\n");
+        return;
+    }
+    for (i, t) in d.inc.path.iter().enumerate() {
+        let title = d
+            .inc
+            .runbook
+            .step(&t.step)
+            .map(|s| text(&s.title))
+            .unwrap_or_default();
+        line(
+            out,
+            format!(
+                "{}. {} · **{title}** ({}): chose {}. {} → {}",
+                i + 1,
+                d.when(t.at),
+                code(&t.step),
+                t.choice,
+                text(&t.label),
+                code(&t.next)
+            ),
+        );
+    }
+    out.push('\n');
+}
+
+fn deviations(d: &Draft, out: &mut String, sub: &str) {
+    let ex = &d.execution;
+    let step_title = |id: &str| {
+        d.inc
+            .runbook
+            .step(id)
+            .map(|s| format!(" ({})", text(&s.title)))
+            .unwrap_or_default()
+    };
+    line(out, format!("{sub} Deviations from the runbook\n"));
+    let list = |out: &mut String, what: &str, items: Vec<String>| {
+        line(out, format!("**{what}**\n"));
+        if items.is_empty() {
+            line(out, "- none");
+        }
+        for i in items {
+            line(out, format!("- {i}"));
+        }
+        out.push('\n');
+    };
+    let skipped = ex
+        .skipped()
+        .map(|s| {
+            let at = s
+                .state
+                .ended
+                .map(|t| format!(" at {}", d.when(t)))
+                .unwrap_or_default();
+            let why = s.state.skip_reason.as_deref().map(text).unwrap_or_default();
+            format!("{}{}{at}: {why}", code(&s.def.id), step_title(&s.def.id))
+        })
+        .collect();
+    list(out, "Steps skipped", skipped);
+    let detours = ex
+        .detours
+        .iter()
+        .map(|t| {
+            let before = match t.expected_after.as_slice() {
+                [] => "with no step leading to it".to_string(),
+                [one] => format!("before {}{} had finished", code(one), step_title(one)),
+                many => {
+                    let ids: Vec<String> = many.iter().map(|id| code(id)).collect();
+                    format!(
+                        "before any step leading to it had finished ({})",
+                        ids.join(", ")
+                    )
+                }
+            };
+            format!(
+                "{}{} {} at {} {before}",
+                code(&t.step),
+                step_title(&t.step),
+                t.what,
+                d.when(t.at)
+            )
+        })
+        .collect();
+    list(out, "Steps out of order", detours);
+    let overruns = ex
+        .overruns()
+        .map(|s| {
+            let (took, target, over) = (
+                s.duration_secs().unwrap_or(0),
+                s.target_secs().unwrap_or(0),
+                s.overrun_secs().unwrap_or(0),
+            );
+            format!(
+                "{}{} took {} against a target of {} (+{})",
+                code(&s.def.id),
+                step_title(&s.def.id),
+                span(took),
+                span(target),
+                span(over)
+            )
+        })
+        .collect();
+    list(out, "Steps over their target", overruns);
+    let outside = ex.outside.iter().map(|n| note_line(d, n)).collect();
+    list(out, "Decisions noted outside the runbook", outside);
+}
