@@ -357,3 +357,21 @@ fn every_subcommand_has_help_with_examples() {
         );
     }
 }
+
+/// `assets/runbook.schema.json` is the schema editors point at (`#:schema` in a runbook); it
+/// must be exactly what `runbook schema` prints. Regenerate with
+/// `runbook schema > assets/runbook.schema.json`.
+#[test]
+fn the_schema_asset_is_current() {
+    let asset = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/runbook.schema.json"
+    ))
+    .unwrap();
+    let out = bin().arg("schema").output().unwrap();
+    assert_eq!(
+        asset,
+        String::from_utf8(out.stdout).unwrap(),
+        "regenerate: runbook schema > assets/runbook.schema.json"
+    );
+}
