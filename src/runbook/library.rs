@@ -193,12 +193,41 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<(FileReport, Origin, String)> {
             .with_help("check the path; directories are searched for *.toml files");
         out.push((report_only(&p, d), Origin::File(p.clone()), String::new()));
     }
-    for p in files {
-        let (report, text) = read_and_check(&p);
-        out.push((report, Origin::File(p), text));
-    }
+    out.extend(check_files(files));
     mark_duplicates(&mut out);
     out
+}
+
+/// Reads and checks files on every core, keeping their order.
+fn check_files(files: Vec<PathBuf>) -> Vec<(FileReport, Origin, String)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    let check = |part: &[PathBuf]| -> Vec<(FileReport, Origin, String)> {
+        part.iter()
+            .map(|p| {
+                let (report, text) = read_and_check(p);
+                (report, Origin::File(p.clone()), text)
+            })
+            .collect()
+    };
+    if threads <= 1 {
+        return check(&files);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || check(part)))
+            .collect();
+        // A panicking checker is a bug; its files are then checked again on this thread so
+        // that no file goes unreported.
+        handles
+            .into_iter()
+            .zip(files.chunks(chunk))
+            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| check(part)))
+            .collect()
+    })
 }
 
 fn report_only(p: &Path, d: Diagnostic) -> FileReport {

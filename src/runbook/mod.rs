@@ -10,6 +10,7 @@ pub mod diag;
 pub mod fields;
 pub mod library;
 pub mod parse;
+pub mod patterns;
 pub mod precheck;
 pub mod render;
 pub mod sanitize;

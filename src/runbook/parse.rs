@@ -176,9 +176,9 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
         let default = w.str(&e, "default");
         let pattern = w.str(&e, "pattern");
         if let Some((p, pspan)) = &pattern {
-            match regex::Regex::new(p) {
+            match super::patterns::compile(p) {
                 Err(err) => {
-                    let why = regex_reason(&err.to_string());
+                    let why = regex_reason(&err);
                     w.error(
                         pspan.clone(),
                         format!("{ctx}`pattern` is not a valid regular expression: {why}"),

@@ -39,7 +39,7 @@ pub fn resolve(
             continue;
         };
         if let Some(p) = &v.pattern
-            && let Ok(re) = regex::Regex::new(p)
+            && let Ok(re) = super::patterns::compile(p)
             && !re.is_match(&value)
         {
             problems.push(format!(
