@@ -312,6 +312,12 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Start a drill: a practice incident with a scenario's timed injects, on a clock that may
+    /// run faster than real time; prints the new incident id.
+    #[command(
+        after_help = "Examples:\n  runbook drill --list\n  runbook drill etcd-quorum-loss --scenario etcd-oom-quorum-loss --speed 10\n  runbook drill --scenario my-drills/db-failover.toml --no-tui\n  runbook drill tick                   fire the injects that are due (scripts)\n  runbook drill scorecard --markdown\n  runbook drill validate runbooks/scenarios/\n\nScenarios are searched in scenarios/ of each runbook directory, then the bundled ones.\nDrills never run real commands: command steps show the scenario's canned output."
+    )]
+    Drill(DrillArgs),
     /// The incident's timeline as text; --follow prints new events as anyone appends them.
     #[command(
         after_help = "Examples:\n  runbook log\n  runbook log 20260530-2212-etcd-quorum-loss --follow"
@@ -322,5 +328,68 @@ pub enum Command {
         /// Keep printing events as they are appended (by any process), until interrupted.
         #[arg(long)]
         follow: bool,
+    },
+}
+
+/// `runbook drill`: start one, or manage drills with a subcommand.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DrillArgs {
+    #[command(subcommand)]
+    pub action: Option<DrillAction>,
+    /// The runbook to drill [default: the scenario's runbook].
+    pub runbook: Option<String>,
+    /// The scenario: an id (see --list) or a path to a scenario file.
+    #[arg(long, value_name = "FILE|ID")]
+    pub scenario: Option<String>,
+    /// Run the drill clock N times faster than real time [default: the scenario's speed, else 1].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub speed: Option<f64>,
+    /// Incident title [default: the runbook's title].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A variable's value, NAME=VALUE (repeatable); checked against its pattern.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Do not open the interactive app, even on a terminal.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// List the available scenarios, with their runbook and length, and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DrillAction {
+    /// Fire every inject due at the drill's current time, and print them (for scripts; the
+    /// app fires them by itself).
+    #[command(
+        after_help = "Example:\n  while sleep 5; do runbook drill tick; done\n\nExit status: 0 (also when nothing was due), 1 when the drill is closed or has no scenario."
+    )]
+    Tick {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Print a drill's scorecard: milestones against targets, overruns, skips, injects, notes.
+    #[command(
+        after_help = "Examples:\n  runbook drill scorecard\n  runbook drill scorecard 20260530-2212-etcd-quorum-loss --markdown"
+    )]
+    Scorecard {
+        /// The drill's incident id [default: the newest drill, open or closed].
+        incident: Option<String>,
+        /// Markdown instead of text (the section the export of a drill includes).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Check scenario files and report every problem, with file, line and column.
+    #[command(
+        after_help = "Examples:\n  runbook drill validate                           every scenario on the search path\n  runbook drill validate runbooks/scenarios/x.toml\n\nExit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 misuse."
+    )]
+    Validate {
+        /// Scenario files or directories of them. Without any, every scenario found.
+        paths: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }

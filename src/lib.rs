@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod drill;
 pub mod export;
 pub mod journal;
 pub mod runbook;

@@ -264,21 +264,19 @@ fn milestones_out_of_order_are_flagged() {
 
 #[test]
 fn a_milestone_recorded_again_is_pointed_out() {
-    // The fold keeps the first record of a milestone: a later correction does not move it.
+    // An explicit milestone record corrects the one a step recorded; the draft says so.
     let r = small(false);
     r.run("ana", "23:30", &["step", "resolve", "done"]);
     r.late("ana", "23:31", "23:10", &["milestone", "resolved"]);
     let md = r.export(&[]);
-    assert!(md.contains("> **Note:** `resolved` was recorded again by ana for 23:10 (at 23:31); the key times keep its first record: 23:30 by step `resolve`."), "{md}");
-    assert!(
-        md.contains("| resolved | 23:30 | ana | step `resolve` |"),
-        "{md}"
-    );
+    assert!(md.contains("> **Note:** `resolved` was also recorded for 23:30 (when ana completed step `resolve`); the key times use 23:10 by ana, the record that stands."), "{md}");
+    assert!(md.contains("| resolved | 23:10 | ana |"), "{md}");
     let doc = r.json();
-    assert_eq!(doc["milestones"]["resolved"], "2026-05-30T23:30:00.000Z");
+    assert_eq!(doc["milestones"]["resolved"], "2026-05-30T23:10:00.000Z");
     assert!(doc["warnings"].as_array().unwrap().iter().any(|w| {
-        w.as_str()
-            .is_some_and(|w| w.starts_with("milestone resolved recorded again"))
+        w.as_str().is_some_and(|w| {
+            w.starts_with("milestone resolved recorded at 2026-05-30T23:30:00.000Z")
+        })
     }));
 }
 

@@ -397,3 +397,152 @@ proptest! {
         prop_assert_eq!(fold(&records, &parse), Err(FoldError::Gap { expected: removed.seq, found: removed.seq + 1 }));
     }
 }
+
+#[test]
+fn finishing_a_step_out_of_turn_does_not_move_the_runbook_backwards() {
+    let mut b = Builder::new("etcd-quorum-loss");
+    b.try_push(
+        1,
+        "ana",
+        Known::StepCompleted {
+            step: "acknowledge".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    b.try_push(
+        2,
+        "ana",
+        Known::StepStarted {
+            step: "check-oom".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(b.inc.runbook.steps[b.inc.current.unwrap()].id, "check-oom");
+    // An earlier step finished late, out of turn: the runbook stays where it is.
+    b.try_push(
+        3,
+        "ana",
+        Known::StepCompleted {
+            step: "first-update".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    assert_eq!(b.inc.runbook.steps[b.inc.current.unwrap()].id, "check-oom");
+    b.try_push(
+        4,
+        "ana",
+        Known::StepSkipped {
+            step: "etcd-health".into(),
+            reason: "done by hand".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(b.inc.runbook.steps[b.inc.current.unwrap()].id, "check-oom");
+    // Finishing the step it is at moves it on.
+    b.try_push(
+        5,
+        "ana",
+        Known::StepCompleted {
+            step: "check-oom".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        b.inc.runbook.steps[b.inc.current.unwrap()].id,
+        "decide-cause"
+    );
+}
+
+#[test]
+fn an_explicit_milestone_corrects_an_earlier_one() {
+    let mut b = Builder::new("etcd-quorum-loss");
+    b.try_push(
+        1,
+        "ana",
+        Known::StepCompleted {
+            step: "acknowledge".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        b.inc.milestones[&Milestone::Acknowledged].at,
+        t0() + Duration::minutes(1)
+    );
+    // Passing a milestone step again (a loop) does not move the milestone...
+    b.try_push(
+        5,
+        "ana",
+        Known::StepCompleted {
+            step: "acknowledge".into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        b.inc.milestones[&Milestone::Acknowledged].at,
+        t0() + Duration::minutes(1)
+    );
+    // ...but an explicit milestone record is a correction.
+    let r = rec(
+        4,
+        -2,
+        "ana",
+        Known::Milestone {
+            milestone: Milestone::Acknowledged,
+        },
+    );
+    let r = Record {
+        seq: b.records.len() as u64 + 1,
+        ..r
+    };
+    b.inc.apply(&r, &parse).unwrap();
+    assert_eq!(
+        b.inc.milestones[&Milestone::Acknowledged].at,
+        t0() - Duration::minutes(2)
+    );
+}
+
+#[test]
+fn a_signoff_allows_one_completion_of_a_looped_step() {
+    let mut b = Builder::new("etcd-quorum-loss");
+    let step = || "restore-new-cluster".to_string();
+    let done = || Known::StepCompleted {
+        step: step(),
+        outcome: Outcome::Ok,
+    };
+    b.try_push(
+        1,
+        "ana",
+        Known::SignoffGiven {
+            step: step(),
+            by: "carol".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(2, "ana", done()).unwrap();
+    // The loop comes round again: the destructive step needs a fresh sign-off.
+    b.try_push(3, "ana", Known::StepStarted { step: step() })
+        .unwrap();
+    assert!(
+        b.try_push(4, "ana", done())
+            .unwrap_err()
+            .0
+            .contains("requires a sign-off")
+    );
+    b.try_push(
+        5,
+        "ana",
+        Known::SignoffGiven {
+            step: step(),
+            by: "dee".into(),
+        },
+    )
+    .unwrap();
+    b.try_push(6, "ana", done()).unwrap();
+    let i = b.inc.runbook.step_index(&step()).unwrap();
+    assert_eq!(b.inc.steps[i].signed_off_by.as_deref(), Some("dee"));
+}

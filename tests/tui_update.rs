@@ -49,6 +49,7 @@ impl Sim {
             current: Vec::new(),
             session: None,
             clock: clock.clone(),
+            drill_clock: None,
             author: "ana".into(),
             tx,
         };
@@ -604,4 +605,87 @@ fn e_writes_the_postmortem_draft_and_says_where() {
     );
     let draft = std::fs::read_to_string(&path).unwrap();
     assert!(draft.contains(&id) && draft.contains("Draft"), "{draft}");
+}
+
+#[test]
+fn a_drill_fires_its_injects_on_ticks_shows_them_and_scores_at_the_end() {
+    let mut sim = Sim::new(&[]);
+    // Start the drill headless (as `runbook drill ... --no-tui` does), then open it here.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args([
+            "drill",
+            "etcd-quorum-loss",
+            "--scenario",
+            "etcd-oom-quorum-loss",
+            "--speed",
+            "1",
+            "--no-tui",
+        ])
+        .env("RUNBOOK_STATE_DIR", &sim.shell.store.dir)
+        .env("RUNBOOK_NOW", "2026-05-30T22:12:00Z")
+        .env("RUNBOOK_USER", "ana")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    sim.send(Msg::JournalChanged);
+    let opened = sim.shell.run(Effect::OpenIncident(id)).pop().unwrap();
+    sim.send(opened);
+    assert!(
+        sim.s.incident.as_ref().unwrap().scenario.is_some(),
+        "the pinned scenario is loaded"
+    );
+    // Before the first inject's time nothing fires; at it, it is journaled as the drill.
+    let tick = |sim: &mut Sim, minutes| {
+        sim.clock.set(t0() + Duration::minutes(minutes));
+        let now = sim.clock.now();
+        sim.send(Msg::Tick(now))
+    };
+    let first_at = {
+        let sc = sim.s.incident.as_ref().unwrap().scenario.clone().unwrap();
+        sc.injects[0].at.num_minutes()
+    };
+    if first_at > 0 {
+        assert!(
+            !tick(&mut sim, first_at - 1)
+                .iter()
+                .any(|e| matches!(e, Effect::FireInjects(_)))
+        );
+    }
+    let fx = tick(&mut sim, first_at);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::FireInjects(_))),
+        "{fx:?}"
+    );
+    let last = sim
+        .shell
+        .session
+        .as_ref()
+        .unwrap()
+        .records
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last.event.kind(), "inject_fired");
+    assert_eq!(last.author, "drill");
+    let banner = sim
+        .s
+        .incident
+        .as_ref()
+        .unwrap()
+        .banner
+        .clone()
+        .expect("a banner");
+    assert!(banner.starts_with("INJECT 1: "), "{banner}");
+    // The same tick again fires nothing more.
+    assert!(
+        !tick(&mut sim, first_at)
+            .iter()
+            .any(|e| matches!(e, Effect::FireInjects(_)))
+    );
 }

@@ -4,8 +4,8 @@ use super::context::Ctx;
 use super::library::load_library;
 use super::usage;
 use crate::cli::At;
-use crate::domain::clock::stamp;
-use crate::domain::event::{Event, Known, Record};
+use crate::domain::clock::{SimClock, stamp};
+use crate::domain::event::{Event, Known, Record, ScenarioPin};
 use crate::domain::incident::{Incident, Status};
 use crate::domain::{Milestone, Severity};
 use crate::runbook::sanitize::visible;
@@ -23,6 +23,11 @@ pub struct StartArgs {
     pub drill: bool,
     pub at: At,
     pub no_tui: bool,
+    /// A drill's scenario, pinned in a `drill_configured` record after the opening.
+    pub scenario: Option<ScenarioPin>,
+    /// A drill's clock speed: the drill runs on a simulated clock and every record also
+    /// carries the real time (`wall`).
+    pub speed: Option<f64>,
 }
 
 pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
@@ -60,7 +65,8 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
         ts,
         at,
         author: cx.author.clone(),
-        wall: None,
+        // On a drill clock, drill time starts at the real time.
+        wall: a.speed.map(|_| ts),
         event: Event::Known(Known::IncidentOpened {
             incident: id.to_string(),
             title: title.clone(),
@@ -72,7 +78,20 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
             drill: a.drill,
         }),
     };
-    let session = cx.store.create(at, &entry.runbook.id, opening)?;
+    let mut session = cx.store.create(at, &entry.runbook.id, opening)?;
+    if a.scenario.is_some() || a.speed.is_some() {
+        let pin = Known::DrillConfigured {
+            scenario: a.scenario.clone(),
+            speed: a.speed,
+        };
+        match a.speed {
+            Some(speed) => {
+                let clock = SimClock::anchored(cx.clock.clone(), ts, ts, speed);
+                session.record(&clock, None, &cx.author, pin)?
+            }
+            None => session.record(cx.clock.as_ref(), None, &cx.author, pin)?,
+        };
+    }
     println!("{}", session.incident.id);
     if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         return super::tui::app(cx, Some(session.incident.id.clone()));

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod context;
+pub mod drill;
 pub mod export;
 pub mod incident;
 pub mod library;
@@ -67,6 +68,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drill,
                 at,
                 no_tui,
+                scenario: None,
+                speed: None,
             },
         ),
         Some(Command::Incidents { all, json }) => incident::incidents(&cx()?, all, json),
@@ -119,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             template,
             output,
         }) => export::export(&cx()?, id.as_deref(), format, template, output.as_deref()),
+        Some(Command::Drill(args)) => drill::drill(&g, args),
         Some(Command::Log {
             incident: id,
             follow,

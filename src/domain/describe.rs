@@ -109,5 +109,14 @@ pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
             Some(s) => format!("Incident closed: {s}"),
             None => "Incident closed".to_string(),
         },
+        Known::DrillConfigured { scenario, speed } => {
+            let scenario = scenario.as_ref().map_or_else(
+                || "no scenario".to_string(),
+                |p| format!("scenario {}", p.id),
+            );
+            let speed = speed.map_or_else(|| "real time".to_string(), |s| format!("{s}x speed"));
+            format!("Drill set up: {scenario}, {speed}")
+        }
+        Known::InjectFired { inject, text, .. } => format!("Inject {inject}: {text}"),
     }
 }

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// One line of a journal.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One line of a journal. Deserialised by hand (below) in one pass: opening a journal parses
+/// every line, and serde's `flatten` would buffer each record a second time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Record {
     pub seq: u64,
     #[serde(with = "millis")]
@@ -142,6 +143,34 @@ pub enum Known {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         summary: Option<String>,
     },
+    /// A drill's scenario and clock speed, recorded right after the opening of a drill started
+    /// with `runbook drill`, so that resuming it continues the same drill.
+    DrillConfigured {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scenario: Option<ScenarioPin>,
+        /// How many times faster than real time the drill's clock runs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed: Option<f64>,
+    },
+    /// One of the scenario's injects was announced to the responders.
+    InjectFired {
+        /// 1-based position in the scenario's `[[injects]]`.
+        inject: usize,
+        text: String,
+        /// The step whose command shows the inject's canned output.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        for_step: Option<String>,
+    },
+}
+
+/// A drill's scenario as it was when the drill started: later edits of the file never change
+/// a drill under way (the same way `incident_opened` pins the runbook).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioPin {
+    pub id: String,
+    pub sha256: String,
+    /// The scenario file's full source.
+    pub source: String,
 }
 
 impl Event {
@@ -172,6 +201,8 @@ impl Known {
             Known::CommandFinished { .. } => "command_finished",
             Known::RunbookAdopted { .. } => "runbook_adopted",
             Known::IncidentClosed { .. } => "incident_closed",
+            Known::DrillConfigured { .. } => "drill_configured",
+            Known::InjectFired { .. } => "inject_fired",
         }
     }
 }
@@ -191,18 +222,56 @@ impl Serialize for Event {
     }
 }
 
-impl<'de> Deserialize<'de> for Event {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
-        let mut raw = serde_json::Map::deserialize(d)?;
-        // The envelope's fields arrive here too (flatten); they are not part of the event.
-        for k in ["seq", "ts", "at", "author", "wall"] {
-            raw.remove(k);
-        }
-        let kind = match raw.get("kind") {
-            Some(serde_json::Value::String(k)) => k.clone(),
-            _ => return Err(serde::de::Error::custom("record has no string `kind`")),
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let mut map = serde_json::Map::deserialize(d)?;
+        let time = |v: Option<Value>, name: &str| -> Result<Option<DateTime<Utc>>, D::Error> {
+            match v {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => DateTime::parse_from_rfc3339(&s)
+                    .map(|t| Some(t.with_timezone(&Utc)))
+                    .map_err(|e| D::Error::custom(format!("`{name}`: {e}"))),
+                Some(_) => Err(D::Error::custom(format!(
+                    "`{name}` must be an RFC 3339 time"
+                ))),
+            }
         };
-        let value = serde_json::Value::Object(raw);
+        let seq = map
+            .remove("seq")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| D::Error::custom("record has no `seq`"))?;
+        let ts =
+            time(map.remove("ts"), "ts")?.ok_or_else(|| D::Error::custom("record has no `ts`"))?;
+        let at =
+            time(map.remove("at"), "at")?.ok_or_else(|| D::Error::custom("record has no `at`"))?;
+        let author = match map.remove("author") {
+            Some(Value::String(a)) => a,
+            _ => return Err(D::Error::custom("record has no string `author`")),
+        };
+        let wall = time(map.remove("wall"), "wall")?;
+        let event = Event::from_map(map).map_err(D::Error::custom)?;
+        Ok(Record {
+            seq,
+            ts,
+            at,
+            author,
+            wall,
+            event,
+        })
+    }
+}
+
+impl Event {
+    /// The event in a record's fields (the envelope already taken out): a known kind, or the
+    /// raw fields of one this version does not know.
+    fn from_map(map: serde_json::Map<String, serde_json::Value>) -> Result<Event, String> {
+        let kind = match map.get("kind") {
+            Some(serde_json::Value::String(k)) => k.clone(),
+            _ => return Err("record has no string `kind`".into()),
+        };
+        let value = serde_json::Value::Object(map);
         match Known::deserialize(&value) {
             Ok(k) => Ok(Event::Known(k)),
             Err(_) => Ok(Event::Unknown { kind, raw: value }),
@@ -210,42 +279,35 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 
-/// `ts`/`at` as RFC 3339 UTC with milliseconds.
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
+        let mut map = serde_json::Map::deserialize(d)?;
+        for k in ["seq", "ts", "at", "author", "wall"] {
+            map.remove(k);
+        }
+        Event::from_map(map).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `ts`/`at` written as RFC 3339 UTC with milliseconds (read back by `Record`'s deserializer).
 mod millis {
     use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&crate::domain::clock::stamp(*t))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let s = <&str>::deserialize(d)?;
-        DateTime::parse_from_rfc3339(s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(serde::de::Error::custom)
     }
 }
 
 mod millis_opt {
     use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
 
     pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => super::millis::serialize(t, s),
             None => s.serialize_none(),
         }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let s = Option::<&str>::deserialize(d)?;
-        s.map(|s| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(serde::de::Error::custom)
-        })
-        .transpose()
     }
 }
 
@@ -294,6 +356,39 @@ mod tests {
             back,
             serde_json::from_str::<serde_json::Value>(line).unwrap()
         );
+    }
+
+    #[test]
+    fn drill_records_round_trip_and_leave_out_what_they_do_not_have() {
+        let r = Record {
+            seq: 5,
+            ts: t(22, 17),
+            at: t(22, 17),
+            author: "drill".into(),
+            wall: Some(t(22, 12)),
+            event: Known::InjectFired {
+                inject: 1,
+                text: "uptime alarm".into(),
+                for_step: None,
+            }
+            .into(),
+        };
+        let line = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            line,
+            r#"{"seq":5,"ts":"2026-05-30T22:17:00.000Z","at":"2026-05-30T22:17:00.000Z","author":"drill","wall":"2026-05-30T22:12:00.000Z","kind":"inject_fired","inject":1,"text":"uptime alarm"}"#
+        );
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), r);
+        let bare = r#"{"seq":2,"ts":"2026-05-30T22:17:00.000Z","at":"2026-05-30T22:17:00.000Z","author":"a","kind":"drill_configured"}"#;
+        let r: Record = serde_json::from_str(bare).unwrap();
+        assert_eq!(
+            r.event,
+            Event::Known(Known::DrillConfigured {
+                scenario: None,
+                speed: None
+            })
+        );
+        assert_eq!(serde_json::to_string(&r).unwrap(), bare);
     }
 
     #[test]

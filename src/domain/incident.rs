@@ -4,7 +4,7 @@
 //! Also the rules an action must pass before it is appended (`Incident::check`): the fold
 //! itself accepts any well-formed journal, since what is recorded is history.
 
-use super::event::{Event, Known, Outcome, Record};
+use super::event::{Event, Known, Outcome, Record, ScenarioPin};
 use super::{Milestone, Runbook, Severity, StepKind};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -29,7 +29,10 @@ pub struct StepState {
     pub ended: Option<DateTime<Utc>>,
     pub skip_reason: Option<String>,
     pub checklist: Vec<bool>,
+    /// Who signed off most recently (shown).
     pub signed_off_by: Option<String>,
+    /// A sign-off was given and not yet used by a completion: what `requires_signoff` needs.
+    pub signoff_pending: bool,
     /// How many times the step was started (loops run steps again).
     pub runs: u32,
 }
@@ -43,6 +46,7 @@ impl StepState {
             skip_reason: None,
             checklist: vec![false; checklist_len],
             signed_off_by: None,
+            signoff_pending: false,
             runs: 0,
         }
     }
@@ -142,6 +146,13 @@ pub struct Incident {
     pub warnings: Vec<String>,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
+    /// A drill's pinned scenario (`drill_configured`). Kept as source: callers parse it with
+    /// `crate::drill::scenario`, so the domain does not depend on the scenario format.
+    pub scenario: Option<ScenarioPin>,
+    /// A drill's clock speed (`drill_configured`); None runs on real time.
+    pub speed: Option<f64>,
+    /// Injects announced so far: (1-based inject number, when), in journal order.
+    pub injects: Vec<(usize, DateTime<Utc>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,6 +247,9 @@ impl Incident {
             warnings: Vec::new(),
             last_seq: 1,
             last_at: r.at,
+            scenario: None,
+            speed: None,
+            injects: Vec::new(),
             runbook,
         })
     }
@@ -282,17 +296,23 @@ impl Incident {
                     );
                     if *outcome == Outcome::Ok {
                         self.milestone_from_step(i, r);
+                        // The sign-off allowed this completion; a later run needs a new one.
+                        self.steps[i].signoff_pending = false;
                     }
-                    self.current = self.after(i);
+                    self.advance_from(i);
                 }
             }
             Known::StepSkipped { step, reason } => {
                 if let Some(i) = self.index(step, r.seq) {
                     self.finish(i, r.at, Status::Skipped);
                     self.steps[i].skip_reason = Some(reason.clone());
-                    self.current = self
-                        .after(i)
-                        .or_else(|| (i + 1 < self.steps.len()).then_some(i + 1));
+                    let was_here = self.current.is_none_or(|c| c == i);
+                    self.advance_from(i);
+                    // A skipped decision took no branch: go on in file order.
+                    let decision = matches!(self.runbook.steps[i].kind, StepKind::Decision { .. });
+                    if was_here && decision && self.current.is_none() && i + 1 < self.steps.len() {
+                        self.current = Some(i + 1);
+                    }
                 }
             }
             Known::DecisionMade {
@@ -304,6 +324,7 @@ impl Incident {
                 if let Some(i) = self.index(step, r.seq) {
                     self.finish(i, r.at, Status::Done);
                     self.milestone_from_step(i, r);
+                    self.steps[i].signoff_pending = false;
                     self.path.push(Taken {
                         step: step.clone(),
                         choice: *choice,
@@ -341,7 +362,7 @@ impl Incident {
                 action_item: *action_item || is_todo(text),
                 decision: *decision,
             }),
-            Known::Milestone { milestone } => self.mark(*milestone, r, None),
+            Known::Milestone { milestone } => self.mark(*milestone, r, None, true),
             Known::SeverityChanged { severity } => {
                 self.severity = *severity;
                 self.severity_history.push((r.at, *severity));
@@ -354,6 +375,7 @@ impl Incident {
             Known::SignoffGiven { step, by } => {
                 if let Some(i) = self.index(step, r.seq) {
                     self.steps[i].signed_off_by = Some(by.clone());
+                    self.steps[i].signoff_pending = true;
                 }
             }
             Known::CommsSent { step, text } => self.comms.push(Comms {
@@ -418,6 +440,33 @@ impl Incident {
                 self.adopt(new, runbook_sha256.clone());
             }
             Known::IncidentClosed { .. } => self.closed = Some(r.at),
+            Known::DrillConfigured { scenario, speed } => {
+                if !self.drill {
+                    self.warnings.push(format!(
+                        "record {}: a drill configuration in an incident that is not a drill",
+                        r.seq
+                    ));
+                }
+                if self.scenario.is_some() || self.speed.is_some() {
+                    // The first configuration is the pin; a later one cannot change the drill.
+                    self.warnings.push(format!(
+                        "record {}: the drill was already configured; this one is ignored",
+                        r.seq
+                    ));
+                } else {
+                    self.scenario = scenario.clone();
+                    self.speed = *speed;
+                }
+            }
+            Known::InjectFired { inject, .. } => {
+                if self.injects.iter().any(|(n, _)| n == inject) {
+                    self.warnings.push(format!(
+                        "record {}: inject {inject} was already announced",
+                        r.seq
+                    ));
+                }
+                self.injects.push((*inject, r.at));
+            }
         }
         Ok(())
     }
@@ -446,16 +495,25 @@ impl Incident {
         self.runbook.successors(i).first().copied()
     }
 
-    fn milestone_from_step(&mut self, i: usize, r: &Record) {
-        if let Some(m) = self.runbook.steps[i].milestone {
-            let id = self.runbook.steps[i].id.clone();
-            self.mark(m, r, Some(id));
+    /// After step `i` ends: if the runbook was at `i` (or nowhere), it moves on along the flow.
+    /// Finishing some other step out of turn does not move it backwards.
+    fn advance_from(&mut self, i: usize) {
+        if self.current.is_none_or(|c| c == i) {
+            self.current = self.after(i);
         }
     }
 
-    /// Records a milestone the first time it is reached; later marks of the same milestone are
-    /// kept out of the key times (the first is what the metrics use).
-    fn mark(&mut self, m: Milestone, r: &Record, step: Option<String>) {
+    fn milestone_from_step(&mut self, i: usize, r: &Record) {
+        if let Some(m) = self.runbook.steps[i].milestone {
+            let id = self.runbook.steps[i].id.clone();
+            self.mark(m, r, Some(id), false);
+        }
+    }
+
+    /// Records a milestone. Completing a step only records it the first time it is reached (a
+    /// loop passing the step again changes nothing); an explicit `milestone` record always
+    /// takes effect, so a wrong time can be corrected (`runbook milestone resolved --at ...`).
+    fn mark(&mut self, m: Milestone, r: &Record, step: Option<String>, explicit: bool) {
         let started = self.started_at();
         if m != Milestone::Started && r.at < started {
             self.warnings.push(format!(
@@ -464,12 +522,17 @@ impl Incident {
                 super::clock::stamp(started)
             ));
         }
-        self.milestones.entry(m).or_insert(Mark {
+        let mark = Mark {
             at: r.at,
             by: r.author.clone(),
             seq: r.seq,
             step,
-        });
+        };
+        if explicit {
+            self.milestones.insert(m, mark);
+        } else {
+            self.milestones.entry(m).or_insert(mark);
+        }
     }
 
     /// When the incident started: the `started` milestone if recorded, else when it was opened.

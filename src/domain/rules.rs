@@ -52,7 +52,7 @@ pub fn check(
                 ));
             }
             Known::StepCompleted { .. } | Known::DecisionMade { .. }
-                if def.requires_signoff && inc.steps[i].signed_off_by.is_none() =>
+                if def.requires_signoff && !inc.steps[i].signoff_pending =>
             {
                 return refuse(format!(
                     "step \"{step}\" requires a sign-off from a second person before it is done: runbook signoff {step} --by NAME"

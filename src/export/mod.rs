@@ -79,10 +79,31 @@ impl Default for Options {
 /// fold of those records.
 pub fn markdown(records: &[Record], inc: &Incident, opts: &Options) -> String {
     let draft = model::Draft::new(records, inc, opts);
-    match opts.template {
+    let text = match opts.template {
         Template::Google => google::render(&draft),
         Template::PagerDuty => pagerduty::render(&draft),
         Template::Atlassian => atlassian::render(&draft),
+    };
+    if inc.drill {
+        with_scorecard(text, records, inc)
+    } else {
+        text
+    }
+}
+
+/// A drill's report leads with its scorecard: inserted before the first section.
+fn with_scorecard(text: String, records: &[Record], inc: &Incident) -> String {
+    let scenario = crate::drill::pinned(inc).and_then(Result::ok);
+    let card = crate::drill::scorecard::Scorecard::compute(inc, records, scenario.as_ref());
+    let section = crate::drill::render::render_markdown(&card);
+    match text.find("\n## ") {
+        Some(at) => format!(
+            "{}\n\n{}\n\n{}",
+            text[..at].trim_end(),
+            section.trim(),
+            &text[at + 1..]
+        ),
+        None => format!("{text}\n{section}"),
     }
 }
 

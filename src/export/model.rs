@@ -7,7 +7,7 @@ use super::metrics::{self, Metric, OutOfOrder, SeverityTimes};
 use super::timeline::{self, Item};
 use crate::domain::Milestone;
 use crate::domain::clock::stamp;
-use crate::domain::event::{Event, Known, Record};
+use crate::domain::event::{Event, Known, Outcome, Record};
 use crate::domain::incident::{Incident, Mark, Note};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
@@ -71,7 +71,7 @@ impl<'a> Draft<'a> {
         out.extend(self.repeated.iter().filter_map(|(r, m)| {
             let first = self.inc.milestones.get(m)?;
             Some(format!(
-                "milestone {m} recorded again (record {}, at {}); the first record stands (record {}, at {})",
+                "milestone {m} recorded at {1} (record {0}) was superseded by record {2} at {3}",
                 r.seq,
                 stamp(r.at),
                 first.seq,
@@ -176,18 +176,30 @@ fn two_digits(out: &mut String, n: u32) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// Records of a milestone that the key times do not use: earlier explicit records superseded
+/// by a correction, and a step's milestone superseded by an explicit record. (A loop passing a
+/// milestone step again is not a correction: the first pass stands, and is not listed.)
 fn repeated<'a>(records: &'a [Record], inc: &Incident) -> Vec<(&'a Record, Milestone)> {
+    let step_milestone = |id: &str| inc.runbook.step(id).and_then(|s| s.milestone);
     records
         .iter()
         .filter_map(|r| match &r.event {
-            Event::Known(Known::Milestone { milestone }) => Some((r, *milestone)),
+            Event::Known(Known::Milestone { milestone }) => Some((r, *milestone, true)),
+            Event::Known(Known::StepCompleted {
+                step,
+                outcome: Outcome::Ok,
+            })
+            | Event::Known(Known::DecisionMade { step, .. }) => {
+                step_milestone(step).map(|m| (r, m, false))
+            }
             _ => None,
         })
-        .filter(|(r, m)| {
+        .filter(|(r, m, explicit)| {
             inc.milestones
                 .get(m)
-                .is_some_and(|first| first.seq != r.seq)
+                .is_some_and(|used| used.seq != r.seq && (*explicit || used.step.is_none()))
         })
+        .map(|(r, m, _)| (r, m))
         .collect()
 }
 

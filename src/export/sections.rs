@@ -11,6 +11,7 @@ use super::metrics::span;
 use super::model::Draft;
 use super::timeline::{self, Item};
 use crate::domain::Milestone;
+use crate::domain::event::{Event, Known};
 use crate::domain::incident::Note;
 use std::fmt::Write as _;
 
@@ -160,17 +161,26 @@ pub fn key_times(d: &Draft, out: &mut String, heading: &str) {
         let Some(first) = d.milestone(*m) else {
             continue;
         };
-        let how = first
-            .step
-            .as_deref()
-            .map_or_else(|| "by hand".to_string(), |s| format!("by step {}", code(s)));
+        let how = first.step.as_deref().map_or_else(
+            || format!("by {}", text(&first.by)),
+            |s| format!("by step {}", code(s)),
+        );
+        let source = match &r.event {
+            Event::Known(Known::StepCompleted { step, .. } | Known::DecisionMade { step, .. }) => {
+                format!("when {} completed step {}", text(&r.author), code(step))
+            }
+            _ => format!("by {}", text(&r.author)),
+        };
+        let recorded = if r.backdated() {
+            format!(", recorded at {}", d.when(r.ts))
+        } else {
+            String::new()
+        };
         line(
             out,
             format!(
-                "> **Note:** `{m}` was recorded again by {} for {} (at {}); the key times keep its first record: {} {how}.\n",
-                text(&r.author),
+                "> **Note:** `{m}` was also recorded for {} ({source}{recorded}); the key times use {} {how}, the record that stands.\n",
                 d.when(r.at),
-                d.when(r.ts),
                 d.when(first.at)
             ),
         );

@@ -228,8 +228,40 @@ impl Session {
         Ok(n)
     }
 
+    /// The incident's "now": the clock's, except for a drill on a simulated clock (one with a
+    /// speed) when the clock given is a plain one, as in the one-shot headless commands. Then
+    /// the drill clock continues from the newest record that carries a wall time, as if it had
+    /// run at the drill's speed ever since, so a scripted drill keeps going between commands.
+    pub fn now(&self, clock: &dyn Clock) -> DateTime<Utc> {
+        self.now_and_wall(clock).0
+    }
+
+    /// `now`, with the real time when it is drill time (what `Record.wall` holds).
+    pub fn now_and_wall(&self, clock: &dyn Clock) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+        let (now, wall) = clock.now_and_wall();
+        if wall.is_some() {
+            return (now, wall); // already a drill clock
+        }
+        let Some(speed) = self.incident.speed else {
+            return (now, None);
+        };
+        match self
+            .records
+            .iter()
+            .rev()
+            .find_map(|r| r.wall.map(|w| (r.ts, w)))
+        {
+            Some((drill_at, real_at)) => (
+                crate::domain::clock::scaled(drill_at, real_at, speed, now),
+                Some(now),
+            ),
+            None => (now, Some(now)),
+        }
+    }
+
     /// Checks and durably records one action. Returns the record and any warnings to show.
-    /// Nothing is recorded when the rules refuse it or the write fails.
+    /// Nothing is recorded when the rules refuse it or the write fails. In a drill on a
+    /// simulated clock, `ts` is drill time and `wall` the real time (see `now`).
     pub fn record(
         &mut self,
         clock: &dyn Clock,
@@ -238,7 +270,7 @@ impl Session {
         event: Known,
     ) -> anyhow::Result<(Record, Vec<String>)> {
         self.catch_up()?;
-        let ts = clock.now();
+        let (ts, wall) = self.now_and_wall(clock);
         let at = at.unwrap_or(ts);
         let warnings = rules::check(&self.incident, &event, author, at)?;
         let event = Event::Known(event);
@@ -247,7 +279,7 @@ impl Session {
             ts,
             at,
             author: author.to_string(),
-            wall: None,
+            wall,
             event,
         })?;
         for r in appended.caught_up {

@@ -92,6 +92,8 @@ pub enum Effect {
         command: String,
         timeout_s: u64,
     },
+    /// Announce a drill's injects: appended as the drill (not the responder).
+    FireInjects(Vec<Known>),
     /// Put text on the clipboard with OSC 52.
     Copy(String),
     Bell,

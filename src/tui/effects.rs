@@ -21,6 +21,9 @@ pub struct Shell {
     pub current: Vec<Current>,
     pub session: Option<Session>,
     pub clock: Arc<dyn Clock>,
+    /// When set, the app's clock follows the open incident: a drill's simulated clock while
+    /// one is open (the switch), built over the real clock (the second).
+    pub drill_clock: Option<(Arc<crate::domain::clock::Switchable>, Arc<dyn Clock>)>,
     pub author: String,
     /// Where command results and other late answers are sent.
     pub tx: Sender<Msg>,
@@ -81,6 +84,15 @@ impl Shell {
                 command,
                 timeout_s,
             } => self.run_command(step, command, timeout_s),
+            Effect::FireInjects(events) => {
+                let clock = self.clock.clone();
+                self.synced(|s| {
+                    for e in events {
+                        s.record(clock.as_ref(), None, crate::drill::INJECT_AUTHOR, e)?;
+                    }
+                    Ok(())
+                })
+            }
             Effect::Copy(text) => {
                 let _ = write_raw(&osc52(&text));
                 Vec::new()
@@ -165,6 +177,13 @@ impl Shell {
             notices: session.notices.clone(),
             read_only,
         }));
+        if let Some((switch, real)) = &self.drill_clock {
+            switch.set(crate::drill::app_clock(
+                &session.incident,
+                &session.records,
+                real.clone(),
+            ));
+        }
         self.session = Some(session);
         msg
     }
@@ -180,6 +199,13 @@ impl Shell {
         }
         let Some(s) = &self.session else { return out };
         let drill = s.incident.drill;
+        // Drills never run real commands: the scenario's canned output stands in.
+        let canned = crate::drill::pinned(&s.incident)
+            .and_then(Result::ok)
+            .and_then(|sc| {
+                sc.canned(&step, &crate::drill::fired(&s.incident))
+                    .map(|i| (i.output.clone(), i.exit_code))
+            });
         let save_to = self
             .store
             .dir
@@ -189,15 +215,25 @@ impl Shell {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
             let done = if drill {
-                // Drills never run real commands.
+                let (output, exit_code) = match canned {
+                    Some((Some(out), code)) => (
+                        format!("DRILL (canned output, nothing was run):\n{out}"),
+                        Some(code),
+                    ),
+                    _ => (
+                        "DRILL: the command was not run (the scenario has no output for it)"
+                            .to_string(),
+                        Some(0),
+                    ),
+                };
                 super::app::CommandDone {
                     step,
                     command,
-                    exit_code: Some(0),
+                    exit_code,
                     timed_out: false,
                     duration_ms: 0,
-                    excerpt: "DRILL: the command was not run".into(),
-                    sha256: String::new(),
+                    sha256: crate::runbook::sha256_hex(&output),
+                    excerpt: output,
                     output_path: None,
                 }
             } else {

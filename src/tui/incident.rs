@@ -165,7 +165,7 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
-            if def.requires_signoff && st.signed_off_by.is_none() {
+            if def.requires_signoff && !st.signoff_pending {
                 let title = format!(
                     "\"{}\" needs a second person's sign-off: their name",
                     def.title
@@ -229,7 +229,7 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 label: c.label.clone(),
                 next: c.next.clone(),
             };
-            if def.requires_signoff && st.signed_off_by.is_none() {
+            if def.requires_signoff && !st.signoff_pending {
                 let title = format!(
                     "\"{}\" needs a second person's sign-off: their name",
                     def.title
@@ -436,7 +436,43 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
     }
     // An adoption (ours or a teammate's) changes what is pinned.
     offer_newer(s);
-    Vec::new()
+    drill_news(s)
+}
+
+/// After records arrive in a drill: the latest inject becomes the banner (with the bell), and
+/// when the runbook has ended or the incident closed, the scorecard is shown once.
+fn drill_news(s: &mut AppState) -> Vec<Effect> {
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    if !v.incident.drill {
+        return Vec::new();
+    }
+    let mut fx = Vec::new();
+    if let Some(r) = v.records.last()
+        && let Event::Known(Known::InjectFired { inject, text, .. }) = &r.event
+    {
+        let banner = format!("INJECT {inject}: {text}");
+        if v.banner.as_deref() != Some(banner.as_str()) {
+            v.banner = Some(banner);
+            fx.push(Effect::Bell);
+        }
+    }
+    let ended = v.incident.current.is_none() || v.incident.is_closed();
+    if ended && !v.scored {
+        v.scored = true;
+        let card = crate::drill::scorecard::Scorecard::compute(
+            &v.incident,
+            &v.records,
+            v.scenario.as_ref(),
+        );
+        let body = crate::drill::render::render_text(&card);
+        s.overlay = Some(Overlay::Info {
+            title: "Drill scorecard".into(),
+            body,
+        });
+    }
+    fx
 }
 
 /// Compares the open incident's pinned runbook with the library's version of it, and offers
@@ -463,6 +499,14 @@ pub fn tick(s: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let mut fx = Vec::new();
+    // A drill's injects, announced when their drill time comes (and only once: the journal
+    // says which have fired, and each message is settled before the next tick).
+    if let Some(sc) = &v.scenario {
+        let due = crate::drill::due_events(&v.incident, sc, now);
+        if !due.is_empty() {
+            fx.push(Effect::FireInjects(due));
+        }
+    }
     for (def, st) in v.incident.runbook.steps.iter().zip(&v.incident.steps) {
         let (StepKind::Wait { duration }, Status::Active, Some(start)) =
             (&def.kind, st.status, st.started)

@@ -20,6 +20,12 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Overlay::Info { title, body } => {
+            if lookup(Mode::Error, key) != Some(Action::Cancel) {
+                s.overlay = Some(Overlay::Info { title, body });
+            }
+            Vec::new()
+        }
         Overlay::Error { message, then } => {
             if lookup(Mode::Error, key) == Some(Action::Cancel) {
                 s.overlay = then.map(|b| *b);
@@ -329,7 +335,7 @@ pub fn form_errors(f: &StartForm) -> Vec<String> {
         if v.value.is_empty() {
             errors.push(format!("{}: a value is needed", v.name));
         } else if let Some(p) = &v.pattern
-            && regex::Regex::new(p).is_ok_and(|re| !re.is_match(&v.value))
+            && crate::runbook::patterns::compile(p).is_ok_and(|re| !re.is_match(&v.value))
         {
             errors.push(format!("{}: \"{}\" does not match {p}", v.name, v.value));
         }

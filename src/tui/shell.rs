@@ -33,13 +33,18 @@ pub struct Options {
 
 pub fn run(o: Options) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
-    let mut state = AppState::new(o.clock.now(), o.author.clone(), o.color);
+    // Every thread reads time through one switchable clock: real time, or a drill's
+    // simulated clock while a drill is open.
+    let switch = Arc::new(crate::domain::clock::Switchable::new(o.clock.clone()));
+    let clock: Arc<dyn Clock> = switch.clone();
+    let mut state = AppState::new(clock.now(), o.author.clone(), o.color);
     let mut shell = Shell {
         store: o.store,
         reloader: o.reloader,
         current: Vec::new(),
         session: None,
-        clock: o.clock.clone(),
+        clock: clock.clone(),
+        drill_clock: Some((switch, o.clock.clone())),
         author: o.author,
         tx: tx.clone(),
     };
@@ -65,8 +70,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     let _runbook_watcher = crate::runbook::watch::watch(shell.reloader.roots(), move || {
         let _ = reload_tx.send(Msg::RunbooksChanged);
     });
-    spawn_input(tx.clone(), o.clock.clone());
-    spawn_ticks(tx.clone(), o.clock.clone());
+    spawn_input(tx.clone(), clock.clone());
+    spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);

@@ -110,6 +110,12 @@ pub struct IncidentView {
     pub timeline_scroll: usize,
     /// The library holds a different version of the pinned runbook: offered, never imposed.
     pub newer: Option<Newer>,
+    /// A drill's scenario (parsed from the journal's pin): its injects fire on ticks.
+    pub scenario: Option<crate::drill::scenario::Scenario>,
+    /// The latest inject, shown as a banner until the next one.
+    pub banner: Option<String>,
+    /// The drill's scorecard was shown when its runbook ended.
+    pub scored: bool,
 }
 
 /// A newer version of the incident's runbook, found in the library.
@@ -130,6 +136,11 @@ pub enum Overlay {
     /// Confirm running a command: shows the exact command.
     Confirm(Confirm),
     StartForm(StartForm),
+    /// A text to read (the drill scorecard), dismissed like an error.
+    Info {
+        title: String,
+        body: String,
+    },
     /// A blocking error; `then` is reopened when it is dismissed (nothing typed is lost).
     Error {
         message: String,
@@ -256,6 +267,7 @@ impl Home {
 impl IncidentView {
     pub fn new(incident: Incident, records: Vec<Record>) -> IncidentView {
         let selected = incident.current.unwrap_or(0);
+        let scenario = crate::drill::pinned(&incident).and_then(Result::ok);
         IncidentView {
             incident,
             records,
@@ -268,6 +280,9 @@ impl IncidentView {
             awaiting_item: false,
             timeline_scroll: 0,
             newer: None,
+            scenario,
+            banner: None,
+            scored: false,
         }
     }
 }

@@ -96,6 +96,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     if v.pending {
         bits.push(("recording…".to_string(), t.warn()));
     }
+    if let Some(b) = &v.banner {
+        bits.insert(0, (one(b), t.drill()));
+    }
     if let Some(n) = &v.newer {
         bits.push((
             format!("runbook changed on disk ({}): A to adopt", one(&n.summary)),

@@ -25,7 +25,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) {
         Overlay::Menu(m) => menu(frame, area, s, m),
         Overlay::Confirm(_) => confirm::render(frame, area, s),
         Overlay::StartForm(_) => form::render(frame, area, s),
-        Overlay::Error { message, .. } => error(frame, area, s, message),
+        Overlay::Error { message, .. } => error(frame, area, s, message, "Error"),
+        Overlay::Info { title, body } => error(frame, area, s, body, title),
     }
 }
 
@@ -226,7 +227,8 @@ fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
     fill(frame, inner, lines, t);
 }
 
-fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
+/// A box to read and dismiss: a blocking error (bad style) or information (the scorecard).
+fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str, title: &str) {
     let t = Theme::of(s);
     let want = message.lines().map(width).max().unwrap_or(0).max(40);
     let w = room(area, want.min(96));
@@ -245,6 +247,11 @@ fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
         Span::styled(keys.join("/"), t.strong()),
         Span::styled(" dismiss", t.dim()),
     ]));
-    let inner = popup(frame, area, w, lines.len(), "Error", t.bad());
+    let style = if title == "Error" {
+        t.bad()
+    } else {
+        t.strong()
+    };
+    let inner = popup(frame, area, w, lines.len(), title, style);
     fill(frame, inner, lines, t);
 }
