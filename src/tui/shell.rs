@@ -49,8 +49,9 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         tx: tx.clone(),
     };
     let mut queue: VecDeque<Msg> = VecDeque::new();
-    let rows = shell.reload();
-    queue.push_back(Msg::Library(rows));
+    // The first frame comes at once, with the bundled runbooks; the whole library (which may
+    // be large) is loaded right after it is drawn. Keys typed meanwhile wait in the queue.
+    queue.push_back(Msg::Library(first_rows(&mut shell)));
     queue.push_back(Msg::Incidents(incident_rows(&shell.store)));
     if let Some(id) = &o.open {
         queue.push_back(Msg::Opened(
@@ -111,6 +112,17 @@ fn event_loop(
             }
         }
     }
+}
+
+/// The rows for the first frame: the bundled library only (it is compiled in and parses in
+/// milliseconds). The full reload is requested at once, to run after the first draw.
+fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
+    let bundled = vec![crate::runbook::library::Root::Bundled];
+    shell.current = crate::runbook::watch::Reloader::new(bundled, false)
+        .reload()
+        .1;
+    let _ = shell.tx.send(Msg::RunbooksChanged);
+    super::effects::current_rows(&shell.current)
 }
 
 /// Handles one message and every answer its effects bring, before anything else: a key typed
