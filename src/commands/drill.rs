@@ -277,27 +277,14 @@ fn validate(g: &Global, paths: &[PathBuf], deny_warnings: bool) -> anyhow::Resul
     if reports.is_empty() {
         return Err(usage("no scenario files found"));
     }
-    let mut out = std::io::stdout().lock();
-    let (mut errors, mut warnings) = (0, 0);
-    for r in &reports {
-        errors += r.errors();
-        warnings += r.warnings();
-        if !r.diags.is_empty() {
-            writeln!(out, "{}", r.render())?;
-        }
-    }
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    writeln!(
-        out,
-        "checked {} scenario{}: {errors} error{}, {warnings} warning{}",
-        reports.len(),
-        plural(reports.len()),
-        plural(errors),
-        plural(warnings)
-    )?;
-    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let checked = reports.iter().map(|r| super::library::Checked {
+        errors: r.errors(),
+        warnings: r.warnings(),
+        rendered: if r.diags.is_empty() {
+            String::new()
+        } else {
+            r.render()
+        },
+    });
+    super::library::summarise(checked, "scenario", deny_warnings)
 }

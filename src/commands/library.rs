@@ -30,28 +30,52 @@ pub fn validate(g: &Global, paths: &[PathBuf], deny_warnings: bool) -> anyhow::R
     if reports.is_empty() {
         return Err(usage("no *.toml files found in the given paths"));
     }
+    let checked = reports.iter().map(|r| Checked {
+        errors: r.errors(),
+        warnings: r.warnings(),
+        rendered: r.render(),
+    });
+    summarise(checked, "file", deny_warnings)
+}
+
+/// One checked file, for `summarise`.
+pub struct Checked {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Its diagnostics, rendered (empty when clean).
+    pub rendered: String,
+}
+
+/// Prints every file's problems, then `checked N files: E errors, W warnings in B files`; the
+/// exit status is 1 when there are errors (or warnings with `deny_warnings`). Shared by
+/// `validate` and `drill validate`.
+pub fn summarise(
+    checked: impl Iterator<Item = Checked>,
+    noun: &str,
+    deny_warnings: bool,
+) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let (mut errors, mut warnings) = (0, 0);
-    for r in &reports {
-        errors += r.errors();
-        warnings += r.warnings();
-        if !r.diags.is_empty() {
-            writeln!(out, "{}", r.render())?;
+    let (mut files, mut bad, mut errors, mut warnings) = (0, 0, 0, 0);
+    for c in checked {
+        files += 1;
+        bad += usize::from(c.errors > 0);
+        errors += c.errors;
+        warnings += c.warnings;
+        if !c.rendered.is_empty() {
+            writeln!(out, "{}", c.rendered)?;
         }
     }
-    let files = reports.len();
-    let bad = reports.iter().filter(|r| r.errors() > 0).count();
+    let in_bad = if bad > 0 {
+        format!(" in {bad} {noun}{}", plural(bad))
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "checked {files} file{}: {errors} error{}, {warnings} warning{}{}",
+        "checked {files} {noun}{}: {errors} error{}, {warnings} warning{}{in_bad}",
         plural(files),
         plural(errors),
-        plural(warnings),
-        if bad > 0 {
-            format!(" in {bad} file{}", plural(bad))
-        } else {
-            String::new()
-        }
+        plural(warnings)
     )?;
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     Ok(if failed {

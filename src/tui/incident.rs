@@ -166,19 +166,8 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             if def.requires_signoff && !st.signoff_pending {
-                let title = format!(
-                    "\"{}\" needs a second person's sign-off: their name",
-                    def.title
-                );
-                open_input(
-                    s,
-                    InputPurpose::Signoff {
-                        step: id,
-                        then_complete: true,
-                    },
-                    &title,
-                    String::new(),
-                );
+                let title = def.title.clone();
+                ask_signoff(s, id, &title, true);
                 return Vec::new();
             }
             append(
@@ -230,19 +219,8 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 next: c.next.clone(),
             };
             if def.requires_signoff && !st.signoff_pending {
-                let title = format!(
-                    "\"{}\" needs a second person's sign-off: their name",
-                    def.title
-                );
-                open_input(
-                    s,
-                    InputPurpose::Signoff {
-                        step: id,
-                        then_complete: false,
-                    },
-                    &title,
-                    String::new(),
-                );
+                let title = def.title.clone();
+                ask_signoff(s, id, &title, false);
                 return Vec::new();
             }
             append(s, vec![ev], None)
@@ -325,6 +303,21 @@ pub fn command_now(s: &AppState, id: &str) -> Option<String> {
         StepKind::Command { command, .. } => Some(fill(command, &v.incident.vars)),
         _ => None,
     }
+}
+
+/// Opens the sign-off dialog for a step that needs a second person; `then_complete` completes
+/// the step once the sign-off is recorded (a decision instead waits for its choice).
+fn ask_signoff(s: &mut AppState, step: String, title: &str, then_complete: bool) {
+    let prompt = format!("\"{title}\" needs a second person's sign-off: their name");
+    open_input(
+        s,
+        InputPurpose::Signoff {
+            step,
+            then_complete,
+        },
+        &prompt,
+        String::new(),
+    );
 }
 
 /// The selected step's command with variables filled in, and its timeout.
