@@ -9,12 +9,11 @@ use super::{Options, markdown};
 use crate::domain::event::Record;
 use crate::domain::incident::Incident;
 use anyhow::Context;
-use std::fs::{self, DirBuilder, File, OpenOptions, Permissions};
+use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-const DIR_MODE: u32 = 0o700;
 const FILE_MODE: u32 = 0o600;
 
 /// Writes the Markdown draft of `inc` to `<store_dir>/exports/<incident-id>.md` (replacing an
@@ -26,7 +25,8 @@ pub fn write_draft(
     opts: &Options,
 ) -> anyhow::Result<PathBuf> {
     let dir = store_dir.join("exports");
-    create_private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::journal::create_private_dir(&dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{}.md", inc.id));
     write_file(&path, &markdown(records, inc, opts))?;
     Ok(path)
@@ -87,23 +87,6 @@ fn temp_file(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     ))
 }
 
-/// Creates `dir` (and missing parents) 0700 whatever the umask; an existing one is used as is.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    DirBuilder::new()
-        .recursive(true)
-        .mode(DIR_MODE)
-        .create(dir)?;
-    fs::set_permissions(dir, Permissions::from_mode(DIR_MODE))?;
-    // Make the new directory's entry durable too.
-    match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => File::open(parent)?.sync_all(),
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,14 +95,14 @@ mod tests {
     fn replaces_the_target_whole_and_private() {
         let base = tempfile::tempdir().unwrap();
         let dir = base.path().join("a/exports");
-        create_private_dir(&dir).unwrap();
+        crate::journal::create_private_dir(&dir).unwrap();
         let path = dir.join("x.md");
         write_file(&path, "one").unwrap();
         write_file(&path, "two").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "two");
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), FILE_MODE);
-        assert_eq!(mode(&dir), DIR_MODE);
+        assert_eq!(mode(&dir), 0o700);
         let left: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .filter_map(Result::ok)

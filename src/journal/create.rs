@@ -59,6 +59,13 @@ pub(super) fn create_file(path: &Path) -> Result<File, JournalError> {
     Ok(file)
 }
 
+/// Creates `dir` and any missing ancestors, each 0700 whatever the umask and each made durable
+/// in its parent; an existing directory is used as it is. For the rest of the private state
+/// beside the journals (command output, exported drafts).
+pub fn create_private_dir(dir: &Path) -> Result<(), JournalError> {
+    create_dirs(dir)
+}
+
 /// `fsync`s a directory, making the entries created in it durable.
 pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()

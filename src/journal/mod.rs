@@ -38,6 +38,7 @@ mod torn;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use create::create_private_dir;
 pub use error::JournalError;
 pub use handle::Journal;
 

@@ -63,7 +63,9 @@ pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> Comm
             }
         }
     });
-    let mut file = std::fs::create_dir_all(save_to.parent().unwrap_or(Path::new(".")))
+    // Command output can hold secrets: its directories are as private as the journals.
+    let mut file = crate::journal::create_private_dir(save_to.parent().unwrap_or(Path::new(".")))
+        .map_err(std::io::Error::other)
         .and_then(|()| {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -179,7 +181,7 @@ mod tests {
     #[test]
     fn captures_output_exit_code_and_bounds_the_excerpt() {
         let d = tempfile::tempdir().unwrap();
-        let out = d.path().join("o.log");
+        let out = d.path().join("outputs/inc-1/o.log");
         let r = run(
             "s",
             "seq 1 100; echo oops >&2; exit 3",
@@ -191,6 +193,16 @@ mod tests {
         assert!(r.excerpt.starts_with("1\n2\n"), "{}", r.excerpt);
         assert!(r.excerpt.contains("lines not shown"));
         assert!(r.excerpt.contains("oops"));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.path().join("outputs/inc-1"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "command output directories are private"
+        );
         let saved = std::fs::read(&out).unwrap();
         assert!(saved.starts_with(b"1\n2\n"));
         let sha: String = Sha256::digest(&saved)
