@@ -5,11 +5,12 @@ use super::library::load_library;
 use super::usage;
 use crate::cli::At;
 use crate::domain::clock::{SimClock, stamp};
-use crate::domain::event::{Event, Known, Record, ScenarioPin};
+use crate::domain::event::{Known, ScenarioPin};
 use crate::domain::incident::{Incident, Status};
 use crate::domain::{Milestone, Severity};
 use crate::runbook::sanitize::visible;
-use crate::runbook::{sha256_hex, vars};
+use crate::runbook::vars;
+use crate::store::NewIncident;
 use anyhow::bail;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -60,25 +61,19 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
         .title
         .clone()
         .unwrap_or_else(|| crate::domain::template::fill(&entry.runbook.title, &values));
-    let opening = |id: &str| Record {
-        seq: 1,
+    let mut session = cx.store.start(NewIncident {
+        runbook: &entry.runbook,
+        source: &entry.source,
+        title,
+        severity,
+        vars: values,
+        drill: a.drill,
+        author: &cx.author,
         ts,
         at,
-        author: cx.author.clone(),
         // On a drill clock, drill time starts at the real time.
         wall: a.speed.map(|_| ts),
-        event: Event::Known(Known::IncidentOpened {
-            incident: id.to_string(),
-            title: title.clone(),
-            severity,
-            runbook: entry.runbook.id.clone(),
-            runbook_sha256: sha256_hex(&entry.source),
-            runbook_source: entry.source.clone(),
-            vars: values.iter().cloned().collect(),
-            drill: a.drill,
-        }),
-    };
-    let mut session = cx.store.create(at, &entry.runbook.id, opening)?;
+    })?;
     if a.scenario.is_some() || a.speed.is_some() {
         let pin = Known::DrillConfigured {
             scenario: a.scenario.clone(),

@@ -93,6 +93,29 @@ impl Store {
         )
     }
 
+    /// Opens a new incident from a runbook: the journal, and its `incident_opened` record
+    /// pinning the runbook's exact source. The one place that record is built.
+    pub fn start(&self, n: NewIncident<'_>) -> anyhow::Result<Session> {
+        let opening = |id: &str| Record {
+            seq: 1,
+            ts: n.ts,
+            at: n.at,
+            author: n.author.to_string(),
+            wall: n.wall,
+            event: Event::Known(Known::IncidentOpened {
+                incident: id.to_string(),
+                title: n.title.clone(),
+                severity: n.severity,
+                runbook: n.runbook.id.clone(),
+                runbook_sha256: crate::runbook::sha256_hex(n.source),
+                runbook_source: n.source.to_string(),
+                vars: n.vars.iter().cloned().collect(),
+                drill: n.drill,
+            }),
+        };
+        self.create(n.at, &n.runbook.id, opening)
+    }
+
     pub fn open(&self, id: &str) -> anyhow::Result<Session> {
         let path = self.journal_path(id);
         if !path.exists() {
@@ -173,6 +196,23 @@ impl Store {
             }
         }
     }
+}
+
+/// What a new incident starts with (see `Store::start`).
+pub struct NewIncident<'a> {
+    pub runbook: &'a crate::domain::Runbook,
+    /// The runbook's exact source, pinned in the journal.
+    pub source: &'a str,
+    pub title: String,
+    pub severity: crate::domain::Severity,
+    pub vars: Vec<(String, String)>,
+    pub drill: bool,
+    pub author: &'a str,
+    /// When it was recorded, and when it started (earlier when backdated).
+    pub ts: DateTime<Utc>,
+    pub at: DateTime<Utc>,
+    /// The real time, when `ts` is a drill's simulated time.
+    pub wall: Option<DateTime<Utc>>,
 }
 
 /// One open incident.
