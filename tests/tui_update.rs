@@ -689,3 +689,26 @@ fn a_drill_fires_its_injects_on_ticks_shows_them_and_scores_at_the_end() {
             .any(|e| matches!(e, Effect::FireInjects(_)))
     );
 }
+
+#[test]
+fn a_journal_change_rereads_every_incident_only_when_the_list_is_on_screen() {
+    let mut sim = Sim::new(&[]);
+    assert_eq!(
+        update(&mut sim.s, Msg::JournalChanged),
+        vec![Effect::RefreshIncidents]
+    );
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    assert_eq!(sim.s.screen, Screen::Incident);
+    // On the incident screen only the open journal's new bytes are read.
+    assert_eq!(
+        update(&mut sim.s, Msg::JournalChanged),
+        vec![Effect::CatchUp]
+    );
+    // Going back home shows a fresh list.
+    let fx = sim.key(KeyCode::Char('q'));
+    assert_eq!(fx, vec![Effect::RefreshIncidents]);
+    assert_eq!(sim.s.home.incidents.len(), 1);
+}

@@ -190,18 +190,20 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::RunbooksChanged => vec![Effect::ReloadLibrary],
         Msg::Incidents(rows) => {
-            let first_load = s.home.incidents.is_empty() && s.home.selected == 0;
             s.home.incidents = rows;
-            if first_load {
-                s.home.selected = 0;
-            }
             home::clamp(s);
             Vec::new()
         }
+        // Every append (ours too) lands here. Catching up reads only the new bytes of the open
+        // journal; the home list opens every journal, so it is refreshed only while it is on
+        // screen (and when going back to it).
         Msg::JournalChanged => {
-            let mut fx = vec![Effect::RefreshIncidents];
+            let mut fx = Vec::new();
             if s.incident.is_some() {
-                fx.insert(0, Effect::CatchUp);
+                fx.push(Effect::CatchUp);
+            }
+            if s.screen == Screen::Home {
+                fx.push(Effect::RefreshIncidents);
             }
             fx
         }

@@ -5,7 +5,7 @@
 use super::app::{Effect, Msg, Opened};
 use super::state::{IncidentRow, LibraryRow};
 use crate::domain::clock::Clock;
-use crate::domain::event::{Event, Known, Record};
+use crate::domain::event::Known;
 use crate::runbook::library::Library;
 use crate::runbook::watch::{Current, Reloader};
 use crate::store::{Session, Store};
@@ -49,29 +49,21 @@ impl Shell {
                     ))];
                 };
                 let ts = self.clock.now();
-                let author = self.author.clone();
-                let opening = |id: &str| Record {
-                    seq: 1,
+                let started = self.store.start(crate::store::NewIncident {
+                    runbook: &entry.runbook,
+                    source: &entry.source,
+                    title,
+                    severity,
+                    vars,
+                    drill,
+                    author: &self.author,
                     ts,
                     at: ts,
-                    author: author.clone(),
                     wall: None,
-                    event: Event::Known(Known::IncidentOpened {
-                        incident: id.to_string(),
-                        title: title.clone(),
-                        severity,
-                        runbook: entry.runbook.id.clone(),
-                        runbook_sha256: crate::runbook::sha256_hex(&entry.source),
-                        runbook_source: entry.source.clone(),
-                        vars: vars.iter().cloned().collect(),
-                        drill,
-                    }),
-                };
-                match self.store.create(ts, &entry.runbook.id, opening) {
-                    Ok(session) => vec![
-                        self.adopt(session),
-                        Msg::Incidents(incident_rows(&self.store)),
-                    ],
+                });
+                match started {
+                    // The home list is refreshed when the responder goes back to it.
+                    Ok(session) => vec![self.adopt(session)],
                     Err(e) => vec![Msg::OpenFailed(format!(
                         "could not start the incident: {e:#}"
                     ))],
