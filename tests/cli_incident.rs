@@ -346,3 +346,35 @@ fn permissions_are_private_even_under_umask_000() {
         0o600
     );
 }
+
+#[test]
+fn finding_the_open_incident_leaves_closed_journals_alone() {
+    let e = Env::new();
+    let closed = e.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    e.ok(&["close", &closed]);
+    let open = e
+        .ok(&["start", "dns-resolution-failure", "--no-tui"])
+        .trim()
+        .to_string();
+    // A torn tail after the close (e.g. a crashed writer): opening that journal would set it
+    // aside; looking for the open incident must not even open it.
+    let path = e
+        .state
+        .path()
+        .join("incidents")
+        .join(format!("{closed}.jsonl"));
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"{\"seq\":99,\"kind\":\"no");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = e.ok(&["note", "only one is open"]);
+    assert!(out.contains("recorded #2"), "{out}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the closed journal was not touched"
+    );
+    assert!(!path.with_extension("jsonl.torn").exists());
+    let rows: Vec<Value> = serde_json::from_str(&e.ok(&["incidents", "--json"])).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], open.as_str());
+}

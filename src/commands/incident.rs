@@ -95,7 +95,12 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let (sessions, broken) = cx.store.all();
+    // Without --all, closed incidents are skipped without being opened.
+    let (sessions, broken) = if all {
+        cx.store.all()
+    } else {
+        cx.store.open_sessions()
+    };
     let shown: Vec<&Incident> = sessions
         .iter()
         .map(|s| &s.incident)

@@ -43,8 +43,8 @@ pub fn resume(cx: &Ctx, id: Option<String>) -> anyhow::Result<ExitCode> {
     let id = match id {
         Some(id) => id,
         None => {
-            let (all, _) = cx.store.all();
-            match all.into_iter().find(|s| !s.incident.is_closed()) {
+            let (open, _) = cx.store.open_sessions();
+            match open.into_iter().next() {
                 Some(s) => s.incident.id,
                 None => anyhow::bail!("no open incident to resume; `runbook` opens the library"),
             }

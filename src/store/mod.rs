@@ -166,17 +166,37 @@ impl Store {
         (ok, bad)
     }
 
+    /// Every open incident that can be read, newest first. Closed ones are told apart by a
+    /// read of their journal's tail, so they are never opened (nor repaired) here.
+    pub fn open_sessions(&self) -> (Vec<Session>, Vec<(String, String)>) {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for id in self.ids() {
+            if ends_closed(&self.journal_path(&id)) {
+                continue;
+            }
+            match self.open(&id) {
+                Ok(s) if !s.incident.is_closed() => ok.push(s),
+                Ok(_) => {}
+                Err(e) => bad.push((id, format!("{e:#}"))),
+            }
+        }
+        ok.sort_by(|a, b| {
+            b.incident
+                .opened
+                .cmp(&a.incident.opened)
+                .then(b.incident.id.cmp(&a.incident.id))
+        });
+        (ok, bad)
+    }
+
     /// The incident a command is about: the one named, else the only open one. With several
     /// open, the error lists them (a usage error: exit 2).
     pub fn pick(&self, id: Option<&str>) -> anyhow::Result<Session> {
         if let Some(id) = id {
             return self.open(id);
         }
-        let (all, _) = self.all();
-        let mut open: Vec<Session> = all
-            .into_iter()
-            .filter(|s| !s.incident.is_closed())
-            .collect();
+        let (mut open, _) = self.open_sessions();
         match open.len() {
             0 => bail!(
                 "no open incident in {}: start one with `runbook start RUNBOOK`",
@@ -196,6 +216,37 @@ impl Store {
             }
         }
     }
+}
+
+/// True when the journal's last complete line is `incident_closed`: nothing is recorded after
+/// a close, so that line ends every closed incident. Reads at most the last 64 KiB; when in
+/// doubt (unreadable, no complete line in reach) the answer is false and the caller opens it.
+fn ends_closed(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 64 * 1024;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut buf = Vec::new();
+    if f.seek(SeekFrom::Start(len.saturating_sub(TAIL))).is_err()
+        || f.read_to_end(&mut buf).is_err()
+    {
+        return false;
+    }
+    // The last newline-terminated line (a torn tail after it is ignored).
+    let Some(end) = buf.iter().rposition(|&b| b == b'\n') else {
+        return false;
+    };
+    let start = buf[..end]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    if start == 0 && len > TAIL {
+        return false; // the line starts before what was read: a long one, not a close
+    }
+    serde_json::from_slice::<serde_json::Value>(&buf[start..end])
+        .is_ok_and(|v| v.get("kind").and_then(serde_json::Value::as_str) == Some("incident_closed"))
 }
 
 /// What a new incident starts with (see `Store::start`).

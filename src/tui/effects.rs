@@ -245,10 +245,9 @@ impl Shell {
 
 /// Open incidents, newest first, for the home screen.
 pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
-    let (sessions, _) = store.all();
+    let (sessions, _) = store.open_sessions();
     sessions
         .into_iter()
-        .filter(|s| !s.incident.is_closed())
         .map(|s| {
             let i = s.incident;
             IncidentRow {
