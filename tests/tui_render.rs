@@ -367,7 +367,6 @@ fn library() -> Vec<LibraryRow> {
                 runbook,
                 origin: "bundled".into(),
                 problems: None,
-                sha256: runbook::runbook::sha256_hex(src),
                 source: src.to_string(),
             }
         })

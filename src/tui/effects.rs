@@ -286,7 +286,6 @@ pub fn current_rows(current: &[Current]) -> Vec<LibraryRow> {
             runbook: c.runbook.clone(),
             origin: c.origin.clone(),
             problems: c.problems.clone(),
-            sha256: crate::runbook::sha256_hex(&c.source),
             source: c.source.clone(),
         })
         .collect();

@@ -473,13 +473,16 @@ fn drill_news(s: &mut AppState) -> Vec<Effect> {
 pub fn offer_newer(s: &mut AppState) {
     let Some(v) = &mut s.incident else { return };
     let inc = &v.incident;
+    // Only the incident's own runbook is hashed (one source), not the whole library.
     v.newer = s
         .home
         .library
         .iter()
-        .find(|r| r.runbook.id == inc.runbook.id && r.sha256 != inc.runbook_sha256)
-        .map(|r| super::state::Newer {
-            sha256: r.sha256.clone(),
+        .find(|r| r.runbook.id == inc.runbook.id)
+        .map(|r| (r, crate::runbook::sha256_hex(&r.source)))
+        .filter(|(_, sha)| *sha != inc.runbook_sha256)
+        .map(|(r, sha256)| super::state::Newer {
+            sha256,
             source: r.source.clone(),
             summary: crate::domain::diff::StepDiff::between(&inc.runbook, &r.runbook).summary(),
         });

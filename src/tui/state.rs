@@ -76,9 +76,8 @@ pub struct LibraryRow {
     pub origin: String,
     /// Problems with the file on disk (a bad edit); the runbook shown is the last good one.
     pub problems: Option<String>,
-    /// The exact source and its sha256: an open incident compares it with its pinned version.
+    /// The exact source: an open incident compares its sha256 with its pinned version.
     pub source: String,
-    pub sha256: String,
 }
 
 /// One selectable line of the home screen.
