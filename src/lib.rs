@@ -1,7 +1,13 @@
 //! runbook: incident response in the terminal. See README.md for the tour.
 //!
-//! Layers, and the direction of dependencies: `cli` -> `runbook`, `journal` -> `domain`.
-//! `domain` is pure (no IO, no clock but `domain::clock`).
+//! Layers, each depending only on its own tier and those below it:
+//! - `cli`, `commands` (headless subcommands) and `tui` (the app: a pure `update`, views, and
+//!   a shell that does the IO);
+//! - `store` (incidents on disk: journal + fold), `export` (postmortem drafts), `drill`
+//!   (scenarios, schedule, scorecard), `runbook` (loading and validating runbooks);
+//! - `journal` (the append-only file, generic over its records);
+//! - `domain` (runbooks, events, the fold, rules; pure: no IO, and no clock but
+//!   `domain::clock`) and `usage` (the misuse error).
 
 pub mod cli;
 pub mod commands;
@@ -12,3 +18,4 @@ pub mod journal;
 pub mod runbook;
 pub mod store;
 pub mod tui;
+pub mod usage;

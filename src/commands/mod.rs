@@ -11,24 +11,9 @@ pub mod log;
 pub mod tui;
 
 use crate::cli::{Cli, Command};
-use std::fmt;
 use std::process::ExitCode;
 
-/// The command was misused (exit status 2), as opposed to failing at its job (1).
-#[derive(Debug)]
-pub struct Usage(pub String);
-
-impl fmt::Display for Usage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Usage(msg.into()))
-}
+pub use crate::usage::{Usage, usage};
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;

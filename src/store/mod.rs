@@ -208,7 +208,7 @@ impl Store {
                     .iter()
                     .map(|s| format!("  {}  {}", s.incident.id, s.incident.title))
                     .collect();
-                Err(crate::commands::usage(format!(
+                Err(crate::usage::usage(format!(
                     "{} incidents are open; say which with --incident INC (or as the argument):\n{}",
                     open.len(),
                     ids.join("\n")
