@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use runbook::domain::clock::{Clock, FixedClock, SimClock};
-use runbook::domain::event::{Event, Known, Record};
+use runbook::domain::event::Known;
 use runbook::drill::scenario::parse_source;
 use runbook::drill::{self, INJECT_AUTHOR, Scenario, schedule};
 use runbook::runbook::library::BUNDLED;
-use runbook::store::{Session, Store};
+use runbook::store::{NewIncident, Session, Store};
 use std::sync::Arc;
 
 fn t0() -> DateTime<Utc> {
@@ -127,24 +127,21 @@ fn open_drill(dir: &std::path::Path, speed: f64, real: &Arc<FixedClock>) -> Sess
     let store = Store {
         dir: dir.to_path_buf(),
     };
-    let opening = |id: &str| Record {
-        seq: 1,
-        ts: t0(),
-        at: t0(),
-        author: "ana".into(),
-        wall: Some(t0()),
-        event: Event::Known(Known::IncidentOpened {
-            incident: id.into(),
+    let rb = runbook::runbook::parse_source(source).unwrap();
+    let mut s = store
+        .start(NewIncident {
+            runbook: &rb,
+            source,
             title: "etcd drill".into(),
             severity: runbook::domain::Severity::Sev1,
-            runbook: "etcd-quorum-loss".into(),
-            runbook_sha256: runbook::runbook::sha256_hex(source),
-            runbook_source: (*source).to_string(),
-            vars: Default::default(),
+            vars: Vec::new(),
             drill: true,
-        }),
-    };
-    let mut s = store.create(t0(), "etcd-quorum-loss", opening).unwrap();
+            author: "ana",
+            ts: t0(),
+            at: t0(),
+            wall: Some(t0()),
+        })
+        .unwrap();
     let clock = SimClock::new(real.clone(), t0(), speed);
     s.record(
         &clock,

@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use runbook::domain::clock::{FixedClock, SimClock};
-use runbook::domain::event::{Event, Known, Outcome, Record, ScenarioPin};
+use runbook::domain::event::{Known, Outcome, ScenarioPin};
 use runbook::domain::{Dur, Milestone};
 use runbook::drill::scenario::parse_source;
 use runbook::drill::scorecard::{Overrun, Response, Skipped, Verdict};
 use runbook::drill::{self, INJECT_AUTHOR, Scorecard, render_markdown, render_text};
 use runbook::runbook::library::BUNDLED;
-use runbook::store::{Session, Store};
+use runbook::store::{NewIncident, Session, Store};
 use std::sync::Arc;
 
 const SCENARIO: &str = r#"schema_version = 1
@@ -64,24 +64,21 @@ impl Drill {
         let store = Store {
             dir: dir.path().to_path_buf(),
         };
-        let opening = |id: &str| Record {
-            seq: 1,
-            ts: t0(),
-            at: t0(),
-            author: "ana".into(),
-            wall: Some(t0()),
-            event: Event::Known(Known::IncidentOpened {
-                incident: id.into(),
+        let rb = runbook::runbook::parse_source(source).unwrap();
+        let s = store
+            .start(NewIncident {
+                runbook: &rb,
+                source,
                 title: "etcd drill".into(),
                 severity: runbook::domain::Severity::Sev1,
-                runbook: "etcd-quorum-loss".into(),
-                runbook_sha256: runbook::runbook::sha256_hex(source),
-                runbook_source: (*source).to_string(),
-                vars: Default::default(),
+                vars: Vec::new(),
                 drill: true,
-            }),
-        };
-        let s = store.create(t0(), "etcd-quorum-loss", opening).unwrap();
+                author: "ana",
+                ts: t0(),
+                at: t0(),
+                wall: Some(t0()),
+            })
+            .unwrap();
         let real = Arc::new(FixedClock::new(t0()));
         let clock = SimClock::new(real.clone(), t0(), 10.0);
         let mut d = Drill {
