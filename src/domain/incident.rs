@@ -105,6 +105,21 @@ pub struct CommandRun {
     pub output_sha256: String,
 }
 
+impl CommandRun {
+    fn started(step: &str, command: &str, at: DateTime<Utc>) -> CommandRun {
+        CommandRun {
+            step: step.to_string(),
+            command: command.to_string(),
+            started: at,
+            exit_code: None,
+            finished: None,
+            timed_out: false,
+            output_excerpt: String::new(),
+            output_sha256: String::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comms {
     pub at: DateTime<Utc>,
@@ -384,16 +399,9 @@ impl Incident {
                 step: step.clone(),
                 text: text.clone(),
             }),
-            Known::CommandStarted { step, command } => self.commands.push(CommandRun {
-                step: step.clone(),
-                command: command.clone(),
-                started: r.at,
-                exit_code: None,
-                finished: None,
-                timed_out: false,
-                output_excerpt: String::new(),
-                output_sha256: String::new(),
-            }),
+            Known::CommandStarted { step, command } => {
+                self.commands.push(CommandRun::started(step, command, r.at))
+            }
             Known::CommandFinished {
                 step,
                 command,
@@ -411,16 +419,8 @@ impl Incident {
                 let run = match open {
                     Some(c) => c,
                     None => {
-                        self.commands.push(CommandRun {
-                            step: step.clone(),
-                            command: command.clone(),
-                            started: r.at,
-                            exit_code: None,
-                            finished: None,
-                            timed_out: false,
-                            output_excerpt: String::new(),
-                            output_sha256: String::new(),
-                        });
+                        // Its start was not recorded (the runner died, or a hand edit).
+                        self.commands.push(CommandRun::started(step, command, r.at));
                         let last = self.commands.len() - 1;
                         &mut self.commands[last]
                     }

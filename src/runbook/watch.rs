@@ -62,6 +62,18 @@ pub struct Current {
     pub problems: Option<String>,
 }
 
+impl Current {
+    /// A runbook that loaded cleanly.
+    pub fn of(e: &library::Entry) -> Current {
+        Current {
+            runbook: e.runbook.clone(),
+            source: e.source.clone(),
+            origin: e.origin.to_string(),
+            problems: None,
+        }
+    }
+}
+
 /// Reloads the library, remembering the last good version of every file.
 pub struct Reloader {
     roots: Vec<Root>,
@@ -86,16 +98,7 @@ impl Reloader {
     /// with the errors attached; deleted files are gone.
     pub fn reload(&mut self) -> (Library, Vec<Current>) {
         let lib = library::load(&self.roots, self.explicit);
-        let mut out: Vec<Current> = lib
-            .entries
-            .iter()
-            .map(|e| Current {
-                runbook: e.runbook.clone(),
-                source: e.source.clone(),
-                origin: e.origin.to_string(),
-                problems: None,
-            })
-            .collect();
+        let mut out: Vec<Current> = lib.entries.iter().map(Current::of).collect();
         let mut seen = Vec::new();
         for report in &lib.reports {
             let path = PathBuf::from(&report.path);

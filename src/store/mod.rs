@@ -149,35 +149,25 @@ impl Store {
 
     /// Every incident that can be read, newest first, with those that cannot (and why).
     pub fn all(&self) -> (Vec<Session>, Vec<(String, String)>) {
-        let mut ok = Vec::new();
-        let mut bad = Vec::new();
-        for id in self.ids() {
-            match self.open(&id) {
-                Ok(s) => ok.push(s),
-                Err(e) => bad.push((id, format!("{e:#}"))),
-            }
-        }
-        ok.sort_by(|a, b| {
-            b.incident
-                .opened
-                .cmp(&a.incident.opened)
-                .then(b.incident.id.cmp(&a.incident.id))
-        });
-        (ok, bad)
+        self.sessions(false)
     }
 
     /// Every open incident that can be read, newest first. Closed ones are told apart by a
     /// read of their journal's tail, so they are never opened (nor repaired) here.
     pub fn open_sessions(&self) -> (Vec<Session>, Vec<(String, String)>) {
+        self.sessions(true)
+    }
+
+    fn sessions(&self, open_only: bool) -> (Vec<Session>, Vec<(String, String)>) {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for id in self.ids() {
-            if ends_closed(&self.journal_path(&id)) {
+            if open_only && ends_closed(&self.journal_path(&id)) {
                 continue;
             }
             match self.open(&id) {
-                Ok(s) if !s.incident.is_closed() => ok.push(s),
-                Ok(_) => {}
+                Ok(s) if open_only && s.incident.is_closed() => {}
+                Ok(s) => ok.push(s),
                 Err(e) => bad.push((id, format!("{e:#}"))),
             }
         }

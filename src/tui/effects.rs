@@ -265,16 +265,7 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
 
 /// The library for the home screen, sorted by incident type then id.
 pub fn library_rows(lib: &Library) -> Vec<LibraryRow> {
-    let current: Vec<Current> = lib
-        .entries
-        .iter()
-        .map(|e| Current {
-            runbook: e.runbook.clone(),
-            source: e.source.clone(),
-            origin: e.origin.to_string(),
-            problems: None,
-        })
-        .collect();
+    let current: Vec<Current> = lib.entries.iter().map(Current::of).collect();
     current_rows(&current)
 }
 
