@@ -647,6 +647,55 @@ fn every_step_status_has_its_glyph() {
 }
 
 #[test]
+fn a_long_step_list_scrolls_to_the_selection_and_retired_steps_follow_it() {
+    // Adopt a version without the last step: it is retired and listed after the others.
+    let src = etcd_source();
+    let cut = src.rfind("[[steps]]\nid = \"follow-ups\"").unwrap();
+    let newer = &src[..cut];
+    let mut j = etcd_journal(&src, false);
+    j.push(
+        at(42, 0),
+        "ana",
+        Known::RunbookAdopted {
+            runbook_sha256: sha256_hex(newer),
+            runbook_source: newer.into(),
+        },
+    );
+    let mut s = incident_state_from(j, false);
+    let v = s.incident.as_mut().unwrap();
+    let steps = v.incident.runbook.steps.len();
+    assert_eq!(v.incident.retired.len(), 1);
+    // The last row, the retired step, selected: the list is scrolled to the end.
+    v.selected = steps;
+    let all = lines(draw(&s, 80, 24).backend().buffer());
+    let retired = line_with(&all, "(retired) File the follow-ups");
+    assert!(!retired.contains('▶'), "{retired}");
+    line_with(&all, &format!("{steps:>2}. "));
+    assert!(
+        !all.iter().any(|l| l.contains(" 1. Acknowledge")),
+        "the top of the list scrolled away:\n{}",
+        all.join("\n")
+    );
+    line_with(&all, "more ");
+    // Back at the top, the first step shows and the retired one is out of view.
+    s.incident.as_mut().unwrap().selected = 0;
+    let all = lines(draw(&s, 80, 24).backend().buffer());
+    line_with(&all, " 1. Acknowledge");
+    assert!(!all.iter().any(|l| l.contains("(retired)")));
+    // With room for every row, both show, in order.
+    let all = lines(draw(&s, 160, 48).backend().buffer());
+    let first = all
+        .iter()
+        .position(|l| l.contains(" 1. Acknowledge"))
+        .unwrap();
+    let last = all
+        .iter()
+        .position(|l| l.contains("(retired) File the follow-ups"))
+        .unwrap();
+    assert!(first < last);
+}
+
+#[test]
 fn the_incident_screen_says_what_matters() {
     let s = incident_state(false);
     let all = text(draw(&s, 160, 48).backend().buffer());

@@ -90,15 +90,10 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     }
     let title_w = max.saturating_sub(lead + right_w);
 
-    let mut lines: Vec<Line<'static>> = Vec::with_capacity(total);
-    for (i, ((def, st), c)) in inc
-        .runbook
-        .steps
-        .iter()
-        .zip(&inc.steps)
-        .zip(&cols)
-        .enumerate()
-    {
+    // Only the rows in view become lines: a long runbook costs its column widths, not its
+    // length in spans, every frame.
+    let step_line = |i: usize| -> Line<'static> {
+        let (def, st, c) = (&inc.runbook.steps[i], &inc.steps[i], &cols[i]);
         let current = if inc.current == Some(i) { CURRENT } else { " " };
         let mut spans = vec![
             Span::styled(current, t.strong()),
@@ -137,14 +132,18 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         if show_role {
             spans.push(Span::styled(format!(" {}", pad(&c.role, role_w)), t.dim()));
         }
-        lines.push(Line::from(spans));
-    }
-    for (def, _) in &inc.retired {
+        Line::from(spans)
+    };
+    let retired_line = |def: &Step| -> Line<'static> {
         let text = format!("  (retired) {}", super::text::one(&def.title));
-        lines.push(Line::styled(fit(&text, max), t.dim()));
-    }
-
-    let visible: Vec<Line<'static>> = lines.into_iter().skip(offset).take(h).collect();
+        Line::styled(fit(&text, max), t.dim())
+    };
+    let visible: Vec<Line<'static>> = (offset..total.min(offset + h))
+        .map(|i| match i.checked_sub(n) {
+            None => step_line(i),
+            Some(r) => retired_line(&inc.retired[r].0),
+        })
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
     if v.selected >= offset && v.selected < offset + h {
         let y = inner.y + u16::try_from(v.selected - offset).unwrap_or(0);
