@@ -111,8 +111,8 @@ where
     if line.contains(&b'\n') {
         return Err("serializes with a raw newline in it".to_string());
     }
-    let back: R = serde_json::from_slice(&line)
-        .map_err(|err| format!("would not read back after writing: {err}"))?;
+    let back =
+        R::from_line(&line).map_err(|err| format!("would not read back after writing: {err}"))?;
     if back.seq() != seq {
         return Err(format!(
             "would read back with seq {} instead of {seq}",

@@ -46,6 +46,15 @@ pub use handle::Journal;
 pub trait Sequenced {
     /// The record's position in the journal: 1, 2, 3... with no gaps.
     fn seq(&self) -> u64;
+
+    /// Reads one line (without its newline) as a record. The default is the record's
+    /// `Deserialize`; a record type may read its lines a faster way that agrees with it.
+    fn from_line(line: &[u8]) -> Result<Self, serde_json::Error>
+    where
+        Self: serde::de::DeserializeOwned,
+    {
+        serde_json::from_slice(line)
+    }
 }
 
 /// What [`Journal::open`] found.

@@ -9,6 +9,8 @@ use std::thread;
 
 use serde::de::DeserializeOwned;
 
+use super::Sequenced;
+
 /// Below this many bytes, parsing stays on the calling thread; an append's catch-up is always
 /// far below it, so appends never start threads.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
@@ -30,7 +32,7 @@ pub(super) struct Parsed<R> {
 /// newline), in order, stopping at the first line that is not a record.
 pub(super) fn parse_lines<R>(buf: &[u8]) -> Parsed<R>
 where
-    R: DeserializeOwned + Send,
+    R: DeserializeOwned + Sequenced + Send,
 {
     let threads = if buf.len() < PARALLEL_MIN_BYTES {
         1
@@ -79,7 +81,7 @@ where
 }
 
 /// Parses the lines of `chunk` (complete lines only) up to the first failure.
-fn parse_chunk<R: DeserializeOwned>(chunk: &[u8]) -> Parsed<R> {
+fn parse_chunk<R: DeserializeOwned + Sequenced>(chunk: &[u8]) -> Parsed<R> {
     let mut parsed = Parsed {
         records: Vec::new(),
         lens: Vec::new(),
@@ -123,7 +125,7 @@ fn split_at_newlines(buf: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// Parses one line (without its newline) as a record.
-pub(super) fn parse_line<R: DeserializeOwned>(line: &[u8]) -> Result<R, String> {
+pub(super) fn parse_line<R: DeserializeOwned + Sequenced>(line: &[u8]) -> Result<R, String> {
     if line.first() != Some(&b'{') {
         return Err(if line.is_empty() {
             "the line is empty".to_string()
@@ -131,7 +133,7 @@ pub(super) fn parse_line<R: DeserializeOwned>(line: &[u8]) -> Result<R, String> 
             "the line is not a JSON object".to_string()
         });
     }
-    serde_json::from_slice(line).map_err(|err| {
+    R::from_line(line).map_err(|err| {
         // serde_json counts lines within the one line we gave it; only the column helps.
         let detail = err.to_string().replace(" at line 1 column ", " at column ");
         if err.is_data() {
@@ -164,6 +166,18 @@ mod tests {
         );
     }
 
+    /// A line `{"n": N}`, read the default way.
+    #[derive(serde::Deserialize)]
+    struct N {
+        n: u64,
+    }
+
+    impl Sequenced for N {
+        fn seq(&self) -> u64 {
+            self.n
+        }
+    }
+
     #[test]
     fn parallel_parsing_keeps_order_and_stops_at_the_first_failure() {
         let mut buf = Vec::new();
@@ -172,11 +186,11 @@ mod tests {
             n += 1;
             buf.extend(format!("{{\"n\":{n}}}\n").into_bytes());
         }
-        let parsed: Parsed<serde_json::Value> = parse_lines(&buf);
+        let parsed: Parsed<N> = parse_lines(&buf);
         assert_eq!(parsed.records.len() as u64, n);
         assert!(parsed.failure.is_none());
         for (i, (record, len)) in parsed.records.iter().zip(&parsed.lens).enumerate() {
-            assert_eq!(record["n"], i as u64 + 1);
+            assert_eq!(record.seq(), i as u64 + 1);
             assert_eq!(*len, format!("{{\"n\":{}}}\n", i + 1).len());
         }
 
@@ -185,7 +199,7 @@ mod tests {
         let start = buf[..at].iter().rposition(|&b| b == b'\n').unwrap() + 1;
         buf[start] = b'x';
         let good = buf[..start].iter().filter(|&&b| b == b'\n').count();
-        let parsed: Parsed<serde_json::Value> = parse_lines(&buf);
+        let parsed: Parsed<N> = parse_lines(&buf);
         assert_eq!(parsed.records.len(), good);
         assert_eq!(parsed.lens.len(), good);
         let (len, problem) = parsed.failure.unwrap();

@@ -17,6 +17,10 @@ impl Sequenced for Record {
     fn seq(&self) -> u64 {
         self.seq
     }
+
+    fn from_line(line: &[u8]) -> Result<Record, serde_json::Error> {
+        Record::from_line(line)
+    }
 }
 
 /// The state directory: `--state-dir`, else `RUNBOOK_STATE_DIR`, else `$XDG_STATE_HOME/runbook`,
