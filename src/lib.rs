@@ -19,3 +19,10 @@ pub mod runbook;
 pub mod store;
 pub mod tui;
 pub mod usage;
+
+/// mimalloc rather than the system allocator: loading a runbook library and opening a long
+/// journal are many small allocations, and mimalloc makes them cheaper and keeps its pages
+/// (see BENCHMARKS.md). Set here, in the library, so that the binary, the tests and the
+/// benchmarks all run on the allocator the product uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

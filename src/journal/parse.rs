@@ -43,10 +43,13 @@ where
     };
     let chunks = split_at_newlines(buf, threads);
     let Some((&first, others)) = chunks.split_first() else {
-        return parse_chunk(buf);
+        return parse_chunk(buf, 0);
     };
+    // The first chunk's vectors are made big enough for every line, so that the others are
+    // appended without growing them (growing would briefly hold the records twice).
+    let lines = lines_in(buf);
     if others.is_empty() {
-        return parse_chunk(first);
+        return parse_chunk(first, lines);
     }
     thread::scope(|scope| {
         let spawned: Vec<_> = others
@@ -54,11 +57,11 @@ where
             .map(|&chunk| {
                 let handle = thread::Builder::new()
                     .name("journal-parse".to_string())
-                    .spawn_scoped(scope, move || parse_chunk::<R>(chunk));
+                    .spawn_scoped(scope, move || parse_chunk::<R>(chunk, lines_in(chunk)));
                 (chunk, handle)
             })
             .collect();
-        let mut parsed = parse_chunk(first);
+        let mut parsed = parse_chunk(first, lines);
         for (chunk, handle) in spawned {
             if parsed.failure.is_some() {
                 break; // Nothing after a failure is used; the scope still joins the threads.
@@ -70,7 +73,7 @@ where
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
                 // No thread to be had: do that chunk here.
-                Err(_) => parse_chunk(chunk),
+                Err(_) => parse_chunk(chunk, 0),
             };
             parsed.records.append(&mut part.records);
             parsed.lens.append(&mut part.lens);
@@ -80,11 +83,16 @@ where
     })
 }
 
-/// Parses the lines of `chunk` (complete lines only) up to the first failure.
-fn parse_chunk<R: DeserializeOwned + Sequenced>(chunk: &[u8]) -> Parsed<R> {
+fn lines_in(buf: &[u8]) -> usize {
+    buf.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Parses the lines of `chunk` (complete lines only) up to the first failure, with room for
+/// `capacity` records from the start.
+fn parse_chunk<R: DeserializeOwned + Sequenced>(chunk: &[u8], capacity: usize) -> Parsed<R> {
     let mut parsed = Parsed {
-        records: Vec::new(),
-        lens: Vec::new(),
+        records: Vec::with_capacity(capacity),
+        lens: Vec::with_capacity(capacity),
         failure: None,
     };
     for line in chunk.split_inclusive(|&b| b == b'\n') {
