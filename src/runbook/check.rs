@@ -274,9 +274,9 @@ fn vars(text: &str, spans: &Spans, w: &mut Walk) {
 pub fn placeholders(s: &str) -> Vec<(usize, &str, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(open) = s[from..].find("{{") {
-        let start = from + open;
-        let Some(close) = s[start + 2..].find("}}") else {
+    // `find(char)` is a fast byte search; most strings have no `{` at all.
+    while let Some(start) = pair(s, from, '{') {
+        let Some(close) = pair(s, start + 2, '}').map(|c| c - (start + 2)) else {
             break;
         };
         let name = &s[start + 2..start + 2 + close];
@@ -286,4 +286,58 @@ pub fn placeholders(s: &str) -> Vec<(usize, &str, usize)> {
         from = start + 2 + close + 2;
     }
     out
+}
+
+/// Where `cc` (the character twice) first starts in `s` at or after byte `from`.
+fn pair(s: &str, mut from: usize, c: char) -> Option<usize> {
+    loop {
+        let at = from + s.get(from..)?.find(c)?;
+        if s[at + 1..].starts_with(c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+    use proptest::prelude::*;
+
+    #[test]
+    fn placeholders_are_found_with_their_places() {
+        assert_eq!(
+            placeholders("run {{ cmd }} on {{host}}"),
+            vec![(4, "cmd", 9), (17, "host", 8)]
+        );
+        // The name would start with a brace: not a placeholder.
+        assert!(placeholders("{{{a}}}").is_empty());
+        assert!(placeholders("no braces, {single} or {{}} or {{ open").is_empty());
+        assert_eq!(placeholders("é{{x}}"), vec![(2, "x", 5)]);
+    }
+
+    /// The plain reading: the first `{{`, then the first `}}` after it.
+    fn by_substring(s: &str) -> Vec<(usize, &str, usize)> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(open) = s[from..].find("{{") {
+            let start = from + open;
+            let Some(close) = s[start + 2..].find("}}") else {
+                break;
+            };
+            let name = &s[start + 2..start + 2 + close];
+            if !name.is_empty() && name.len() <= 64 && !name.contains(['{', '\n']) {
+                out.push((start, name.trim(), close + 4));
+            }
+            from = start + 2 + close + 2;
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn placeholders_agree_with_the_plain_reading(s in "[{}a é\n]{0,40}") {
+            prop_assert_eq!(placeholders(&s), by_substring(&s));
+        }
+    }
 }

@@ -301,25 +301,29 @@ fn collect_toml(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 
 /// Adds an error to every file whose runbook id was already used by an earlier file.
 fn mark_duplicates(found: &mut [(FileReport, Origin, String)]) {
-    let mut first: HashMap<String, (String, usize, usize)> = HashMap::new();
-    for (report, _, _) in found.iter_mut() {
-        let Some(rb) = &report.runbook else { continue };
-        let span = report.id_span.clone().unwrap_or(0..0);
-        let (line, col) = super::diag::line_col(&report.text, span.start);
-        let id = rb.id.clone();
-        match first.get(&id) {
-            Some((path, l, c)) => {
-                let d = Diagnostic::error(
-                    span,
-                    format!("duplicate runbook id \"{id}\": also defined in {path}:{l}:{c}"),
-                )
-                .with_help("runbook ids must be unique across the library: rename one");
-                report.diags.push(d);
-                report.runbook = None;
-            }
-            None => {
-                first.insert(id, (report.path.clone(), line, col));
-            }
-        }
+    // The first file with each id, and where its id is (worked out only for a duplicate).
+    let mut first: HashMap<String, (usize, Option<String>)> = HashMap::new();
+    for i in 0..found.len() {
+        let Some(rb) = &found[i].0.runbook else {
+            continue;
+        };
+        let Some((earlier, place)) = first.get_mut(rb.id.as_str()) else {
+            first.insert(rb.id.clone(), (i, None));
+            continue;
+        };
+        let place = place.get_or_insert_with(|| {
+            let r = &found[*earlier].0;
+            let at = r.id_span.as_ref().map_or(0, |s| s.start);
+            let (line, col) = super::diag::line_col(&r.text, at);
+            format!("{}:{line}:{col}", r.path)
+        });
+        let report = &mut found[i].0;
+        let id = report.runbook.take().map(|rb| rb.id).unwrap_or_default();
+        let d = Diagnostic::error(
+            report.id_span.clone().unwrap_or(0..0),
+            format!("duplicate runbook id \"{id}\": also defined in {place}"),
+        )
+        .with_help("runbook ids must be unique across the library: rename one");
+        report.diags.push(d);
     }
 }

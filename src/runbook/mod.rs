@@ -50,6 +50,9 @@ impl FileReport {
     /// Every diagnostic, rendered with its location and source line. When there are more than
     /// `diag::MAX_SHOWN`, errors come before warnings and the rest are counted.
     pub fn render(&self) -> String {
+        if self.diags.is_empty() {
+            return String::new();
+        }
         let index = diag::LineIndex::new(&self.text);
         let mut shown: Vec<&Diagnostic> = self.diags.iter().collect();
         if shown.len() > diag::MAX_SHOWN {

@@ -48,6 +48,7 @@ pub fn check(bytes: &[u8]) -> Result<&str, Diagnostic> {
 
 /// A small lexer that tracks nesting outside strings and comments: `[`/`{` nesting and the
 /// number of dots in a key. Over-approximates (that is safe: a refusal, never a crash).
+/// Comments and strings are skipped with `memchr`: they are most of a runbook's bytes.
 fn depth_check(text: &str) -> Result<(), Diagnostic> {
     let b = text.as_bytes();
     let mut depth = 0usize;
@@ -56,9 +57,7 @@ fn depth_check(text: &str) -> Result<(), Diagnostic> {
     while i < b.len() {
         match b[i] {
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
                 continue;
             }
             b'"' | b'\'' => {
@@ -87,28 +86,33 @@ fn depth_check(text: &str) -> Result<(), Diagnostic> {
 }
 
 /// Returns the index just past the string starting at `i` (basic, literal, or multi-line).
+/// An unterminated one-line string ends at its newline; anything unterminated at the end.
 fn skip_string(b: &[u8], i: usize) -> usize {
     let q = b[i];
     let triple = b.len() >= i + 3 && b[i + 1] == q && b[i + 2] == q;
     let mut j = if triple { i + 3 } else { i + 1 };
-    while j < b.len() {
-        if q == b'"' && b[j] == b'\\' {
-            j += 2;
-            continue;
+    loop {
+        let rest = b.get(j..).unwrap_or_default();
+        // The next byte that can end the string or escape: the quote, a backslash in a basic
+        // string, a newline in a one-line string.
+        let next = match (q == b'"', triple) {
+            (true, true) => memchr::memchr2(q, b'\\', rest),
+            (true, false) => memchr::memchr3(q, b'\\', b'\n', rest),
+            (false, true) => memchr::memchr(q, rest),
+            (false, false) => memchr::memchr2(q, b'\n', rest),
+        };
+        let Some(n) = next else {
+            return b.len().max(j);
+        };
+        j += n;
+        match b[j] {
+            b'\\' => j += 2,
+            b'\n' => return j,
+            _ if !triple => return j + 1,
+            _ if b.len() >= j + 3 && b[j + 1] == q && b[j + 2] == q => return j + 3,
+            _ => j += 1,
         }
-        if b[j] == q {
-            if !triple {
-                return j + 1;
-            }
-            if b.len() >= j + 3 && b[j + 1] == q && b[j + 2] == q {
-                return j + 3;
-            }
-        } else if b[j] == b'\n' && !triple {
-            return j;
-        }
-        j += 1;
     }
-    j
 }
 
 fn too_deep(at: usize) -> Diagnostic {
@@ -122,6 +126,92 @@ fn too_deep(at: usize) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    // The byte-at-a-time version this replaced, kept as the reference.
+    /// A small lexer that tracks nesting outside strings and comments: `[`/`{` nesting and the
+    /// number of dots in a key. Over-approximates (that is safe: a refusal, never a crash).
+    fn depth_check_reference(text: &str) -> Result<(), Diagnostic> {
+        let b = text.as_bytes();
+        let mut depth = 0usize;
+        let mut dots = 0usize;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'"' | b'\'' => {
+                    i = skip_string_reference(b, i);
+                    continue;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(too_deep(i));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'.' => {
+                    dots += 1;
+                    if dots > MAX_DEPTH {
+                        return Err(too_deep(i));
+                    }
+                }
+                b'\n' | b'=' | b',' => dots = 0,
+                _ => {}
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// Returns the index just past the string starting at `i` (basic, literal, or multi-line).
+    fn skip_string_reference(b: &[u8], i: usize) -> usize {
+        let q = b[i];
+        let triple = b.len() >= i + 3 && b[i + 1] == q && b[i + 2] == q;
+        let mut j = if triple { i + 3 } else { i + 1 };
+        while j < b.len() {
+            if q == b'"' && b[j] == b'\\' {
+                j += 2;
+                continue;
+            }
+            if b[j] == q {
+                if !triple {
+                    return j + 1;
+                }
+                if b.len() >= j + 3 && b[j + 1] == q && b[j + 2] == q {
+                    return j + 3;
+                }
+            } else if b[j] == b'\n' && !triple {
+                return j;
+            }
+            j += 1;
+        }
+        j
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_fast_lexer_agrees_with_the_byte_at_a_time_one(
+            s in r#"[\[\]{}.#"'\\\na= ,é]{0,60}"#,
+        ) {
+            prop_assert_eq!(
+                depth_check(&s).err().map(|d| d.span),
+                depth_check_reference(&s).err().map(|d| d.span)
+            );
+            let b = s.as_bytes();
+            for i in 0..b.len() {
+                if b[i] == b'"' || b[i] == b'\'' {
+                    prop_assert_eq!(skip_string(b, i), skip_string_reference(b, i), "at {}", i);
+                }
+            }
+        }
+    }
 
     #[test]
     fn refuses_deep_nesting_without_recursing() {
