@@ -22,10 +22,7 @@ pub fn validate(g: &Global, paths: &[PathBuf], deny_warnings: bool) -> anyhow::R
     let reports: Vec<FileReport> = if paths.is_empty() {
         load_library(g).reports
     } else {
-        library::check_paths(paths)
-            .into_iter()
-            .map(|(r, _, _)| r)
-            .collect()
+        library::validate_paths(paths)
     };
     if reports.is_empty() {
         return Err(usage("no *.toml files found in the given paths"));

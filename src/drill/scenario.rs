@@ -200,6 +200,7 @@ impl ScenarioReport {
             text: self.text.clone(),
             diags: self.diags.clone(),
             runbook: None,
+            id: None,
             id_span: None,
         }
         .render()

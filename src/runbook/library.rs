@@ -174,8 +174,44 @@ fn bundled_reports() -> Vec<(FileReport, Origin, String)> {
 }
 
 /// Checks files and directories (recursively, `*.toml`, skipping `scenarios/`) as one set:
-/// two files with the same id are an error naming both.
+/// two files with the same id are an error naming both. Keeps each runbook and its source.
 pub fn check_paths(paths: &[PathBuf]) -> Vec<(FileReport, Origin, String)> {
+    checked_paths(paths, |report, p, text| {
+        (report, Origin::File(p.clone()), text)
+    })
+}
+
+/// `check_paths` for `runbook validate`: only the reports. Each runbook is dropped as soon as
+/// it is checked, on the thread that checked it, so a big library is never held whole.
+pub fn validate_paths(paths: &[PathBuf]) -> Vec<FileReport> {
+    checked_paths(paths, |mut report, _, _| {
+        report.runbook = None;
+        report
+    })
+}
+
+/// What a caller keeps of each checked file, made from its report, path and source.
+trait Keep<T>: Fn(FileReport, &PathBuf, String) -> T + Sync {}
+impl<T, F: Fn(FileReport, &PathBuf, String) -> T + Sync> Keep<T> for F {}
+
+/// A kept file's report, for the cross-file checks.
+trait HasReport {
+    fn report(&mut self) -> &mut FileReport;
+}
+
+impl HasReport for FileReport {
+    fn report(&mut self) -> &mut FileReport {
+        self
+    }
+}
+
+impl HasReport for (FileReport, Origin, String) {
+    fn report(&mut self) -> &mut FileReport {
+        &mut self.0
+    }
+}
+
+fn checked_paths<T: Send + HasReport>(paths: &[PathBuf], keep: impl Keep<T>) -> Vec<T> {
     let mut files = Vec::new();
     let mut missing = Vec::new();
     for p in paths {
@@ -187,47 +223,62 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<(FileReport, Origin, String)> {
             missing.push(p.clone());
         }
     }
-    let mut out: Vec<(FileReport, Origin, String)> = Vec::new();
+    let mut out: Vec<T> = Vec::new();
     for p in missing {
         let d = Diagnostic::error(0..0, "no such file or directory")
             .with_help("check the path; directories are searched for *.toml files");
-        out.push((report_only(&p, d), Origin::File(p.clone()), String::new()));
+        out.push(keep(report_only(&p, d), &p, String::new()));
     }
-    out.extend(check_files(files));
+    out.extend(check_files(&files, &keep));
     mark_duplicates(&mut out);
     out
 }
 
-/// Reads and checks files on every core, keeping their order.
-fn check_files(files: Vec<PathBuf>) -> Vec<(FileReport, Origin, String)> {
+/// Reads and checks `files`, in order, on every core: each thread takes the next file not yet
+/// taken, so one slow file does not hold up a fixed share.
+fn check_files<T: Send>(files: &[PathBuf], keep: &impl Keep<T>) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let check = |p: &PathBuf| -> T {
+        let (report, text) = read_and_check(p);
+        keep(report, p, text)
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    let check = |part: &[PathBuf]| -> Vec<(FileReport, Origin, String)> {
-        part.iter()
-            .map(|p| {
-                let (report, text) = read_and_check(p);
-                (report, Origin::File(p.clone()), text)
-            })
-            .collect()
-    };
+        .min(files.len());
     if threads <= 1 {
-        return check(&files);
+        return files.iter().map(check).collect();
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || check(part)))
-            .collect();
-        // A panicking checker is a bug; its files are then checked again on this thread so
-        // that no file goes unreported.
-        handles
-            .into_iter()
-            .zip(files.chunks(chunk))
-            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| check(part)))
-            .collect()
-    })
+    let next = AtomicUsize::new(0);
+    let work = || -> Vec<(usize, T)> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(p) = files.get(i) else {
+                return done;
+            };
+            done.push((i, check(p)));
+        }
+    };
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for h in helpers {
+            // A panicking checker is a bug; the files it took are checked again below, on
+            // this thread, so that no file goes unreported.
+            done.extend(h.join().unwrap_or_default());
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(files.len());
+    let mut results = done.into_iter().peekable();
+    for (i, p) in files.iter().enumerate() {
+        match results.next_if(|(j, _)| *j == i) {
+            Some((_, t)) => out.push(t),
+            None => out.push(check(p)),
+        }
+    }
+    out
 }
 
 fn report_only(p: &Path, d: Diagnostic) -> FileReport {
@@ -236,6 +287,7 @@ fn report_only(p: &Path, d: Diagnostic) -> FileReport {
         text: String::new(),
         diags: vec![d],
         runbook: None,
+        id: None,
         id_span: None,
     }
 }
@@ -300,25 +352,25 @@ fn collect_toml(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 }
 
 /// Adds an error to every file whose runbook id was already used by an earlier file.
-fn mark_duplicates(found: &mut [(FileReport, Origin, String)]) {
+fn mark_duplicates<T: HasReport>(found: &mut [T]) {
     // The first file with each id, and where its id is (worked out only for a duplicate).
     let mut first: HashMap<String, (usize, Option<String>)> = HashMap::new();
     for i in 0..found.len() {
-        let Some(rb) = &found[i].0.runbook else {
+        let Some(id) = found[i].report().id.clone() else {
             continue;
         };
-        let Some((earlier, place)) = first.get_mut(rb.id.as_str()) else {
-            first.insert(rb.id.clone(), (i, None));
+        let Some((earlier, place)) = first.get_mut(&id) else {
+            first.insert(id, (i, None));
             continue;
         };
         let place = place.get_or_insert_with(|| {
-            let r = &found[*earlier].0;
+            let r = found[*earlier].report();
             let at = r.id_span.as_ref().map_or(0, |s| s.start);
             let (line, col) = super::diag::line_col(&r.text, at);
             format!("{}:{line}:{col}", r.path)
         });
-        let report = &mut found[i].0;
-        let id = report.runbook.take().map(|rb| rb.id).unwrap_or_default();
+        let report = found[i].report();
+        report.runbook = None;
         let d = Diagnostic::error(
             report.id_span.clone().unwrap_or(0..0),
             format!("duplicate runbook id \"{id}\": also defined in {place}"),

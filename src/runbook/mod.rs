@@ -34,6 +34,9 @@ pub struct FileReport {
     pub text: String,
     pub diags: Vec<Diagnostic>,
     pub runbook: Option<Runbook>,
+    /// The runbook's id when it loaded (kept when the runbook itself is not), for cross-file
+    /// checks.
+    pub id: Option<String>,
     /// Where the runbook's `id` value is, for cross-file messages.
     pub id_span: Option<std::ops::Range<usize>>,
 }
@@ -91,6 +94,7 @@ pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
                 text,
                 diags: vec![d],
                 runbook: None,
+                id: None,
                 id_span: None,
             };
         }
@@ -101,6 +105,7 @@ pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
         path: path.to_string(),
         text: text.to_string(),
         diags,
+        id: parsed.as_ref().map(|r| r.id.clone()),
         runbook: parsed,
         id_span,
     }
