@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn ids(r: &mut Reloader) -> Vec<String> {
-    let (_, current) = r.reload();
+    let current = r.reload();
     let mut v: Vec<String> = current.iter().map(|c| c.runbook.id.clone()).collect();
     v.sort();
     v
@@ -26,7 +26,7 @@ fn wait_until(
 ) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let (_, current) = r.reload();
+        let current = r.reload();
         if pred(&current) {
             return;
         }
@@ -77,7 +77,7 @@ fn write_rename_over_invalid_edit_and_delete_are_each_reflected() {
     wait_until(&rx, &mut r, "the bad edit to be reported", |c| {
         c.iter().any(|x| x.problems.is_some())
     });
-    let (_, current) = r.reload();
+    let current = r.reload();
     let alpha = current.iter().find(|x| x.runbook.id == "alpha").unwrap();
     assert_eq!(
         alpha.runbook.title, "Alpha, edited",

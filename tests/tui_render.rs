@@ -696,6 +696,48 @@ fn a_long_step_list_scrolls_to_the_selection_and_retired_steps_follow_it() {
 }
 
 #[test]
+fn a_long_library_scrolls_to_the_selection() {
+    // Five copies of the bundled library: far more rows than fit at 80x24.
+    let mut s = home_state(false);
+    let mut big = Vec::new();
+    for n in 0..5 {
+        for row in &s.home.library {
+            let mut row = row.clone();
+            row.runbook.id = format!("{}-{n}", row.runbook.id);
+            big.push(row);
+        }
+    }
+    big.sort_by(|a, b| {
+        (&a.runbook.incident_type, &a.runbook.id).cmp(&(&b.runbook.incident_type, &b.runbook.id))
+    });
+    let last = big.last().unwrap().runbook.id.clone();
+    let first = big[0].runbook.id.clone();
+    s.home.library = big;
+    select_runbook(&mut s, &last);
+    let all = lines(draw(&s, 80, 24).backend().buffer());
+    // The selected row (marked `›`) is the last runbook.
+    let selected = line_with(&all, "›");
+    assert!(selected.contains(&format!("› {last} ")), "{selected}");
+    assert!(!all.iter().any(|l| l.contains("Open incidents")));
+    assert!(
+        !all.iter()
+            .any(|l| l.contains(&format!("  {}", &first[..12])))
+    );
+    // Back to the top: the incidents header and the first runbook, not the last.
+    select_runbook(&mut s, &first);
+    let all = lines(draw(&s, 80, 24).backend().buffer());
+    line_with(&all, "Open incidents");
+    let selected = line_with(&all, "›");
+    // (Long ids are cut to the column: compare their start.)
+    assert!(
+        selected.contains(&format!("› {}", &first[..12])),
+        "{}",
+        all.join("\n")
+    );
+    assert!(!all.iter().any(|l| l.contains(&last)));
+}
+
+#[test]
 fn the_incident_screen_says_what_matters() {
     let s = incident_state(false);
     let all = text(draw(&s, 160, 48).backend().buffer());

@@ -139,8 +139,9 @@ pub fn load(roots: &[Root], explicit: bool) -> Library {
             Root::Dir(d) if !d.exists() && !explicit => continue,
             Root::Dir(d) => check_paths(std::slice::from_ref(d)),
         };
-        for (report, origin, source) in found {
-            if let Some(runbook) = report.runbook.clone() {
+        for (mut report, origin, source) in found {
+            // The runbook moves to its entry; the report keeps the diagnostics.
+            if let Some(runbook) = report.runbook.take() {
                 let entry = Entry {
                     runbook,
                     source,

@@ -4,10 +4,10 @@
 //! shows its errors without taking the runbook away.
 
 use super::FileReport;
-use super::library::{self, Library, Root};
+use super::library::{self, Origin, Root};
 use crate::domain::Runbook;
 use notify::{RecursiveMode, Watcher};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -62,13 +62,13 @@ pub struct Current {
     pub problems: Option<String>,
 }
 
-impl Current {
-    /// A runbook that loaded cleanly.
-    pub fn of(e: &library::Entry) -> Current {
+/// A runbook that loaded cleanly.
+impl From<library::Entry> for Current {
+    fn from(e: library::Entry) -> Current {
         Current {
-            runbook: e.runbook.clone(),
-            source: e.source.clone(),
             origin: e.origin.to_string(),
+            runbook: e.runbook,
+            source: e.source,
             problems: None,
         }
     }
@@ -96,23 +96,31 @@ impl Reloader {
 
     /// Loads the library again. Files that stopped validating keep their last good version,
     /// with the errors attached; deleted files are gone.
-    pub fn reload(&mut self) -> (Library, Vec<Current>) {
+    pub fn reload(&mut self) -> Vec<Current> {
         let lib = library::load(&self.roots, self.explicit);
-        let mut out: Vec<Current> = lib.entries.iter().map(Current::of).collect();
-        let mut seen = Vec::new();
-        for report in &lib.reports {
-            let path = PathBuf::from(&report.path);
-            seen.push(path.clone());
-            match &report.runbook {
-                Some(rb) => {
-                    self.last_good
-                        .insert(path, (rb.clone(), report.text.clone()));
-                }
-                None => self.keep_last_good(&path, report, &mut out),
+        let key = |p: &std::path::Path| PathBuf::from(p.display().to_string());
+        // Every file that loaded, shadowed or not, is its own last good version now.
+        for e in lib
+            .entries
+            .iter()
+            .chain(lib.shadowed.iter().map(|(e, _)| e))
+        {
+            if let Origin::File(p) = &e.origin {
+                self.last_good
+                    .insert(key(p), (e.runbook.clone(), e.source.clone()));
             }
         }
+        let mut out: Vec<Current> = lib.entries.into_iter().map(Current::from).collect();
+        let mut seen = HashSet::new();
+        for report in &lib.reports {
+            let path = PathBuf::from(&report.path);
+            if report.errors() > 0 {
+                self.keep_last_good(&path, report, &mut out);
+            }
+            seen.insert(path);
+        }
         self.last_good.retain(|p, _| seen.contains(p));
-        (lib, out)
+        out
     }
 
     fn keep_last_good(&self, path: &PathBuf, report: &FileReport, out: &mut Vec<Current>) {

@@ -6,7 +6,6 @@ use super::app::{Effect, Msg, Opened};
 use super::state::{IncidentRow, LibraryRow};
 use crate::domain::clock::Clock;
 use crate::domain::event::Known;
-use crate::runbook::library::Library;
 use crate::runbook::watch::{Current, Reloader};
 use crate::store::{Session, Store};
 use std::io::Write;
@@ -107,8 +106,7 @@ impl Shell {
 
     /// Loads the library again; returns the home screen's rows.
     pub fn reload(&mut self) -> Vec<LibraryRow> {
-        let (_, current) = self.reloader.reload();
-        self.current = current;
+        self.current = self.reloader.reload();
         current_rows(&self.current)
     }
 
@@ -261,12 +259,6 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
             }
         })
         .collect()
-}
-
-/// The library for the home screen, sorted by incident type then id.
-pub fn library_rows(lib: &Library) -> Vec<LibraryRow> {
-    let current: Vec<Current> = lib.entries.iter().map(Current::of).collect();
-    current_rows(&current)
 }
 
 /// Home screen rows for the runbooks as reloaded, sorted by incident type then id.

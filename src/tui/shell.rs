@@ -118,9 +118,7 @@ fn event_loop(
 /// milliseconds). The full reload is requested at once, to run after the first draw.
 fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
     let bundled = vec![crate::runbook::library::Root::Bundled];
-    shell.current = crate::runbook::watch::Reloader::new(bundled, false)
-        .reload()
-        .1;
+    shell.current = crate::runbook::watch::Reloader::new(bundled, false).reload();
     let _ = shell.tx.send(Msg::RunbooksChanged);
     super::effects::current_rows(&shell.current)
 }

@@ -41,7 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
             ));
         }
     }
-    let (lines, spans) = list_lines(s, &rows, max);
+    // Two passes: where every row's lines fall, then only the lines in view are built (a big
+    // library costs its row count, not its spans, each frame).
+    let (_, spans, total) = list_lines(s, &rows, max, 0..0);
     let top = u16::try_from(pinned.len())
         .unwrap_or(u16::MAX)
         .min(inner.height);
@@ -57,13 +59,13 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     let selected = spans.get(s.home.selected).copied();
     let offset = match selected {
         Some((first, count)) => {
-            let o = scroll_offset(first, lines.len(), h);
+            let o = scroll_offset(first, total, h);
             // A two-line row stays whole when it can.
             o.max((first + count).saturating_sub(h)).min(first)
         }
         None => 0,
     };
-    let visible: Lines = lines.into_iter().skip(offset).take(h).collect();
+    let (visible, _, _) = list_lines(s, &rows, max, offset..offset + h);
     frame.render_widget(Paragraph::new(visible), list);
     if let Some((first, count)) = selected {
         for line in first..first + count {
@@ -77,24 +79,47 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     }
 }
 
-/// The list's lines, and for each row of `rows` its first line and how many lines it takes.
-fn list_lines(s: &AppState, rows: &[Row], max: usize) -> (Lines, Vec<(usize, usize)>) {
+/// Collects the lines numbered in `keep`, counting them all.
+struct Sink {
+    n: usize,
+    keep: std::ops::Range<usize>,
+    lines: Lines,
+}
+
+impl Sink {
+    fn push(&mut self, make: impl FnOnce() -> Line<'static>) {
+        if self.keep.contains(&self.n) {
+            self.lines.push(make());
+        }
+        self.n += 1;
+    }
+}
+
+/// The list's lines numbered in `keep`, for each row of `rows` its first line and how many
+/// lines it takes, and how many lines there are in all.
+fn list_lines(
+    s: &AppState,
+    rows: &[Row],
+    max: usize,
+    keep: std::ops::Range<usize>,
+) -> (Lines, Vec<(usize, usize)>, usize) {
     let t = Theme::of(s);
     let home = &s.home;
     let filtered = !home.filter.trim().is_empty();
-    let mut lines: Lines = Vec::new();
+    let mut lines = Sink {
+        n: 0,
+        keep,
+        lines: Vec::new(),
+    };
     let mut spans = Vec::with_capacity(rows.len());
     let incidents = rows
         .iter()
         .filter(|r| matches!(r, Row::Incident(_)))
         .count();
     if incidents > 0 {
-        lines.push(Line::styled(
-            format!("Open incidents ({incidents})"),
-            t.title(),
-        ));
+        lines.push(|| Line::styled(format!("Open incidents ({incidents})"), t.title()));
     } else if !filtered {
-        lines.push(Line::styled("Open incidents: none", t.dim()));
+        lines.push(|| Line::styled("Open incidents: none", t.dim()));
     }
     // Runbook ids get a column as wide as the widest shown (the id is what people type and
     // what the CLI takes); the title follows when there is room for enough of it.
@@ -114,10 +139,10 @@ fn list_lines(s: &AppState, rows: &[Row], max: usize) -> (Lines, Vec<(usize, usi
         match row {
             Row::Incident(i) => {
                 let Some(inc) = home.incidents.get(*i) else {
-                    spans.push((lines.len(), 0));
+                    spans.push((lines.n, 0));
                     continue;
                 };
-                spans.push((lines.len(), 2));
+                spans.push((lines.n, 2));
                 let mut first = vec![
                     Span::raw(format!("{sel} ")),
                     Span::styled(format!("{} ", inc.severity), t.strong()),
@@ -129,52 +154,56 @@ fn list_lines(s: &AppState, rows: &[Row], max: usize) -> (Lines, Vec<(usize, usi
                     used += 6;
                 }
                 first.push(Span::raw(fit(&one(&inc.title), max.saturating_sub(used))));
-                lines.push(Line::from(first));
+                lines.push(|| Line::from(first));
                 let at = match &inc.at_step {
                     Some(step) => format!("at: {}", one(step)),
                     None => "runbook ended".to_string(),
                 };
                 let second = format!("    {} · {at}", one(&inc.id));
-                lines.push(Line::styled(fit(&second, max), t.dim()));
+                lines.push(|| Line::styled(fit(&second, max), t.dim()));
             }
             Row::Runbook(i) => {
                 let Some(entry) = home.library.get(*i) else {
-                    spans.push((lines.len(), 0));
+                    spans.push((lines.n, 0));
                     continue;
                 };
                 let rb = &entry.runbook;
                 if filtered {
                     if group.is_none() {
-                        lines.push(Line::styled("Matching runbooks", t.title()));
+                        lines.push(|| Line::styled("Matching runbooks", t.title()));
                         group = Some("");
                     }
                 } else if group != Some(rb.incident_type.as_str()) {
                     group = Some(rb.incident_type.as_str());
-                    let head = format!("─ {} ", one(&rb.incident_type));
-                    lines.push(Line::styled(fit(&head, max), t.title()));
+                    let kind = &rb.incident_type;
+                    lines.push(|| Line::styled(fit(&format!("─ {} ", one(kind)), max), t.title()));
                 }
-                spans.push((lines.len(), 1));
-                let problem = if entry.problems.is_some() { "!" } else { " " };
-                let mut row = vec![
-                    Span::raw(sel),
-                    Span::styled(problem, t.warn()),
-                    Span::raw(pad(&one(&rb.id), id_w)),
-                    Span::raw(" "),
-                    Span::styled(rb.severity.name(), t.strong()),
-                ];
-                if title_room >= 10 {
-                    row.push(Span::raw(" "));
-                    row.push(Span::raw(fit(&one(&rb.title), title_room)));
-                }
-                lines.push(Line::from(row));
+                spans.push((lines.n, 1));
+                lines.push(|| {
+                    let problem = if entry.problems.is_some() { "!" } else { " " };
+                    let mut row = vec![
+                        Span::raw(sel),
+                        Span::styled(problem, t.warn()),
+                        Span::raw(pad(&one(&rb.id), id_w)),
+                        Span::raw(" "),
+                        Span::styled(rb.severity.name(), t.strong()),
+                    ];
+                    if title_room >= 10 {
+                        row.push(Span::raw(" "));
+                        row.push(Span::raw(fit(&one(&rb.title), title_room)));
+                    }
+                    Line::from(row)
+                });
             }
         }
     }
     if home.library.is_empty() && !filtered {
-        lines.push(Line::styled(
-            "No runbooks loaded: add .toml files to ./runbooks",
-            t.warn(),
-        ));
+        lines.push(|| {
+            Line::styled(
+                "No runbooks loaded: add .toml files to ./runbooks",
+                t.warn(),
+            )
+        });
     }
-    (lines, spans)
+    (lines.lines, spans, lines.n)
 }
