@@ -364,10 +364,10 @@ fn library() -> Vec<LibraryRow> {
                 panic!("{name}: {}", report.render());
             };
             LibraryRow {
-                runbook,
+                runbook: runbook.into(),
                 origin: "bundled".into(),
                 problems: None,
-                source: src.to_string(),
+                source: (*src).into(),
             }
         })
         .collect();
@@ -703,7 +703,7 @@ fn a_long_library_scrolls_to_the_selection() {
     for n in 0..5 {
         for row in &s.home.library {
             let mut row = row.clone();
-            row.runbook.id = format!("{}-{n}", row.runbook.id);
+            std::sync::Arc::make_mut(&mut row.runbook).id = format!("{}-{n}", row.runbook.id);
             big.push(row);
         }
     }
@@ -848,8 +848,9 @@ fn escape_sequences_are_shown_never_sent() {
         Some(("settle".into(), "out \u{1b}[31mred\u{1b}[0m".into()));
     let mut home = home_state(true);
     let row = &mut home.home.library[0];
-    row.runbook.title = format!("evil \u{1b}[2J title {}", row.runbook.title);
-    row.runbook.summary = Some("line \u{1b}[2J\u{202e}reversed".into());
+    let rb = std::sync::Arc::make_mut(&mut row.runbook);
+    rb.title = format!("evil \u{1b}[2J title {}", rb.title);
+    rb.summary = Some("line \u{1b}[2J\u{202e}reversed".into());
     let id = row.runbook.id.clone();
     select_runbook(&mut home, &id);
     for (w, h) in [(80, 24), (160, 48)] {

@@ -9,7 +9,7 @@ use crate::domain::Runbook;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 /// Quiet time after the last change before the library is reloaded: one save is often
@@ -54,8 +54,9 @@ pub fn watch(
 /// One runbook as the picker shows it after a reload.
 #[derive(Clone, Debug)]
 pub struct Current {
-    pub runbook: Runbook,
-    pub source: String,
+    /// Shared with the home screen's rows: a big library is not copied for them.
+    pub runbook: Arc<Runbook>,
+    pub source: Arc<str>,
     pub origin: String,
     /// The file's problems when its latest version does not validate (the runbook shown is
     /// then the last good one).
@@ -67,8 +68,8 @@ impl From<library::Entry> for Current {
     fn from(e: library::Entry) -> Current {
         Current {
             origin: e.origin.to_string(),
-            runbook: e.runbook,
-            source: e.source,
+            runbook: Arc::new(e.runbook),
+            source: e.source.into(),
             problems: None,
         }
     }
@@ -78,7 +79,7 @@ impl From<library::Entry> for Current {
 pub struct Reloader {
     roots: Vec<Root>,
     explicit: bool,
-    last_good: HashMap<PathBuf, (Runbook, String)>,
+    last_good: HashMap<PathBuf, (Arc<Runbook>, Arc<str>)>,
 }
 
 impl Reloader {
@@ -100,17 +101,23 @@ impl Reloader {
         let lib = library::load(&self.roots, self.explicit);
         let key = |p: &std::path::Path| PathBuf::from(p.display().to_string());
         // Every file that loaded, shadowed or not, is its own last good version now.
-        for e in lib
-            .entries
-            .iter()
-            .chain(lib.shadowed.iter().map(|(e, _)| e))
-        {
-            if let Origin::File(p) = &e.origin {
+        let mut remember = |c: &Current, origin: &Origin| {
+            if let Origin::File(p) = origin {
                 self.last_good
-                    .insert(key(p), (e.runbook.clone(), e.source.clone()));
+                    .insert(key(p), (c.runbook.clone(), c.source.clone()));
             }
+        };
+        for (e, _) in lib.shadowed {
+            let origin = e.origin.clone();
+            remember(&Current::from(e), &origin);
         }
-        let mut out: Vec<Current> = lib.entries.into_iter().map(Current::from).collect();
+        let mut out = Vec::with_capacity(lib.entries.len());
+        for e in lib.entries {
+            let origin = e.origin.clone();
+            let c = Current::from(e);
+            remember(&c, &origin);
+            out.push(c);
+        }
         let mut seen = HashSet::new();
         for report in &lib.reports {
             let path = PathBuf::from(&report.path);

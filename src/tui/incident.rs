@@ -483,7 +483,7 @@ pub fn offer_newer(s: &mut AppState) {
         .filter(|(_, sha)| *sha != inc.runbook_sha256)
         .map(|(r, sha256)| super::state::Newer {
             sha256,
-            source: r.source.clone(),
+            source: r.source.to_string(),
             summary: crate::domain::diff::StepDiff::between(&inc.runbook, &r.runbook).summary(),
         });
 }

@@ -71,13 +71,13 @@ pub struct IncidentRow {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LibraryRow {
-    pub runbook: Runbook,
+    pub runbook: std::sync::Arc<Runbook>,
     /// Where it came from: a path, or "bundled".
     pub origin: String,
     /// Problems with the file on disk (a bad edit); the runbook shown is the last good one.
     pub problems: Option<String>,
     /// The exact source: an open incident compares its sha256 with its pinned version.
-    pub source: String,
+    pub source: std::sync::Arc<str>,
 }
 
 /// One selectable line of the home screen.
