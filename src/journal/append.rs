@@ -171,19 +171,9 @@ fn roll_back(file: &File, len: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_rec::Rec;
     use super::*;
     use serde::Deserialize;
-
-    #[derive(Serialize, Deserialize)]
-    struct Rec {
-        seq: u64,
-        body: String,
-    }
-    impl Sequenced for Rec {
-        fn seq(&self) -> u64 {
-            self.seq
-        }
-    }
 
     #[test]
     fn encoding_escapes_newlines_and_ends_with_one() {

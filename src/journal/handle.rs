@@ -302,22 +302,10 @@ fn read_at(
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_rec::Rec;
     use super::*;
     use proptest::prelude::*;
-    use serde::Deserialize;
     use std::io::Write;
-
-    #[derive(Debug, Deserialize, PartialEq)]
-    struct Rec {
-        seq: u64,
-        body: String,
-    }
-
-    impl Sequenced for Rec {
-        fn seq(&self) -> u64 {
-            self.seq
-        }
-    }
 
     /// What can be wrong with a journal, and where.
     #[derive(Clone, Debug)]

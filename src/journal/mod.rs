@@ -33,6 +33,8 @@ mod handle;
 mod lock;
 mod parse;
 mod scan;
+#[cfg(test)]
+mod test_rec;
 mod torn;
 
 use std::fmt;

@@ -150,20 +150,8 @@ fn check_seq(previous: u64, found: u64) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_rec::Rec;
     use super::*;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize, PartialEq)]
-    struct Rec {
-        seq: u64,
-        body: String,
-    }
-
-    impl Sequenced for Rec {
-        fn seq(&self) -> u64 {
-            self.seq
-        }
-    }
 
     fn run(text: &str) -> Scan<Rec> {
         scan(text.as_bytes(), Position::default())
