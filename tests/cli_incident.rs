@@ -5,78 +5,13 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-struct Env {
-    state: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            state: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_runbook"));
-        c.args(args)
-            .env("RUNBOOK_STATE_DIR", self.state.path())
-            .env("RUNBOOK_USER", "ana")
-            .env_remove("RUNBOOK_NOW")
-            .env_remove("RUNBOOK_PATH")
-            .current_dir(std::env::temp_dir())
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    /// Runs and insists on success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs and insists on exit status `code`; returns stderr.
-    fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn status(&self, inc: &str) -> Value {
-        serde_json::from_str(&self.ok(&["status", inc, "--json"])).unwrap()
-    }
-
-    fn journal(&self, inc: &str) -> Vec<Value> {
-        let text = std::fs::read_to_string(
-            self.state
-                .path()
-                .join("incidents")
-                .join(format!("{inc}.jsonl")),
-        )
-        .unwrap();
-        text.lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
+#[path = "support/cli_env.rs"]
+mod cli_env;
+use cli_env::Env;
 
 fn step_status(s: &Value, id: &str) -> String {
     s["steps"]

@@ -6,75 +6,12 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-struct Env {
-    state: tempfile::TempDir,
-}
+#[path = "support/cli_env.rs"]
+mod cli_env;
+use cli_env::Env;
 
 const T0: &str = "2026-05-30T22:12:00Z";
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            state: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// The command at real time `now` (RFC 3339), run outside the repository so only the
-    /// bundled library and scenarios are found.
-    fn run_at(&self, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_runbook"))
-            .args(args)
-            .env("RUNBOOK_STATE_DIR", self.state.path())
-            .env("RUNBOOK_USER", "ana")
-            .env("RUNBOOK_NOW", now)
-            .env_remove("RUNBOOK_PATH")
-            .env_remove("XDG_CONFIG_HOME")
-            .env("HOME", self.state.path())
-            .current_dir(self.state.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok_at(&self, now: &str, args: &[&str]) -> String {
-        let out = self.run_at(now, args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs and insists on exit status `code`; returns stderr.
-    fn fails_at(&self, now: &str, code: i32, args: &[&str]) -> String {
-        let out = self.run_at(now, args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn journal(&self, inc: &str) -> Vec<Value> {
-        let text = std::fs::read_to_string(
-            self.state
-                .path()
-                .join("incidents")
-                .join(format!("{inc}.jsonl")),
-        )
-        .unwrap();
-        text.lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
 
 /// `2026-05-30T22:12:SSZ` plus `secs` real seconds.
 fn real(secs: u32) -> String {

@@ -8,8 +8,7 @@ use runbook::domain::clock::{Clock, FixedClock, SimClock};
 use runbook::domain::event::Known;
 use runbook::drill::scenario::parse_source;
 use runbook::drill::{self, INJECT_AUTHOR, Scenario, schedule};
-use runbook::runbook::library::BUNDLED;
-use runbook::store::{NewIncident, Session, Store};
+use runbook::store::Session;
 use std::sync::Arc;
 
 fn t0() -> DateTime<Utc> {
@@ -117,31 +116,13 @@ fn speed_scales_drill_time() {
     );
 }
 
+#[path = "support/etcd_drill.rs"]
+mod etcd_drill;
+
 /// A drill of the bundled etcd runbook in a fresh state directory, opened at `t0` with the
 /// scenario pinned at `speed`.
 fn open_drill(dir: &std::path::Path, speed: f64, real: &Arc<FixedClock>) -> Session {
-    let (_, source) = BUNDLED
-        .iter()
-        .find(|(n, _)| *n == "etcd-quorum-loss.toml")
-        .unwrap();
-    let store = Store {
-        dir: dir.to_path_buf(),
-    };
-    let rb = runbook::runbook::parse_source(source).unwrap();
-    let mut s = store
-        .start(NewIncident {
-            runbook: &rb,
-            source,
-            title: "etcd drill".into(),
-            severity: runbook::domain::Severity::Sev1,
-            vars: Vec::new(),
-            drill: true,
-            author: "ana",
-            ts: t0(),
-            at: t0(),
-            wall: Some(t0()),
-        })
-        .unwrap();
+    let mut s = etcd_drill::start(dir, t0());
     let clock = SimClock::new(real.clone(), t0(), speed);
     s.record(
         &clock,

@@ -11,8 +11,7 @@ use runbook::domain::{Dur, Milestone};
 use runbook::drill::scenario::parse_source;
 use runbook::drill::scorecard::{Overrun, Response, Skipped, Verdict};
 use runbook::drill::{self, INJECT_AUTHOR, Scorecard, render_markdown, render_text};
-use runbook::runbook::library::BUNDLED;
-use runbook::store::{NewIncident, Session, Store};
+use runbook::store::Session;
 use std::sync::Arc;
 
 const SCENARIO: &str = r#"schema_version = 1
@@ -47,6 +46,9 @@ fn t0() -> DateTime<Utc> {
 }
 
 /// A drill at 10x: `at(secs)` moves the real clock to where the drill clock reads t0 + secs.
+#[path = "support/etcd_drill.rs"]
+mod etcd_drill;
+
 struct Drill {
     _dir: tempfile::TempDir,
     real: Arc<FixedClock>,
@@ -57,28 +59,7 @@ struct Drill {
 impl Drill {
     fn open() -> Drill {
         let dir = tempfile::tempdir().unwrap();
-        let (_, source) = BUNDLED
-            .iter()
-            .find(|(n, _)| *n == "etcd-quorum-loss.toml")
-            .unwrap();
-        let store = Store {
-            dir: dir.path().to_path_buf(),
-        };
-        let rb = runbook::runbook::parse_source(source).unwrap();
-        let s = store
-            .start(NewIncident {
-                runbook: &rb,
-                source,
-                title: "etcd drill".into(),
-                severity: runbook::domain::Severity::Sev1,
-                vars: Vec::new(),
-                drill: true,
-                author: "ana",
-                ts: t0(),
-                at: t0(),
-                wall: Some(t0()),
-            })
-            .unwrap();
+        let s = etcd_drill::start(dir.path(), t0());
         let real = Arc::new(FixedClock::new(t0()));
         let clock = SimClock::new(real.clone(), t0(), 10.0);
         let mut d = Drill {

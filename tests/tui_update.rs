@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runbook::domain::clock::{Clock, FixedClock};
-use runbook::domain::event::{Event, Known};
+use runbook::domain::event::{Event, Known, Record};
 use runbook::domain::incident::Status;
 use runbook::runbook::library::Root;
 use runbook::runbook::watch::Reloader;
@@ -99,12 +99,13 @@ impl Sim {
         self.key(KeyCode::Enter)
     }
 
+    /// The open incident's records, as the shell holds them.
+    fn records(&self) -> &[Record] {
+        &self.shell.session.as_ref().unwrap().records
+    }
+
     fn kinds(&self) -> Vec<String> {
-        self.shell
-            .session
-            .as_ref()
-            .unwrap()
-            .records
+        self.records()
             .iter()
             .map(|r| r.event.kind().to_string())
             .collect()
@@ -367,15 +368,7 @@ fn running_a_command_asks_first_and_records_start_and_finish() {
         .recv_timeout(std::time::Duration::from_secs(30))
         .expect("the command finishes");
     sim.send(done);
-    let last = sim
-        .shell
-        .session
-        .as_ref()
-        .unwrap()
-        .records
-        .last()
-        .unwrap()
-        .clone();
+    let last = sim.records().last().unwrap().clone();
     let Event::Known(Known::CommandFinished {
         exit_code,
         output_excerpt,
@@ -662,15 +655,7 @@ fn a_drill_fires_its_injects_on_ticks_shows_them_and_scores_at_the_end() {
         fx.iter().any(|e| matches!(e, Effect::FireInjects(_))),
         "{fx:?}"
     );
-    let last = sim
-        .shell
-        .session
-        .as_ref()
-        .unwrap()
-        .records
-        .last()
-        .unwrap()
-        .clone();
+    let last = sim.records().last().unwrap().clone();
     assert_eq!(last.event.kind(), "inject_fired");
     assert_eq!(last.author, "drill");
     let banner = sim
