@@ -13,7 +13,7 @@ use runbook::runbook::watch::Reloader;
 use runbook::store::Store;
 use runbook::tui::app::{Effect, Msg, update};
 use runbook::tui::effects::{Shell, incident_rows};
-use runbook::tui::state::{AppState, InputPurpose, Overlay, Screen};
+use runbook::tui::state::{AppState, IncidentRow, InputPurpose, Overlay, Row, Screen};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
 
@@ -696,4 +696,80 @@ fn a_journal_change_rereads_every_incident_only_when_the_list_is_on_screen() {
     let fx = sim.key(KeyCode::Char('q'));
     assert_eq!(fx, vec![Effect::RefreshIncidents]);
     assert_eq!(sim.s.home.incidents.len(), 1);
+}
+
+/// The id of the selected home row's runbook or incident.
+fn selected_home(sim: &Sim) -> String {
+    let h = &sim.s.home;
+    match h.selected_row().expect("a row is selected") {
+        Row::Incident(i) => format!("incident {}", h.incidents[i].id),
+        Row::Runbook(i) => format!("runbook {}", h.library[i].runbook.id),
+    }
+}
+
+#[test]
+fn a_reload_keeps_the_selection_on_the_same_runbook() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    // Move down to the third runbook: rows are sorted by incident type, then id.
+    sim.key(KeyCode::Char('j'));
+    sim.key(KeyCode::Char('j'));
+    let chosen = selected_home(&sim);
+    let index = sim.s.home.selected;
+    // A teammate adds a runbook that sorts first (incident type "aaa").
+    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+        panic!("a directory root")
+    };
+    let first = CMD_RUNBOOK
+        .replace("id = \"cmd-test\"", "id = \"a-first\"")
+        .replace("incident_type = \"test\"", "incident_type = \"aaa\"");
+    std::fs::write(dir.join("a-first.toml"), first).unwrap();
+    sim.send(Msg::RunbooksChanged);
+    assert_eq!(sim.s.home.library[0].runbook.id, "a-first");
+    assert_eq!(
+        selected_home(&sim),
+        chosen,
+        "Enter still opens what was chosen"
+    );
+    assert_eq!(sim.s.home.selected, index + 1);
+    // The chosen runbook's file goes away: the selection stays at the same place, in range.
+    std::fs::remove_file(dir.join("cmd-test.toml")).unwrap();
+    sim.s.home.selected = sim.s.home.rows().len() - 1;
+    sim.send(Msg::RunbooksChanged);
+    assert_eq!(sim.s.home.selected, sim.s.home.rows().len() - 1);
+}
+
+#[test]
+fn a_new_incident_takes_the_top_until_the_responder_moves() {
+    let mut sim = Sim::new(&[]);
+    let rows_for = |ids: &[&str]| -> Vec<IncidentRow> {
+        ids.iter()
+            .map(|id| IncidentRow {
+                id: (*id).into(),
+                title: format!("Incident {id}"),
+                severity: runbook::domain::Severity::Sev2,
+                drill: false,
+                opened: t0(),
+                runbook: "disk-full".into(),
+                at_step: None,
+            })
+            .collect()
+    };
+    // Not moved yet: the newest incident (first row) is selected, so `runbook` then Enter
+    // resumes it.
+    sim.send(Msg::Incidents(rows_for(&["inc-1"])));
+    assert_eq!(selected_home(&sim), "incident inc-1");
+    sim.send(Msg::Incidents(rows_for(&["inc-2", "inc-1"])));
+    assert_eq!(selected_home(&sim), "incident inc-2");
+    // Once the responder has chosen a row, a newer incident does not move it.
+    sim.key(KeyCode::Char('j'));
+    assert_eq!(selected_home(&sim), "incident inc-1");
+    sim.send(Msg::Incidents(rows_for(&["inc-3", "inc-2", "inc-1"])));
+    assert_eq!(selected_home(&sim), "incident inc-1");
+    // Filtering chooses too: the best match stays selected while the lists change.
+    sim.typed("/disk-full");
+    let best = selected_home(&sim);
+    sim.send(Msg::Incidents(rows_for(&[
+        "inc-4", "inc-3", "inc-2", "inc-1",
+    ])));
+    assert_eq!(selected_home(&sim), best);
 }

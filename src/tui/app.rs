@@ -166,6 +166,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.home.filter.clear();
             s.home.filtering = false;
             s.home.selected = 0;
+            s.home.moved = false;
             s.overlay = None;
             if let Some(n) = o.notices.into_iter().next() {
                 s.overlay = Some(Overlay::Error {
@@ -183,15 +184,13 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Library(rows) => {
-            s.home.library = rows;
-            home::clamp(s);
+            home::relist(s, |h| h.library = rows);
             incident::offer_newer(s);
             Vec::new()
         }
         Msg::RunbooksChanged => vec![Effect::ReloadLibrary],
         Msg::Incidents(rows) => {
-            s.home.incidents = rows;
-            home::clamp(s);
+            home::relist(s, |h| h.incidents = rows);
             Vec::new()
         }
         // Every append (ours too) lands here. Catching up reads only the new bytes of the open

@@ -3,7 +3,7 @@
 
 use super::app::Effect;
 use super::keymap::{Action, Mode, lookup};
-use super::state::{AppState, FormVar, Overlay, Row, StartForm};
+use super::state::{AppState, FormVar, Home, Overlay, Row, StartForm};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -33,12 +33,14 @@ fn filter_key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             KeyCode::Backspace => {
                 s.home.filter.pop();
                 s.home.selected = 0;
+                s.home.moved = true;
             }
             KeyCode::Char(c)
                 if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
             {
                 s.home.filter.push(c);
                 s.home.selected = 0;
+                s.home.moved = true;
             }
             _ => {}
         },
@@ -50,6 +52,7 @@ fn clear_filter(s: &mut AppState) {
     s.home.filter.clear();
     s.home.filtering = false;
     s.home.selected = 0;
+    s.home.moved = true;
 }
 
 fn move_by(s: &mut AppState, delta: isize) {
@@ -58,12 +61,37 @@ fn move_by(s: &mut AppState, delta: isize) {
         return;
     }
     s.home.selected = s.home.selected.saturating_add_signed(delta).min(n - 1);
+    s.home.moved = true;
 }
 
-/// Keeps the selection on a row after the lists change.
-pub fn clamp(s: &mut AppState) {
-    let n = s.home.rows().len();
-    s.home.selected = s.home.selected.min(n.saturating_sub(1));
+/// Changes the lists (a reload, a teammate's new incident) without moving the selection to
+/// a different incident or runbook: a row added above must not slide another runbook under
+/// the responder's Enter. Before the responder has moved, the first row stays selected.
+pub fn relist(s: &mut AppState, change: impl FnOnce(&mut Home)) {
+    let before = s
+        .home
+        .moved
+        .then(|| s.home.selected_row())
+        .flatten()
+        .map(|r| {
+            let (incident, id) = identity(&s.home, r);
+            (incident, id.to_string())
+        });
+    change(&mut s.home);
+    let rows = s.home.rows();
+    let found = before.and_then(|(incident, id)| {
+        rows.iter()
+            .position(|r| identity(&s.home, *r) == (incident, id.as_str()))
+    });
+    s.home.selected = found.unwrap_or(s.home.selected.min(rows.len().saturating_sub(1)));
+}
+
+/// What a row stands for, stable across reloads: an incident or runbook id.
+fn identity(h: &Home, r: Row) -> (bool, &str) {
+    match r {
+        Row::Incident(i) => (true, h.incidents[i].id.as_str()),
+        Row::Runbook(i) => (false, h.library[i].runbook.id.as_str()),
+    }
 }
 
 fn open(s: &mut AppState) -> Vec<Effect> {

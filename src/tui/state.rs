@@ -55,6 +55,10 @@ pub struct Home {
     pub filtering: bool,
     /// Index into `rows()`.
     pub selected: usize,
+    /// The responder has moved the selection or filtered: when the lists change, the selection
+    /// then follows the same incident or runbook. Until then it stays on the first row (the
+    /// newest open incident).
+    pub moved: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
