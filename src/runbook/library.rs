@@ -164,6 +164,66 @@ pub fn load(roots: &[Root], explicit: bool) -> Library {
     lib
 }
 
+/// The search path's runbooks for the first frame, quickly: files by their top-level fields
+/// only (`header`), the bundled ones fully checked. The first of each id wins, as in `load`.
+/// Files that cannot be listed this way (unreadable, hostile, or with a header that does not
+/// check) are left out; the full load that follows reports them. Each entry says whether
+/// it was fully checked.
+pub fn list(roots: &[Root]) -> Vec<(Entry, bool)> {
+    let mut out: Vec<(Entry, bool)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for root in roots {
+        let found: Vec<(Entry, bool)> = match root {
+            Root::Bundled => bundled_reports()
+                .into_iter()
+                .filter_map(|(report, origin, source)| {
+                    let runbook = report.runbook?;
+                    Some((
+                        Entry {
+                            runbook,
+                            source,
+                            origin,
+                        },
+                        true,
+                    ))
+                })
+                .collect(),
+            Root::Dir(d) => {
+                let mut files = Vec::new();
+                if d.is_dir() {
+                    collect_toml(d, 0, &mut files);
+                }
+                par_map(&files, |p| listed(p))
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+        };
+        for (entry, checked) in found {
+            if seen.insert(entry.runbook.id.clone()) {
+                out.push((entry, checked));
+            }
+        }
+    }
+    out
+}
+
+/// One file by its header, when it passes the precheck and its header checks.
+fn listed(p: &Path) -> Option<(Entry, bool)> {
+    let bytes = read_limited(p).ok()?;
+    let runbook = super::header::header_of_bytes(&bytes)?;
+    let source = String::from_utf8(bytes).ok()?;
+    let origin = Origin::File(p.to_path_buf());
+    Some((
+        Entry {
+            runbook,
+            source,
+            origin,
+        },
+        false,
+    ))
+}
+
 fn bundled_reports() -> Vec<(FileReport, Origin, String)> {
     BUNDLED
         .iter()
@@ -235,19 +295,23 @@ fn checked_paths<T: Send + HasReport>(paths: &[PathBuf], keep: impl Keep<T>) -> 
     out
 }
 
-/// Reads and checks `files`, in order, on every core: each thread takes the next file not yet
-/// taken, so one slow file does not hold up a fixed share.
+/// Reads and checks `files`, in order, on every core.
 fn check_files<T: Send>(files: &[PathBuf], keep: &impl Keep<T>) -> Vec<T> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let check = |p: &PathBuf| -> T {
+    par_map(files, |p| {
         let (report, text) = read_and_check(p);
         keep(report, p, text)
-    };
+    })
+}
+
+/// `f` of every file, in order, on every core: each thread takes the next file not yet taken,
+/// so one slow file does not hold up a fixed share.
+fn par_map<T: Send>(files: &[PathBuf], f: impl Fn(&PathBuf) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len());
     if threads <= 1 {
-        return files.iter().map(check).collect();
+        return files.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
     let work = || -> Vec<(usize, T)> {
@@ -257,15 +321,15 @@ fn check_files<T: Send>(files: &[PathBuf], keep: &impl Keep<T>) -> Vec<T> {
             let Some(p) = files.get(i) else {
                 return done;
             };
-            done.push((i, check(p)));
+            done.push((i, f(p)));
         }
     };
     let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut done = work();
         for h in helpers {
-            // A panicking checker is a bug; the files it took are checked again below, on
-            // this thread, so that no file goes unreported.
+            // A panicking worker is a bug; the files it took are done again below, on this
+            // thread, so that no file is left out.
             done.extend(h.join().unwrap_or_default());
         }
         done
@@ -276,7 +340,7 @@ fn check_files<T: Send>(files: &[PathBuf], keep: &impl Keep<T>) -> Vec<T> {
     for (i, p) in files.iter().enumerate() {
         match results.next_if(|(j, _)| *j == i) {
             Some((_, t)) => out.push(t),
-            None => out.push(check(p)),
+            None => out.push(f(p)),
         }
     }
     out
@@ -293,16 +357,25 @@ fn report_only(p: &Path, d: Diagnostic) -> FileReport {
     }
 }
 
-/// Reads one file without ever holding more than the size limit's worth of it.
-fn read_and_check(p: &Path) -> (FileReport, String) {
+/// Reads one file without ever holding more than the size limit's worth of it (one byte
+/// more, to tell that it is too big).
+fn read_limited(p: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let read = std::fs::File::open(p).and_then(|f| {
-        let mut buf = Vec::new();
-        f.take(precheck::MAX_BYTES as u64 + 1)
-            .read_to_end(&mut buf)?;
-        Ok(buf)
-    });
-    match read {
+    let f = std::fs::File::open(p)?;
+    // Sized from the metadata (a hint: the file may change), so one read fills it.
+    let hint = f
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(precheck::MAX_BYTES as u64 + 1);
+    let mut buf = Vec::with_capacity(hint as usize + 1);
+    f.take(precheck::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Reads and checks one file.
+fn read_and_check(p: &Path) -> (FileReport, String) {
+    match read_limited(p) {
         Err(e) => (
             report_only(
                 p,

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod diag;
 pub mod fields;
+pub mod header;
 pub mod library;
 pub mod parse;
 pub mod patterns;

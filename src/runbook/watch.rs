@@ -61,6 +61,9 @@ pub struct Current {
     /// The file's problems when its latest version does not validate (the runbook shown is
     /// then the last good one).
     pub problems: Option<String>,
+    /// False for a runbook listed by its top-level fields only (`Reloader::list`): it has no
+    /// steps, variables or links until the full check.
+    pub checked: bool,
 }
 
 /// A runbook that loaded cleanly.
@@ -71,6 +74,7 @@ impl From<library::Entry> for Current {
             runbook: Arc::new(e.runbook),
             source: e.source.into(),
             problems: None,
+            checked: true,
         }
     }
 }
@@ -93,6 +97,18 @@ impl Reloader {
 
     pub fn roots(&self) -> &[Root] {
         &self.roots
+    }
+
+    /// The library for the first frame, fast: files listed by their top-level fields, sorted
+    /// out later by `reload`, which checks every file. Remembers nothing.
+    pub fn list(&self) -> Vec<Current> {
+        library::list(&self.roots)
+            .into_iter()
+            .map(|(entry, checked)| Current {
+                checked,
+                ..Current::from(entry)
+            })
+            .collect()
     }
 
     /// Loads the library again. Files that stopped validating keep their last good version,
@@ -140,6 +156,7 @@ impl Reloader {
             source: source.clone(),
             origin: report.path.clone(),
             problems,
+            checked: true,
         };
         match out.iter_mut().find(|c| c.runbook.id == rb.id) {
             // A copy it shadowed (e.g. the bundled one) would take over: the file being edited
