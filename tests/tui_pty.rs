@@ -231,6 +231,35 @@ fn start_filter_walk_decide_note_and_quit_restores_the_terminal() {
 }
 
 #[test]
+fn keys_typed_while_the_library_loads_land_on_the_checked_library() {
+    let state = tempfile::tempdir().unwrap();
+    let books = books();
+    // A library big enough that checking it takes a while after the first frame.
+    for n in 0..300 {
+        let copy = DEMO
+            .replace("id = \"pty-demo\"", &format!("id = \"demo-{n}\""))
+            .replace("PtyDemoAlert", &format!("OtherAlert{n}"));
+        std::fs::write(books.path().join(format!("demo-{n}.toml")), copy).unwrap();
+    }
+    let script = r#"exec "$BIN" --runbooks "$BOOKS""#;
+    let mut t = Term::spawn(script, state.path(), books.path());
+    // The first frame lists the directory's runbooks by their top-level fields.
+    t.wait_text("demo-0");
+    // Typed at once: filter, submit, open. They wait for the full check, so Enter opens the
+    // start form (a runbook still being checked would refuse to start).
+    t.keys("/PtyDemoAlert\r\r");
+    t.wait_text("Start an incident");
+    assert!(
+        !t.screen().contains("still being checked"),
+        "{}",
+        t.screen()
+    );
+    t.keys("\x03");
+    t.drain();
+    assert!(t.child.wait().unwrap().success());
+}
+
+#[test]
 fn sighup_mid_incident_loses_nothing_and_the_incident_resumes() {
     let state = tempfile::tempdir().unwrap();
     let books = books();

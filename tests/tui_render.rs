@@ -368,6 +368,7 @@ fn library() -> Vec<LibraryRow> {
                 origin: "bundled".into(),
                 problems: None,
                 source: (*src).into(),
+                checked: true,
             }
         })
         .collect();
@@ -459,6 +460,21 @@ fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
         "runbooks/disk-full.toml has errors: the last good version is shown",
     );
     out.push(("home_problems", s));
+
+    // The first frame: every runbook listed by its top-level fields, the file not yet checked.
+    let mut s = home_state(color);
+    for row in &mut s.home.library {
+        let header = runbook::runbook::header::header(&row.source).expect("a header");
+        row.runbook = header.into();
+        row.checked = false;
+    }
+    select_runbook(&mut s, "etcd-quorum-loss");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.overlay.is_none(),
+        "an unchecked runbook cannot be started"
+    );
+    out.push(("home_first_frame", s));
 
     let mut s = home_state(color);
     key(&mut s, KeyCode::Char('?'));

@@ -12,7 +12,7 @@ use runbook::runbook::library::Root;
 use runbook::runbook::watch::Reloader;
 use runbook::store::Store;
 use runbook::tui::app::{Effect, Msg, update};
-use runbook::tui::effects::{Shell, incident_rows};
+use runbook::tui::effects::{Shell, current_rows, incident_rows};
 use runbook::tui::state::{AppState, IncidentRow, InputPurpose, Overlay, Row, Screen};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
@@ -772,4 +772,49 @@ fn a_new_incident_takes_the_top_until_the_responder_moves() {
         "inc-4", "inc-3", "inc-2", "inc-1",
     ])));
     assert_eq!(selected_home(&sim), best);
+}
+
+#[test]
+fn a_runbook_listed_on_the_first_frame_starts_only_once_checked() {
+    let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
+    // The first frame: the library as quickly listed, before any file is fully checked.
+    let listed = sim.shell.reloader.list();
+    sim.shell.current = listed.clone();
+    sim.send(Msg::Library(current_rows(&listed)));
+    let row = sim
+        .s
+        .home
+        .library
+        .iter()
+        .find(|r| r.runbook.id == "cmd-test");
+    assert!(row.is_some_and(|r| !r.checked && r.runbook.steps.is_empty()));
+    sim.typed("/cmd-test");
+    let fx = sim.enter(); // leave the filter
+    assert!(fx.is_empty());
+    assert!(
+        sim.enter().is_empty(),
+        "nothing starts from an unchecked runbook"
+    );
+    assert!(sim.s.overlay.is_none());
+    let flash = sim.s.flash.as_ref().unwrap();
+    assert!(flash.text.contains("still being checked"), "{}", flash.text);
+    // The shell refuses too, should a start ever reach it.
+    let answer = sim.shell.run(Effect::StartIncident {
+        runbook: "cmd-test".into(),
+        title: "x".into(),
+        severity: runbook::domain::Severity::Sev3,
+        vars: Default::default(),
+        drill: false,
+    });
+    assert!(matches!(&answer[..], [Msg::OpenFailed(e)] if e.contains("no runbook")));
+    // The full check arrives: the same row, now with its steps, and Enter opens the form.
+    sim.send(Msg::RunbooksChanged);
+    assert!(
+        matches!(sim.s.home.selected_row(), Some(Row::Runbook(i)) if sim.s.home.library[i].runbook.id == "cmd-test")
+    );
+    sim.enter();
+    assert!(matches!(&sim.s.overlay, Some(Overlay::StartForm(f)) if f.runbook == "cmd-test"));
+    sim.enter();
+    assert_eq!(sim.s.screen, Screen::Incident);
+    assert_eq!(sim.kinds(), ["incident_opened"]);
 }

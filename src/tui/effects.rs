@@ -42,7 +42,8 @@ impl Shell {
                 vars,
                 drill,
             } => {
-                let Some(entry) = self.current.iter().find(|c| c.runbook.id == runbook) else {
+                let found = self.current.iter().find(|c| c.runbook.id == runbook);
+                let Some(entry) = found.filter(|c| c.checked) else {
                     return vec![Msg::OpenFailed(format!(
                         "no runbook \"{runbook}\" in the library"
                     ))];
@@ -270,6 +271,7 @@ pub fn current_rows(current: &[Current]) -> Vec<LibraryRow> {
             origin: c.origin.clone(),
             problems: c.problems.clone(),
             source: c.source.clone(),
+            checked: c.checked,
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -478,7 +478,7 @@ pub fn offer_newer(s: &mut AppState) {
         .home
         .library
         .iter()
-        .find(|r| r.runbook.id == inc.runbook.id)
+        .find(|r| r.runbook.id == inc.runbook.id && r.checked)
         .map(|r| (r, crate::runbook::sha256_hex(&r.source)))
         .filter(|(_, sha)| *sha != inc.runbook_sha256)
         .map(|(r, sha256)| super::state::Newer {

@@ -49,8 +49,9 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         tx: tx.clone(),
     };
     let mut queue: VecDeque<Msg> = VecDeque::new();
-    // The first frame comes at once, with the bundled runbooks; the whole library (which may
-    // be large) is loaded right after it is drawn. Keys typed meanwhile wait in the queue.
+    // The first frame comes at once, with the library listed by the runbooks' top-level
+    // fields; every file is checked right after it is drawn. Keys typed meanwhile wait in the
+    // queue.
     queue.push_back(Msg::Library(first_rows(&mut shell)));
     queue.push_back(Msg::Incidents(incident_rows(&shell.store)));
     if let Some(id) = &o.open {
@@ -114,13 +115,14 @@ fn event_loop(
     }
 }
 
-/// The rows for the first frame: the bundled library only (it is compiled in and parses in
-/// milliseconds). The full reload is requested at once, to run after the first draw.
+/// The rows for the first frame: the whole library, each file listed by its top-level
+/// fields (a fifth of the work of checking it). The full reload, which checks every file, is
+/// requested at once: it is the first message after the first draw, so every key sees its
+/// result.
 fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
-    let bundled = vec![crate::runbook::library::Root::Bundled];
-    shell.current = crate::runbook::watch::Reloader::new(bundled, false).reload();
+    let listed = shell.reloader.list();
     let _ = shell.tx.send(Msg::RunbooksChanged);
-    super::effects::current_rows(&shell.current)
+    super::effects::current_rows(&listed)
 }
 
 /// Handles one message and every answer its effects bring, before anything else: a key typed

@@ -82,6 +82,9 @@ pub struct LibraryRow {
     pub problems: Option<String>,
     /// The exact source: an open incident compares its sha256 with its pinned version.
     pub source: std::sync::Arc<str>,
+    /// False on the first frame for a runbook listed by its top-level fields only: no steps,
+    /// variables or links yet, and it cannot be started. The full check follows at once.
+    pub checked: bool,
 }
 
 /// One selectable line of the home screen.

@@ -1,8 +1,9 @@
 //! Home, right pane: a preview of the selected row. For a runbook: title, id, type, severity,
 //! where it came from, problems with the file on disk (warn style: the runbook shown is the last
 //! good version), summary, alerts, tags, owners, variables and the numbered steps with their
-//! kind. For an open incident: title, DRILL, severity, id, runbook, when it was opened (and how
-//! long ago, from `AppState::now`) and the step it is at. Text that does not fit is cut at the
+//! kind (or, on the first frame, that the file is still being checked). For an open incident:
+//! title, DRILL, severity, id, runbook, when it was opened (and how long ago, from
+//! `AppState::now`) and the step it is at. Text that does not fit is cut at the
 //! bottom; the pane never scrolls (the step list is last, so what is cut is the tail of it).
 
 use super::text::{Lines, clock, fit, hanging, one, prose, wrap, wrapped};
@@ -98,6 +99,11 @@ fn runbook(s: &AppState, entry: &LibraryRow, max: usize) -> Lines {
         out.extend(hanging("Asks:   ", &list(&names), max, t.dim()));
     }
     out.push(Line::raw(""));
+    if !entry.checked {
+        out.push(Line::styled("Steps", t.title()));
+        out.push(Line::styled(fit("checking the file…", max), t.dim()));
+        return out;
+    }
     out.push(Line::styled(
         format!("Steps ({})", rb.steps.len()),
         t.title(),
