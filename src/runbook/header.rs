@@ -6,8 +6,8 @@
 //! runbook can be started. The fields are checked exactly as `parse` checks them, so when the
 //! whole file is good, its header is the same as the full parse's top-level fields.
 
+use super::precheck;
 use super::walk::Walk;
-use super::{fields, precheck};
 use crate::domain::{Runbook, Severity};
 use toml::de::DeTable;
 
@@ -31,14 +31,7 @@ pub fn header_of_bytes(bytes: &[u8]) -> Option<Runbook> {
 fn fields_of(head: &str) -> Option<Runbook> {
     let doc = DeTable::parse(head).ok()?;
     let mut w = Walk::default();
-    let first_key = doc.get_ref().iter().next().map_or(0..0, |(k, _)| k.span());
-    let top = w.entries(
-        doc.get_ref(),
-        first_key,
-        fields::TOP,
-        String::new(),
-        "a runbook",
-    );
+    let top = w.root(doc.get_ref());
     if top.has("schema_version") && !matches!(w.int(&top, "schema_version"), Some((1, _))) {
         return None;
     }

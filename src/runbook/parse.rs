@@ -51,15 +51,7 @@ pub fn parse(text: &str) -> (Option<Runbook>, Vec<Diagnostic>, Option<Range<usiz
     }
     let mut w = Walk::default();
     let mut spans = Spans::default();
-    // A missing top-level field has no place of its own: point at the document's first key.
-    let first_key = doc.get_ref().iter().next().map_or(0..0, |(k, _)| k.span());
-    let top = w.entries(
-        doc.get_ref(),
-        first_key,
-        fields::TOP,
-        String::new(),
-        "a runbook",
-    );
+    let top = w.root(doc.get_ref());
     let runbook = top_level(&mut w, &top, &mut spans);
     super::check::check(text, &spans, &mut w);
     let runbook = if w.has_errors() { None } else { runbook };

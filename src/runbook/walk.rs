@@ -103,6 +103,13 @@ impl Walk {
     }
 
     /// Reports keys not in `known`, then returns the table's entries.
+    /// The entries of a runbook's root table. A missing top-level field has no place of its
+    /// own, so "missing" points at the document's first key.
+    pub fn root<'a, 'i>(&mut self, doc: &'a DeTable<'i>) -> Entries<'a, 'i> {
+        let first_key = doc.iter().next().map_or(0..0, |(k, _)| k.span());
+        self.entries(doc, first_key, fields::TOP, String::new(), "a runbook")
+    }
+
     pub fn entries<'a, 'i>(
         &mut self,
         table: &'a DeTable<'i>,
