@@ -22,6 +22,25 @@ id = "look"
 title = "Look at the dashboards"
 kind = "check"
 milestone = "acknowledged"
+body = """
+Open the service dashboard and the error-rate panel.
+
+Compare the last hour with the same hour yesterday.
+
+Look for a step change rather than a slow climb.
+
+Check whether the deploy marker lines up with the change.
+
+Note which regions are affected and which are not.
+
+Check the saturation panels: CPU, memory, connections.
+
+Look at the upstream dependencies' status pages.
+
+Write down the first time the graphs look wrong.
+
+The last line of the notes.
+"""
 
 [[steps]]
 id = "which-way"
@@ -184,6 +203,17 @@ fn start_filter_walk_decide_note_and_quit_restores_the_terminal() {
     t.keys("\r");
     t.wait_for("the incident screen", |s| {
         s.contains("0/4 done") && s.contains("[ ] 1. Look at the dashboards")
+    });
+    // The step's notes do not fit the detail pane: J scrolls to their end (the app knows
+    // the terminal's size from the start), K back to the top.
+    assert!(!t.screen().contains("The last line of the notes."));
+    t.keys("JJJJJJ");
+    t.wait_for("the detail pane to scroll to the end", |s| {
+        s.contains("The last line of the notes.") && s.contains("more: J K")
+    });
+    t.keys("KKKKKK");
+    t.wait_for("the detail pane back at the top", |s| {
+        s.contains("(J reads on)") && !s.contains("The last line of the notes.")
     });
     // Start and complete the check.
     t.keys("\r");

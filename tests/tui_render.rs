@@ -524,6 +524,13 @@ fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
     v.timeline_scroll = 5;
     out.push(("incident_readonly_scrolled", s));
 
+    // The detail pane scrolled down (J): a window on the whole step, checklist and all.
+    let mut s = incident_state(color);
+    select_step(&mut s, "acknowledge");
+    let v = s.incident.as_mut().expect("an incident is open");
+    v.detail_scroll = 8;
+    out.push(("incident_detail_scrolled", s));
+
     let mut s = incident_state(color);
     key(&mut s, KeyCode::Char('?'));
     out.push(("help_incident", s));
@@ -751,6 +758,86 @@ fn a_long_library_scrolls_to_the_selection() {
         all.join("\n")
     );
     assert!(!all.iter().any(|l| l.contains(&last)));
+}
+
+/// The detail pane of an 80x24 incident screen (the right half of rows 3 to 15, borders
+/// included).
+fn detail_pane(buf: &Buffer) -> Vec<String> {
+    lines(buf)[3..16]
+        .iter()
+        .map(|l| l.chars().skip(40).collect())
+        .collect()
+}
+
+#[test]
+fn j_and_k_scroll_the_detail_pane_through_the_whole_step_and_back() {
+    let mut s = incident_state(true);
+    update(&mut s, Msg::Resize(80, 24));
+    select_step(&mut s, "acknowledge");
+    let pane = |s: &AppState| detail_pane(draw(s, 80, 24).backend().buffer());
+    let top = pane(&s);
+    // At the top, what there is to act on comes first: the body is shortened, not the
+    // checklist heading, and the border says how to read on.
+    assert!(top.iter().any(|l| l.contains("(J reads on)")), "{top:#?}");
+    assert!(top.iter().any(|l| l.contains("Checklist 2/3")), "{top:#?}");
+    assert!(top[12].contains("more: J "), "{top:#?}");
+    let hidden = ["to look at etcd.", "Freeze deploys", "bulk job running in"];
+    for h in hidden {
+        assert!(
+            !top.concat().contains(h),
+            "{h} should be out of view at first"
+        );
+    }
+    // J to the end: every line of the step is seen on the way, the last one at the bottom.
+    let mut seen = String::new();
+    let mut presses = 0;
+    let mut last = top.clone();
+    loop {
+        key(&mut s, KeyCode::Char('J'));
+        let now = pane(&s);
+        seen.push_str(&now.concat());
+        if now == last {
+            break;
+        }
+        presses += 1;
+        last = now;
+        assert!(presses < 20, "J never reached the end");
+    }
+    for h in hidden {
+        assert!(seen.contains(h), "{h} never came into view");
+    }
+    assert!(last[12].contains("more: J K"), "{last:#?}");
+    assert!(
+        !last[12].contains('↓'),
+        "at the end nothing is below: {last:#?}"
+    );
+    assert!(
+        last[11].contains("minutes?"),
+        "the last item ends the pane: {last:#?}"
+    );
+    // J at the end did not run the offset on: as many K as moving J bring it back to the top.
+    for _ in 0..presses {
+        key(&mut s, KeyCode::Char('K'));
+    }
+    assert_eq!(pane(&s), top);
+    // Another step shows from its top; coming back, so does this one.
+    for _ in 0..2 {
+        key(&mut s, KeyCode::Char('J'));
+    }
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('k'));
+    assert_eq!(pane(&s), top);
+    // A step that fits: J says so and moves nothing.
+    select_step(&mut s, "settle");
+    let fits = pane(&s);
+    key(&mut s, KeyCode::Char('J'));
+    assert_eq!(pane(&s), fits);
+    let flash = s
+        .flash
+        .as_ref()
+        .map(|f| f.text.as_str())
+        .unwrap_or_default();
+    assert!(flash.contains("all on screen"), "{flash}");
 }
 
 #[test]

@@ -21,8 +21,8 @@ use std::path::PathBuf;
 pub enum Msg {
     Key(KeyEvent, DateTime<Utc>),
     Tick(DateTime<Utc>),
-    /// The terminal was resized: just redraw.
-    Resize,
+    /// The terminal's size (columns, rows): at start and on every resize.
+    Resize(u16, u16),
     /// Records now durable in the journal (ours and other writers'), in order.
     Synced(Vec<Record>),
     /// An append failed: nothing from the batch after the failure was recorded.
@@ -112,6 +112,7 @@ impl AppState {
             flash: None,
             quit: false,
             color,
+            size: (0, 0),
         }
     }
 
@@ -124,6 +125,18 @@ impl AppState {
 }
 
 pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let selected = s.incident.as_ref().map(|v| v.selected);
+    let effects = handle(s, msg);
+    // A step is always shown from the top of its details when it becomes the selected one.
+    if let Some(v) = &mut s.incident
+        && selected != Some(v.selected)
+    {
+        v.detail_scroll = 0;
+    }
+    effects
+}
+
+fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key, at) => {
             s.now = s.now.max(at);
@@ -143,7 +156,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.now = s.now.max(now);
             incident::tick(s)
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            Vec::new()
+        }
         Msg::Synced(records) => incident::synced(s, records),
         Msg::AppendFailed { error, origin } => {
             if let Some(v) = &mut s.incident {

@@ -43,6 +43,10 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     let Some(action) = lookup(Mode::Incident, key) else {
         return Vec::new();
     };
+    if matches!(action, Action::DetailDown | Action::DetailUp) {
+        scroll_detail(s, action == Action::DetailDown);
+        return Vec::new();
+    }
     match action {
         Action::Down => v.selected = (v.selected + 1).min(n - 1),
         Action::Up => v.selected = v.selected.saturating_sub(1),
@@ -466,6 +470,25 @@ fn drill_news(s: &mut AppState) -> Vec<Effect> {
         });
     }
     fx
+}
+
+/// `J`/`K`: the detail pane by half its height, within what the layout at the terminal's size
+/// leaves out of view.
+fn scroll_detail(s: &mut AppState, down: bool) {
+    let (room, page) = super::view::detail_scroll_room(s);
+    let Some(v) = &mut s.incident else {
+        return;
+    };
+    let at = v.detail_scroll.min(room);
+    let lines = if down {
+        (at + page).min(room)
+    } else {
+        at.saturating_sub(page)
+    };
+    v.detail_scroll = lines;
+    if room == 0 {
+        s.flash(Tone::Info, "the step's details are all on screen");
+    }
 }
 
 /// Compares the open incident's pinned runbook with the library's version of it, and offers

@@ -52,6 +52,9 @@ pub enum Action {
     Adopt,
     TimelineOlder,
     TimelineNewer,
+    /// Scroll the selected step's details down or up.
+    DetailDown,
+    DetailUp,
     Submit,
     Cancel,
     NextField,
@@ -153,6 +156,8 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, k('A'), A::Adopt, "adopt the runbook's new version (when it changed on disk)"),
     b(M::Incident, code(KeyCode::PageUp), A::TimelineOlder, "scroll the timeline back"),
     b(M::Incident, code(KeyCode::PageDown), A::TimelineNewer, "scroll the timeline forward"),
+    b(M::Incident, k('J'), A::DetailDown, "scroll the step's details"),
+    b(M::Incident, k('K'), A::DetailUp, "scroll the step's details"),
     b(M::Incident, k('?'), A::Help, "this help"),
     b(M::Incident, k('q'), A::Back, "back to the home screen (nothing is lost)"),
     b(M::Input, code(KeyCode::Enter), A::Submit, "record it"),

@@ -76,6 +76,9 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
     let mut terminal = ratatui::try_init()?;
+    if let Ok(size) = terminal.size() {
+        queue.push_front(Msg::Resize(size.width, size.height));
+    }
     let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);
     // Restoring can fail when the terminal is gone (SSH dropped): nothing is left to restore.
     let _ = ratatui::try_restore();
@@ -105,9 +108,12 @@ fn event_loop(
                 (&m, queue.back()),
                 (Msg::JournalChanged, Some(Msg::JournalChanged))
                     | (Msg::Tick(_), Some(Msg::Tick(_)))
-                    | (Msg::Resize, Some(Msg::Resize))
                     | (Msg::RunbooksChanged, Some(Msg::RunbooksChanged))
             );
+            // In a resize storm only the last size matters.
+            if matches!((&m, queue.back()), (Msg::Resize(..), Some(Msg::Resize(..)))) {
+                queue.pop_back();
+            }
             if !dup {
                 queue.push_back(m);
             }
@@ -144,7 +150,7 @@ fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k, clock.now()),
-                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
                 // The terminal is gone (e.g. SSH dropped): leave.
                 Err(_) => Msg::Terminate,

@@ -22,6 +22,10 @@ pub struct AppState {
     pub color: bool,
     /// Who is acting: recorded as the author of every event.
     pub author: String,
+    /// The terminal's size (columns, rows) from the last `Msg::Resize`, (0, 0) before the
+    /// first. Views draw into whatever frame they get; `update` uses it only to know how far
+    /// a pane can scroll.
+    pub size: (u16, u16),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +118,9 @@ pub struct IncidentView {
     pub awaiting_item: bool,
     /// Records scrolled back in the timeline (0 = newest at the bottom).
     pub timeline_scroll: usize,
+    /// Lines the detail pane is scrolled down (`J`). `update` sets it back to 0 whenever the
+    /// selection moves, so every step shows from its top.
+    pub detail_scroll: usize,
     /// The library holds a different version of the pinned runbook: offered, never imposed.
     pub newer: Option<Newer>,
     /// A drill's scenario (parsed from the journal's pin): its injects fire on ticks.
@@ -285,6 +292,7 @@ impl IncidentView {
             rung: Vec::new(),
             awaiting_item: false,
             timeline_scroll: 0,
+            detail_scroll: 0,
             newer: None,
             scenario,
             banner: None,

@@ -9,11 +9,13 @@
 //! links.
 //!
 //! Runbook text has its variables filled and is made visible; output is made visible and
-//! bounded. The pane does not scroll (the state has no offset for it): when everything does not
-//! fit, the body is shortened first, and what still does not fit is cut at the bottom.
+//! bounded. When everything does not fit, the pane first shows what there is to act on: the
+//! body is shortened, and what still does not fit is cut at the bottom; `J`/`K` then scroll
+//! the whole document, output and all (`IncidentView::detail_scroll`, clamped by `update`
+//! with `scroll_room`; the border says how much is above and below).
 
 use super::steps::{taken_so_far, target_secs};
-use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, prose, wrapped};
+use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, wrapped};
 use super::theme::{OVER, Theme, checkbox, status_glyph, status_word};
 use crate::domain::incident::{Incident, Status, StepState};
 use crate::domain::{Step, StepKind};
@@ -28,29 +30,89 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         return;
     };
     let t = Theme::of(s);
-    let inc = &v.incident;
-    let n = inc.runbook.steps.len();
+    let n = v.incident.runbook.steps.len();
     let i = v.selected.min(n.saturating_sub(1));
-    let (Some(def), Some(st)) = (inc.runbook.steps.get(i), inc.steps.get(i)) else {
+    let Some(def) = v.incident.runbook.steps.get(i) else {
         return;
     };
     let title = format!(" Step {} of {n} · {} ", i + 1, def.kind.name());
-    let block = Block::bordered().title(Line::styled(title, t.title()));
+    let mut block = Block::bordered().title(Line::styled(title, t.title()));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.is_empty() {
+    let Some(shown) = shown(s, v, inner) else {
+        frame.render_widget(block, area);
         return;
-    }
-    let max = usize::from(inner.width);
-    let h = usize::from(inner.height);
-
-    let head = head(s, inc, i, def, st, max);
-    let mut body = match &def.body {
-        Some(b) => prose(b, &inc.vars, max, t.plain()),
-        None => Vec::new(),
     };
-    let tail = tail(s, v, def, st, max, h);
-    // Shorten the body first when the pane is too short for everything.
+    if shown.below > 0 || shown.above > 0 {
+        let mut more = Vec::new();
+        if shown.above > 0 {
+            more.push(format!("↑{}", shown.above));
+        }
+        if shown.below > 0 {
+            more.push(format!("↓{}", shown.below));
+        }
+        let keys = if shown.above > 0 { "J K" } else { "J" };
+        block = block.title_bottom(Line::styled(
+            format!(" {} more: {keys} ", more.join(" ")),
+            t.dim(),
+        ));
+    }
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(shown.lines), inner);
+}
+
+/// How far the detail pane in `area` can scroll for the selected step (0 when everything
+/// fits), and a page: what `J` and `K` move by. For `update`, which clamps the offset with it.
+pub fn scroll_room(s: &AppState, area: Rect) -> (usize, usize) {
+    let inner = Block::bordered().inner(area);
+    let page = (usize::from(inner.height) / 2).max(1);
+    let room = s
+        .incident
+        .as_ref()
+        .and_then(|v| document(s, v, usize::from(inner.width)))
+        .map_or(0, |doc| doc.len().saturating_sub(usize::from(inner.height)));
+    (room, page)
+}
+
+/// What the pane shows, and how many lines of the whole document are out of view.
+struct Shown {
+    lines: Lines,
+    above: usize,
+    below: usize,
+}
+
+/// The lines for a pane of `inner` size. When everything fits, everything. Scrolled (`J`), a
+/// window on the whole document. At the top of a document that does not fit, the view that
+/// leaves nothing to act on out of sight: the body is shortened first (the command, choices
+/// and checklist come after it), and what still does not fit is cut at the bottom.
+fn shown(s: &AppState, v: &IncidentView, inner: Rect) -> Option<Shown> {
+    if inner.is_empty() {
+        return None;
+    }
+    let (max, h) = (usize::from(inner.width), usize::from(inner.height));
+    let (head, body, tail) = parts(s, v, max, None)?;
+    let len = head.len() + usize::from(!body.is_empty()) + body.len() + tail.len();
+    if len <= h {
+        return Some(Shown {
+            lines: joined(head, body, tail),
+            above: 0,
+            below: 0,
+        });
+    }
+    let room = len - h;
+    let offset = v.detail_scroll.min(room);
+    if offset > 0 {
+        return Some(Shown {
+            lines: joined(head, body, tail)
+                .into_iter()
+                .skip(offset)
+                .take(h)
+                .collect(),
+            above: offset,
+            below: room - offset,
+        });
+    }
+    let t = Theme::of(s);
+    let (head, mut body, tail) = parts(s, v, max, Some(h))?;
     let fixed = head.len() + tail.len() + 1;
     if !body.is_empty() && fixed + body.len() > h {
         let keep = h.saturating_sub(fixed).max(2).min(body.len());
@@ -58,24 +120,53 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
             let cut = body.len() - keep + 1;
             body.truncate(keep - 1);
             body.push(Line::styled(
-                fit(
-                    &format!(
-                        "… {cut} more {} (taller terminal)",
-                        if cut == 1 { "line" } else { "lines" }
-                    ),
-                    max,
-                ),
+                fit(&format!("… {} (J reads on)", plural(cut, "more line")), max),
                 t.dim(),
             ));
         }
     }
+    Some(Shown {
+        lines: joined(head, body, tail),
+        above: 0,
+        below: room,
+    })
+}
+
+/// The whole document for the selected step at width `max`: what `J` scrolls through.
+fn document(s: &AppState, v: &IncidentView, max: usize) -> Option<Lines> {
+    let (head, body, tail) = parts(s, v, max, None)?;
+    Some(joined(head, body, tail))
+}
+
+/// Head, body and tail of the selected step. `pane` bounds the command output to a third of
+/// a pane that tall; `None` gives all of it (the whole document).
+fn parts(
+    s: &AppState,
+    v: &IncidentView,
+    max: usize,
+    pane: Option<usize>,
+) -> Option<(Lines, Lines, Lines)> {
+    let t = Theme::of(s);
+    let inc = &v.incident;
+    let i = v.selected.min(inc.runbook.steps.len().saturating_sub(1));
+    let (def, st) = (inc.runbook.steps.get(i)?, inc.steps.get(i)?);
+    let head = head(s, inc, i, def, st, max);
+    let body = match &def.body {
+        Some(b) => prose(b, &inc.vars, max, t.plain()),
+        None => Vec::new(),
+    };
+    let tail = tail(s, v, def, st, max, pane);
+    Some((head, body, tail))
+}
+
+fn joined(head: Lines, body: Lines, tail: Lines) -> Lines {
     let mut lines = head;
     if !body.is_empty() {
         lines.push(Line::raw(""));
         lines.extend(body);
     }
     lines.extend(tail);
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 /// Title, kind and timing, then the flags that need attention.
@@ -167,7 +258,14 @@ fn head(s: &AppState, inc: &Incident, i: usize, def: &Step, st: &StepState, max:
 }
 
 /// What the kind brings, then the checklist, the last output and the links.
-fn tail(s: &AppState, v: &IncidentView, def: &Step, st: &StepState, max: usize, h: usize) -> Lines {
+fn tail(
+    s: &AppState,
+    v: &IncidentView,
+    def: &Step,
+    st: &StepState,
+    max: usize,
+    pane: Option<usize>,
+) -> Lines {
     let t = Theme::of(s);
     let inc = &v.incident;
     let vars = &inc.vars;
@@ -201,7 +299,7 @@ fn tail(s: &AppState, v: &IncidentView, def: &Step, st: &StepState, max: usize, 
             if v.running.as_deref() == Some(def.id.as_str()) {
                 out.push(Line::styled("running…", t.warn()));
             }
-            output(s, v, def, max, h, &mut out);
+            output(s, v, def, max, pane, &mut out);
             if let Some(e) = expect {
                 section(&mut out, "Expect");
                 out.extend(prose(e, vars, max, t.plain()));
@@ -279,7 +377,7 @@ fn tail(s: &AppState, v: &IncidentView, def: &Step, st: &StepState, max: usize, 
         }
     }
     if !matches!(def.kind, StepKind::Command { .. }) {
-        output(s, v, def, max, h, &mut out);
+        output(s, v, def, max, pane, &mut out);
     }
     if !def.links.is_empty() {
         section(&mut out, "Links");
@@ -296,8 +394,15 @@ fn tail(s: &AppState, v: &IncidentView, def: &Step, st: &StepState, max: usize, 
 }
 
 /// The last output for this step: what the app just ran (`IncidentView::output`), else the
-/// excerpt recorded in the journal. Bounded to a third of the pane.
-fn output(s: &AppState, v: &IncidentView, def: &Step, max: usize, h: usize, out: &mut Lines) {
+/// excerpt recorded in the journal. Bounded to a third of a `pane` that tall, if given.
+fn output(
+    s: &AppState,
+    v: &IncidentView,
+    def: &Step,
+    max: usize,
+    pane: Option<usize>,
+    out: &mut Lines,
+) {
     let t = Theme::of(s);
     let run = v
         .incident
@@ -326,7 +431,7 @@ fn output(s: &AppState, v: &IncidentView, def: &Step, max: usize, h: usize, out:
     };
     out.push(Line::styled(fit(&head, max), style));
     let lines: Vec<String> = text.trim_end().split('\n').map(one).collect();
-    let room = (h / 3).max(3);
+    let room = pane.map_or(usize::MAX, |h| (h / 3).max(3));
     let shown = lines.len().min(room);
     for l in &lines[..shown.saturating_sub(usize::from(lines.len() > room))] {
         out.push(Line::styled(fit(l, max), t.dim()));

@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, s: &AppState) {
         too_small(frame, area);
         return;
     }
-    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [body, foot] = screen_and_footer(area);
     match (s.screen, &s.incident) {
         (Screen::Incident, Some(_)) => incident_screen(frame, body, s),
         _ => home_screen(frame, body, s),
@@ -68,31 +68,68 @@ fn home_screen(frame: &mut Frame, area: Rect, s: &AppState) {
     preview::render(frame, pre, s);
 }
 
-/// The incident: a header, then steps | detail | timeline side by side on wide terminals, or
-/// steps | detail above the timeline otherwise.
-fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+/// Where the incident screen's panes go in `area` (the screen above the footer): a header,
+/// then steps | detail | timeline side by side on wide terminals, or steps | detail above the
+/// timeline otherwise.
+struct Panes {
+    head: Rect,
+    steps: Rect,
+    detail: Rect,
+    timeline: Rect,
+}
+
+fn incident_panes(area: Rect) -> Panes {
     let [head, rest] =
         Layout::vertical([Constraint::Length(header::HEIGHT), Constraint::Min(0)]).areas(area);
-    header::render(frame, head, s);
     if area.width >= WIDE {
-        let [st, de, tl] = Layout::horizontal([
+        let [steps, detail, timeline] = Layout::horizontal([
             Constraint::Percentage(40),
             Constraint::Percentage(30),
             Constraint::Percentage(30),
         ])
         .areas(rest);
-        steps::render(frame, st, s);
-        detail::render(frame, de, s);
-        timeline::render(frame, tl, s);
+        Panes {
+            head,
+            steps,
+            detail,
+            timeline,
+        }
     } else {
-        let [top, tl] =
+        let [top, timeline] =
             Layout::vertical([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(rest);
-        let [st, de] =
+        let [steps, detail] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-        steps::render(frame, st, s);
-        detail::render(frame, de, s);
-        timeline::render(frame, tl, s);
+        Panes {
+            head,
+            steps,
+            detail,
+            timeline,
+        }
     }
+}
+
+fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+    let p = incident_panes(area);
+    header::render(frame, p.head, s);
+    steps::render(frame, p.steps, s);
+    detail::render(frame, p.detail, s);
+    timeline::render(frame, p.timeline, s);
+}
+
+/// How far the incident screen's detail pane can scroll at the terminal size `AppState::size`,
+/// and by how much a key moves it (see `detail::scroll_room`): the same layout `render` uses.
+pub fn detail_scroll_room(s: &AppState) -> (usize, usize) {
+    let (w, h) = s.size;
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return (0, 1);
+    }
+    let [body, _] = screen_and_footer(Rect::new(0, 0, w, h));
+    detail::scroll_room(s, incident_panes(body).detail)
+}
+
+/// The screen above, the one-line footer below.
+fn screen_and_footer(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area)
 }
 
 /// Below the minimum size: only a centred message with the current size.

@@ -107,7 +107,18 @@ fn help_popup(frame: &mut Frame, area: Rect, s: &AppState) {
     } else {
         let w = room(area, 2 * (key_w + 2 + desc_w) + 3);
         let half = w.saturating_sub(3) / 2;
-        let mid = rows.len().div_ceil(2);
+        // Split where the two columns come out closest in height (rows wrap unevenly).
+        let heights: Vec<usize> = rows
+            .iter()
+            .map(|r| column(t, std::slice::from_ref(r), key_w, half).len())
+            .collect();
+        let total: usize = heights.iter().sum();
+        let mid = (0..=rows.len())
+            .min_by_key(|&m| {
+                let left: usize = heights[..m].iter().sum();
+                left.max(total - left)
+            })
+            .unwrap_or(0);
         let left = column(t, &rows[..mid], key_w, half);
         let right = column(t, &rows[mid..], key_w, half);
         let n = left.len().max(right.len());
