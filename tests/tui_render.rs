@@ -789,20 +789,7 @@ fn j_and_k_scroll_the_detail_pane_through_the_whole_step_and_back() {
         );
     }
     // J to the end: every line of the step is seen on the way, the last one at the bottom.
-    let mut seen = String::new();
-    let mut presses = 0;
-    let mut last = top.clone();
-    loop {
-        key(&mut s, KeyCode::Char('J'));
-        let now = pane(&s);
-        seen.push_str(&now.concat());
-        if now == last {
-            break;
-        }
-        presses += 1;
-        last = now;
-        assert!(presses < 20, "J never reached the end");
-    }
+    let (presses, seen, last) = page_to_the_end(&mut s, pane);
     for h in hidden {
         assert!(seen.contains(h), "{h} never came into view");
     }
@@ -838,6 +825,74 @@ fn j_and_k_scroll_the_detail_pane_through_the_whole_step_and_back() {
         .map(|f| f.text.as_str())
         .unwrap_or_default();
     assert!(flash.contains("all on screen"), "{flash}");
+}
+
+/// Presses `J` until the screen stops changing: (the presses that moved it, every screen
+/// on the way, the last screen). `screen` reads the part of the screen that scrolls.
+fn page_to_the_end(
+    s: &mut AppState,
+    screen: impl Fn(&AppState) -> Vec<String>,
+) -> (usize, String, Vec<String>) {
+    let (mut presses, mut seen, mut last) = (0, String::new(), screen(s));
+    loop {
+        key(s, KeyCode::Char('J'));
+        let now = screen(s);
+        seen.push_str(&now.concat());
+        if now == last {
+            return (presses, seen, last);
+        }
+        presses += 1;
+        last = now;
+        assert!(presses < 50, "J never reached the end");
+    }
+}
+
+#[test]
+fn j_and_k_scroll_the_home_preview_through_the_whole_runbook() {
+    let mut s = home_state(true);
+    update(&mut s, Msg::Resize(80, 24));
+    select_runbook(&mut s, "etcd-quorum-loss");
+    // The preview: the right part of rows 0 to 22, borders included.
+    let pane = |s: &AppState| -> Vec<String> {
+        lines(draw(s, 80, 24).backend().buffer())[..23]
+            .iter()
+            .map(|l| l.chars().skip(36).collect())
+            .collect()
+    };
+    let top = pane(&s);
+    assert!(top[22].contains("more: J "), "{top:#?}");
+    let n = s
+        .home
+        .library
+        .iter()
+        .find(|r| r.runbook.id == "etcd-quorum-loss")
+        .unwrap()
+        .runbook
+        .steps
+        .len();
+    let last_step = format!("│{n:>2}. ");
+    assert!(!top.concat().contains(&last_step));
+    let (presses, seen, last) = page_to_the_end(&mut s, pane);
+    assert!(
+        seen.contains(&format!("Steps ({n})")),
+        "the step list came into view"
+    );
+    assert!(
+        last[21].starts_with(&last_step),
+        "the last step ends the pane: {last:#?}"
+    );
+    assert!(
+        last[22].contains("more: J K") && !last[22].contains('↓'),
+        "{last:#?}"
+    );
+    for _ in 0..presses {
+        key(&mut s, KeyCode::Char('K'));
+    }
+    assert_eq!(pane(&s), top);
+    // Another row's preview starts at its top.
+    key(&mut s, KeyCode::Char('J'));
+    key(&mut s, KeyCode::Char('j'));
+    assert!(!pane(&s)[22].contains('↑'), "{:#?}", pane(&s));
 }
 
 #[test]

@@ -125,13 +125,17 @@ impl AppState {
 }
 
 pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let selected = s.incident.as_ref().map(|v| v.selected);
+    let step = s.incident.as_ref().map(|v| v.selected);
+    let row = (s.home.selected, s.home.filter.clone());
     let effects = handle(s, msg);
-    // A step is always shown from the top of its details when it becomes the selected one.
+    // What becomes selected always shows from its top: a step's details, a row's preview.
     if let Some(v) = &mut s.incident
-        && selected != Some(v.selected)
+        && step != Some(v.selected)
     {
         v.detail_scroll = 0;
+    }
+    if row != (s.home.selected, s.home.filter.clone()) {
+        s.home.preview_scroll = 0;
     }
     effects
 }

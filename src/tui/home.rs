@@ -18,6 +18,14 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Help) => s.overlay = Some(Overlay::Help),
         Some(Action::Quit) => s.quit = true,
         Some(Action::Open) => return open(s),
+        Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
+            let (room, page) = super::view::preview_scroll_room(s);
+            s.home.preview_scroll =
+                super::view::scrolled(s.home.preview_scroll, room, page, a == Action::ScrollDown);
+            if room == 0 {
+                s.flash(super::state::Tone::Info, "the preview is all on screen");
+            }
+        }
         _ => {}
     }
     Vec::new()

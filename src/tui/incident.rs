@@ -43,8 +43,8 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     let Some(action) = lookup(Mode::Incident, key) else {
         return Vec::new();
     };
-    if matches!(action, Action::DetailDown | Action::DetailUp) {
-        scroll_detail(s, action == Action::DetailDown);
+    if matches!(action, Action::ScrollDown | Action::ScrollUp) {
+        scroll_detail(s, action == Action::ScrollDown);
         return Vec::new();
     }
     match action {
@@ -479,13 +479,7 @@ fn scroll_detail(s: &mut AppState, down: bool) {
     let Some(v) = &mut s.incident else {
         return;
     };
-    let at = v.detail_scroll.min(room);
-    let lines = if down {
-        (at + page).min(room)
-    } else {
-        at.saturating_sub(page)
-    };
-    v.detail_scroll = lines;
+    v.detail_scroll = super::view::scrolled(v.detail_scroll, room, page, down);
     if room == 0 {
         s.flash(Tone::Info, "the step's details are all on screen");
     }

@@ -59,6 +59,9 @@ pub struct Home {
     pub filtering: bool,
     /// Index into `rows()`.
     pub selected: usize,
+    /// Lines the preview is scrolled down (`J`). `update` sets it back to 0 whenever the
+    /// selection or the filter changes, so every row's preview shows from its top.
+    pub preview_scroll: usize,
     /// The responder has moved the selection or filtered: when the lists change, the selection
     /// then follows the same incident or runbook. Until then it stays on the first row (the
     /// newest open incident).

@@ -15,7 +15,9 @@
 //! with `scroll_room`; the border says how much is above and below).
 
 use super::steps::{taken_so_far, target_secs};
-use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, wrapped};
+use super::text::{
+    Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, scroll_hint, wrapped,
+};
 use super::theme::{OVER, Theme, checkbox, status_glyph, status_word};
 use crate::domain::incident::{Incident, Status, StepState};
 use crate::domain::{Step, StepKind};
@@ -42,19 +44,8 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         frame.render_widget(block, area);
         return;
     };
-    if shown.below > 0 || shown.above > 0 {
-        let mut more = Vec::new();
-        if shown.above > 0 {
-            more.push(format!("↑{}", shown.above));
-        }
-        if shown.below > 0 {
-            more.push(format!("↓{}", shown.below));
-        }
-        let keys = if shown.above > 0 { "J K" } else { "J" };
-        block = block.title_bottom(Line::styled(
-            format!(" {} more: {keys} ", more.join(" ")),
-            t.dim(),
-        ));
+    if let Some(hint) = scroll_hint(shown.above, shown.below) {
+        block = block.title_bottom(Line::styled(hint, t.dim()));
     }
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(shown.lines), inner);

@@ -62,10 +62,13 @@ pub fn screen_mode(s: &AppState) -> Mode {
 
 /// Home: the list of incidents and runbooks on the left, a preview of the selection on the right.
 fn home_screen(frame: &mut Frame, area: Rect, s: &AppState) {
-    let [list, pre] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let [list, pre] = home_panes(area);
     home::render(frame, list, s);
     preview::render(frame, pre, s);
+}
+
+fn home_panes(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
 }
 
 /// Where the incident screen's panes go in `area` (the screen above the footer): a header,
@@ -117,14 +120,40 @@ fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
 }
 
 /// How far the incident screen's detail pane can scroll at the terminal size `AppState::size`,
-/// and by how much a key moves it (see `detail::scroll_room`): the same layout `render` uses.
+/// and a page (see `detail::scroll_room`): the same layout `render` uses.
 pub fn detail_scroll_room(s: &AppState) -> (usize, usize) {
+    screen_body(s).map_or((0, 1), |body| {
+        detail::scroll_room(s, incident_panes(body).detail)
+    })
+}
+
+/// The same for the home screen's preview.
+pub fn preview_scroll_room(s: &AppState) -> (usize, usize) {
+    screen_body(s).map_or((0, 1), |body| {
+        let [_, pre] = home_panes(body);
+        preview::scroll_room(s, pre)
+    })
+}
+
+/// An offset moved a page down or up, kept within `room` (also when the pane grew and the
+/// old offset is now past the end).
+pub fn scrolled(offset: usize, room: usize, page: usize, down: bool) -> usize {
+    let at = offset.min(room);
+    if down {
+        (at + page).min(room)
+    } else {
+        at.saturating_sub(page)
+    }
+}
+
+/// The screen above the footer at `AppState::size`, when it is big enough to lay out.
+fn screen_body(s: &AppState) -> Option<Rect> {
     let (w, h) = s.size;
     if w < MIN_WIDTH || h < MIN_HEIGHT {
-        return (0, 1);
+        return None;
     }
     let [body, _] = screen_and_footer(Rect::new(0, 0, w, h));
-    detail::scroll_room(s, incident_panes(body).detail)
+    Some(body)
 }
 
 /// The screen above, the one-line footer below.

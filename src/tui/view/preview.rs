@@ -3,10 +3,10 @@
 //! good version), summary, alerts, tags, owners, variables and the numbered steps with their
 //! kind (or, on the first frame, that the file is still being checked). For an open incident:
 //! title, DRILL, severity, id, runbook, when it was opened (and how long ago, from
-//! `AppState::now`) and the step it is at. Text that does not fit is cut at the
-//! bottom; the pane never scrolls (the step list is last, so what is cut is the tail of it).
+//! `AppState::now`) and the step it is at. What does not fit is below: the border says how
+//! much, and `J`/`K` scroll (`Home::preview_scroll`, clamped by `update` with `scroll_room`).
 
-use super::text::{Lines, clock, fit, hanging, one, prose, wrap, wrapped};
+use super::text::{Lines, clock, fit, hanging, one, prose, scroll_hint, wrap, wrapped};
 use super::theme::Theme;
 use crate::tui::state::{AppState, IncidentRow, LibraryRow, Row};
 use ratatui::Frame;
@@ -16,14 +16,37 @@ use ratatui::widgets::{Block, Paragraph};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     let t = Theme::of(s);
-    let block = Block::bordered().title(Line::styled(" Preview ", t.title()));
+    let mut block = Block::bordered().title(Line::styled(" Preview ", t.title()));
     let inner = block.inner(area);
+    let lines = document(s, usize::from(inner.width));
+    let h = usize::from(inner.height);
+    let room = lines.len().saturating_sub(h);
+    let offset = s.home.preview_scroll.min(room);
+    if let Some(hint) = scroll_hint(offset, room - offset) {
+        block = block.title_bottom(Line::styled(hint, t.dim()));
+    }
     frame.render_widget(block, area);
     if inner.is_empty() {
         return;
     }
-    let max = usize::from(inner.width);
-    let lines = match s.home.selected_row() {
+    let shown: Lines = lines.into_iter().skip(offset).take(h).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// How far the preview in `area` can scroll (0 when it all fits), and a page: half its height.
+pub fn scroll_room(s: &AppState, area: Rect) -> (usize, usize) {
+    let inner = Block::bordered().inner(area);
+    let h = usize::from(inner.height);
+    let room = document(s, usize::from(inner.width))
+        .len()
+        .saturating_sub(h);
+    (room, (h / 2).max(1))
+}
+
+/// The whole preview of the selected row at width `max`.
+fn document(s: &AppState, max: usize) -> Lines {
+    let t = Theme::of(s);
+    match s.home.selected_row() {
         Some(Row::Runbook(i)) => s
             .home
             .library
@@ -37,18 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
             .map(|r| incident(s, r, max))
             .unwrap_or_default(),
         None => vec![Line::styled("Nothing selected.", t.dim())],
-    };
-    let mut lines = lines;
-    let h = usize::from(inner.height);
-    if lines.len() > h && h > 1 {
-        // Say that the preview goes on: the last line becomes the marker.
-        lines.truncate(h - 1);
-        lines.push(Line::styled(
-            fit("… more below (a taller terminal shows it)", max),
-            t.dim(),
-        ));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn runbook(s: &AppState, entry: &LibraryRow, max: usize) -> Lines {

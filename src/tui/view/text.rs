@@ -224,6 +224,20 @@ pub fn scroll_offset(selected: usize, total: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(total - height)
 }
 
+/// The bottom border of a pane that scrolls with `J`/`K`: how much is out of view above and
+/// below, and the keys that bring it in (`None` when everything is in view).
+pub fn scroll_hint(above: usize, below: usize) -> Option<String> {
+    let mut more = Vec::new();
+    if above > 0 {
+        more.push(format!("↑{above}"));
+    }
+    if below > 0 {
+        more.push(format!("↓{below}"));
+    }
+    let keys = if above > 0 { "J K" } else { "J" };
+    (!more.is_empty()).then(|| format!(" {} more: {keys} ", more.join(" ")))
+}
+
 /// "1 step", "3 steps".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
