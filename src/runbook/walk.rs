@@ -102,7 +102,6 @@ impl Walk {
         self.diags.iter().any(Diagnostic::is_error)
     }
 
-    /// Reports keys not in `known`, then returns the table's entries.
     /// The entries of a runbook's root table. A missing top-level field has no place of its
     /// own, so "missing" points at the document's first key.
     pub fn root<'a, 'i>(&mut self, doc: &'a DeTable<'i>) -> Entries<'a, 'i> {
@@ -110,6 +109,7 @@ impl Walk {
         self.entries(doc, first_key, fields::TOP, String::new(), "a runbook")
     }
 
+    /// Reports keys not in `known`, then returns the table's entries.
     pub fn entries<'a, 'i>(
         &mut self,
         table: &'a DeTable<'i>,
