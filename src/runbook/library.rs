@@ -164,28 +164,23 @@ pub fn load(roots: &[Root], explicit: bool) -> Library {
     lib
 }
 
-/// The search path's runbooks for the first frame, quickly: files by their top-level fields
-/// only (`header`), the bundled ones fully checked. The first of each id wins, as in `load`.
-/// Files that cannot be listed this way (unreadable, hostile, or with a header that does not
-/// check) are left out; the full load that follows reports them. Each entry says whether
-/// it was fully checked.
-pub fn list(roots: &[Root]) -> Vec<(Entry, bool)> {
-    let mut out: Vec<(Entry, bool)> = Vec::new();
+/// The search path's runbooks for the first frame, quickly: every runbook by its top-level
+/// fields only (`header`), bundled ones too; nothing here is fully checked. The first of each
+/// id wins, as in `load`. Files that cannot be listed this way (unreadable, hostile, or with
+/// a header that does not check) are left out; the full load that follows reports them.
+pub fn list(roots: &[Root]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for root in roots {
-        let found: Vec<(Entry, bool)> = match root {
-            Root::Bundled => bundled_reports()
-                .into_iter()
-                .filter_map(|(report, origin, source)| {
-                    let runbook = report.runbook?;
-                    Some((
-                        Entry {
-                            runbook,
-                            source,
-                            origin,
-                        },
-                        true,
-                    ))
+        let found: Vec<Entry> = match root {
+            Root::Bundled => BUNDLED
+                .iter()
+                .filter_map(|(name, text)| {
+                    Some(Entry {
+                        runbook: super::header::header(text)?,
+                        source: (*text).to_string(),
+                        origin: Origin::Bundled(name),
+                    })
                 })
                 .collect(),
             Root::Dir(d) => {
@@ -199,9 +194,9 @@ pub fn list(roots: &[Root]) -> Vec<(Entry, bool)> {
                     .collect()
             }
         };
-        for (entry, checked) in found {
+        for entry in found {
             if seen.insert(entry.runbook.id.clone()) {
-                out.push((entry, checked));
+                out.push(entry);
             }
         }
     }
@@ -209,19 +204,14 @@ pub fn list(roots: &[Root]) -> Vec<(Entry, bool)> {
 }
 
 /// One file by its header, when it passes the precheck and its header checks.
-fn listed(p: &Path) -> Option<(Entry, bool)> {
+fn listed(p: &Path) -> Option<Entry> {
     let bytes = read_limited(p).ok()?;
     let runbook = super::header::header_of_bytes(&bytes)?;
-    let source = String::from_utf8(bytes).ok()?;
-    let origin = Origin::File(p.to_path_buf());
-    Some((
-        Entry {
-            runbook,
-            source,
-            origin,
-        },
-        false,
-    ))
+    Some(Entry {
+        runbook,
+        source: String::from_utf8(bytes).ok()?,
+        origin: Origin::File(p.to_path_buf()),
+    })
 }
 
 fn bundled_reports() -> Vec<(FileReport, Origin, String)> {

@@ -99,13 +99,14 @@ impl Reloader {
         &self.roots
     }
 
-    /// The library for the first frame, fast: files listed by their top-level fields, sorted
-    /// out later by `reload`, which checks every file. Remembers nothing.
+    /// The library for the first frame, fast: runbooks listed by their top-level fields
+    /// (`checked: false`), sorted out later by `reload`, which checks every file. Remembers
+    /// nothing.
     pub fn list(&self) -> Vec<Current> {
         library::list(&self.roots)
             .into_iter()
-            .map(|(entry, checked)| Current {
-                checked,
+            .map(|entry| Current {
+                checked: false,
                 ..Current::from(entry)
             })
             .collect()

@@ -42,8 +42,7 @@ impl Shell {
                 vars,
                 drill,
             } => {
-                let found = self.current.iter().find(|c| c.runbook.id == runbook);
-                let Some(entry) = found.filter(|c| c.checked) else {
+                let Some(entry) = self.current.iter().find(|c| c.runbook.id == runbook) else {
                     return vec![Msg::OpenFailed(format!(
                         "no runbook \"{runbook}\" in the library"
                     ))];

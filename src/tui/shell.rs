@@ -121,8 +121,8 @@ fn event_loop(
     }
 }
 
-/// The rows for the first frame: the whole library, each file listed by its top-level
-/// fields (a fifth of the work of checking it). The full reload, which checks every file, is
+/// The rows for the first frame: the whole library, each runbook listed by its top-level
+/// fields (about a quarter of the time of checking it: BENCHMARKS.md). The full reload, which checks every file, is
 /// requested at once: it is the first message after the first draw, so every key sees its
 /// result.
 fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
