@@ -4,6 +4,7 @@
 use super::app::Effect;
 use super::keymap::{Action, Mode, lookup};
 use super::state::{AppState, FormVar, Home, Overlay, Row, StartForm};
+use super::view::{Pane, scrolled};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -19,10 +20,10 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Quit) => s.quit = true,
         Some(Action::Open) => return open(s),
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
-            let (room, page) = super::view::preview_scroll_room(s);
-            s.home.preview_scroll =
-                super::view::scrolled(s.home.preview_scroll, room, page, a == Action::ScrollDown);
-            if room == 0 {
+            let down = a == Action::ScrollDown;
+            let (offset, any) = scrolled(s, Pane::Preview, s.home.preview_scroll, down);
+            s.home.preview_scroll = offset;
+            if !any {
                 s.flash(super::state::Tone::Info, "the preview is all on screen");
             }
         }

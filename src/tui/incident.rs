@@ -472,15 +472,16 @@ fn drill_news(s: &mut AppState) -> Vec<Effect> {
     fx
 }
 
-/// `J`/`K`: the detail pane by half its height, within what the layout at the terminal's size
-/// leaves out of view.
+/// `J`/`K`: the detail pane by half its height (`view::scrolled`).
 fn scroll_detail(s: &mut AppState, down: bool) {
-    let (room, page) = super::view::detail_scroll_room(s);
-    let Some(v) = &mut s.incident else {
+    let Some(offset) = s.incident.as_ref().map(|v| v.detail_scroll) else {
         return;
     };
-    v.detail_scroll = super::view::scrolled(v.detail_scroll, room, page, down);
-    if room == 0 {
+    let (offset, any) = super::view::scrolled(s, super::view::Pane::Detail, offset, down);
+    if let Some(v) = &mut s.incident {
+        v.detail_scroll = offset;
+    }
+    if !any {
         s.flash(Tone::Info, "the step's details are all on screen");
     }
 }

@@ -12,7 +12,7 @@
 //! bounded. When everything does not fit, the pane first shows what there is to act on: the
 //! body is shortened, and what still does not fit is cut at the bottom; `J`/`K` then scroll
 //! the whole document, output and all (`IncidentView::detail_scroll`, clamped by `update`
-//! with `scroll_room`; the border says how much is above and below).
+//! with `scroll_extent`; the border says how much is above and below).
 
 use super::steps::{taken_so_far, target_secs};
 use super::text::{
@@ -51,17 +51,16 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     frame.render_widget(Paragraph::new(shown.lines), inner);
 }
 
-/// How far the detail pane in `area` can scroll for the selected step (0 when everything
-/// fits), and a page: what `J` and `K` move by. For `update`, which clamps the offset with it.
-pub fn scroll_room(s: &AppState, area: Rect) -> (usize, usize) {
+/// The detail pane in `area`: (lines of the selected step's whole document, lines the pane
+/// shows). For `update`, which clamps `J`/`K` with it.
+pub fn scroll_extent(s: &AppState, area: Rect) -> (usize, usize) {
     let inner = Block::bordered().inner(area);
-    let page = (usize::from(inner.height) / 2).max(1);
-    let room = s
+    let len = s
         .incident
         .as_ref()
         .and_then(|v| document(s, v, usize::from(inner.width)))
-        .map_or(0, |doc| doc.len().saturating_sub(usize::from(inner.height)));
-    (room, page)
+        .map_or(0, |doc| doc.len());
+    (len, usize::from(inner.height))
 }
 
 /// What the pane shows, and how many lines of the whole document are out of view.
@@ -80,24 +79,19 @@ fn shown(s: &AppState, v: &IncidentView, inner: Rect) -> Option<Shown> {
         return None;
     }
     let (max, h) = (usize::from(inner.width), usize::from(inner.height));
-    let (head, body, tail) = parts(s, v, max, None)?;
-    let len = head.len() + usize::from(!body.is_empty()) + body.len() + tail.len();
-    if len <= h {
+    let whole = document(s, v, max)?;
+    if whole.len() <= h {
         return Some(Shown {
-            lines: joined(head, body, tail),
+            lines: whole,
             above: 0,
             below: 0,
         });
     }
-    let room = len - h;
+    let room = whole.len() - h;
     let offset = v.detail_scroll.min(room);
     if offset > 0 {
         return Some(Shown {
-            lines: joined(head, body, tail)
-                .into_iter()
-                .skip(offset)
-                .take(h)
-                .collect(),
+            lines: whole.into_iter().skip(offset).take(h).collect(),
             above: offset,
             below: room - offset,
         });

@@ -119,31 +119,32 @@ fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
     timeline::render(frame, p.timeline, s);
 }
 
-/// How far the incident screen's detail pane can scroll at the terminal size `AppState::size`,
-/// and a page (see `detail::scroll_room`): the same layout `render` uses.
-pub fn detail_scroll_room(s: &AppState) -> (usize, usize) {
-    screen_body(s).map_or((0, 1), |body| {
-        detail::scroll_room(s, incident_panes(body).detail)
-    })
+/// Which scrollable pane on the right: the incident's detail pane or the home preview.
+#[derive(Clone, Copy)]
+pub enum Pane {
+    Detail,
+    Preview,
 }
 
-/// The same for the home screen's preview.
-pub fn preview_scroll_room(s: &AppState) -> (usize, usize) {
-    screen_body(s).map_or((0, 1), |body| {
-        let [_, pre] = home_panes(body);
-        preview::scroll_room(s, pre)
-    })
-}
-
-/// An offset moved a page down or up, kept within `room` (also when the pane grew and the
-/// old offset is now past the end).
-pub fn scrolled(offset: usize, room: usize, page: usize, down: bool) -> usize {
-    let at = offset.min(room);
-    if down {
+/// `J`/`K` on `pane`: `offset` moved half the pane's height down or up, within what is out
+/// of view at the terminal size `AppState::size` (laid out as `render` lays it out, and kept
+/// in range when the pane grew), and whether there is anything to scroll at all.
+pub fn scrolled(s: &AppState, pane: Pane, offset: usize, down: bool) -> (usize, bool) {
+    let Some(body) = screen_body(s) else {
+        return (0, false);
+    };
+    let (len, h) = match pane {
+        Pane::Detail => detail::scroll_extent(s, incident_panes(body).detail),
+        Pane::Preview => preview::scroll_extent(s, home_panes(body)[1]),
+    };
+    let room = len.saturating_sub(h);
+    let (at, page) = (offset.min(room), (h / 2).max(1));
+    let moved = if down {
         (at + page).min(room)
     } else {
         at.saturating_sub(page)
-    }
+    };
+    (moved, room > 0)
 }
 
 /// The screen above the footer at `AppState::size`, when it is big enough to lay out.

@@ -4,7 +4,7 @@
 //! kind (or, on the first frame, that the file is still being checked). For an open incident:
 //! title, DRILL, severity, id, runbook, when it was opened (and how long ago, from
 //! `AppState::now`) and the step it is at. What does not fit is below: the border says how
-//! much, and `J`/`K` scroll (`Home::preview_scroll`, clamped by `update` with `scroll_room`).
+//! much, and `J`/`K` scroll (`Home::preview_scroll`, clamped by `update` with `scroll_extent`).
 
 use super::text::{Lines, clock, fit, hanging, one, prose, scroll_hint, wrap, wrapped};
 use super::theme::Theme;
@@ -33,14 +33,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
-/// How far the preview in `area` can scroll (0 when it all fits), and a page: half its height.
-pub fn scroll_room(s: &AppState, area: Rect) -> (usize, usize) {
+/// The preview in `area`: (lines of the whole preview, lines the pane shows).
+pub fn scroll_extent(s: &AppState, area: Rect) -> (usize, usize) {
     let inner = Block::bordered().inner(area);
-    let h = usize::from(inner.height);
-    let room = document(s, usize::from(inner.width))
-        .len()
-        .saturating_sub(h);
-    (room, (h / 2).max(1))
+    let len = document(s, usize::from(inner.width)).len();
+    (len, usize::from(inner.height))
 }
 
 /// The whole preview of the selected row at width `max`.
