@@ -116,8 +116,7 @@ fn speed_scales_drill_time() {
     );
 }
 
-#[path = "support/etcd_drill.rs"]
-mod etcd_drill;
+use crate::support::etcd_drill;
 
 /// A drill of the bundled etcd runbook in a fresh state directory, opened at `t0` with the
 /// scenario pinned at `speed`.

@@ -46,8 +46,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 /// A drill at 10x: `at(secs)` moves the real clock to where the drill clock reads t0 + secs.
-#[path = "support/etcd_drill.rs"]
-mod etcd_drill;
+use crate::support::etcd_drill;
 
 struct Drill {
     _dir: tempfile::TempDir,

@@ -8,23 +8,12 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use runbook::journal::{Journal, JournalError, Sequenced};
-use serde::{Deserialize, Serialize};
+use runbook::journal::{Journal, JournalError};
 
 /// Tells the child where to create a journal; without it the child test does nothing.
 const CREATE_ENV: &str = "RUNBOOK_TEST_CREATE_JOURNAL";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o7777
@@ -54,7 +43,7 @@ fn create_under_umask_000_gives_0600_file_and_0700_dirs() {
         .arg(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "create_child",
+            crate::support::test_name(module_path!(), "create_child").as_str(),
             "--nocapture",
             "--include-ignored",
         ])

@@ -13,17 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Tells the child where to append until the file size limit stops it.
 const LIMITED_ENV: &str = "RUNBOOK_TEST_LIMITED_JOURNAL";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 /// A record whose line is 100 bytes for seqs 1..=9 and 101 after, so lines never end exactly
 /// on a 512-byte boundary of the size limit for the seqs reached here.
@@ -95,7 +85,7 @@ fn a_write_cut_short_by_the_size_limit_leaves_no_partial_line() {
         .arg(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "size_limited_child",
+            crate::support::test_name(module_path!(), "size_limited_child").as_str(),
             "--nocapture",
             "--include-ignored",
         ])

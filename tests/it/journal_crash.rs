@@ -13,8 +13,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use runbook::journal::{Journal, Sequenced};
-use serde::{Deserialize, Serialize};
+use runbook::journal::Journal;
 
 /// Tells the child which journal to append to; without it the child test does nothing.
 const JOURNAL_ENV: &str = "RUNBOOK_TEST_CRASH_JOURNAL";
@@ -24,17 +23,7 @@ const KILLS_PER_JOURNAL: usize = 40;
 const CHILD_MAX_APPENDS: u64 = 100_000;
 const SIGKILL: i32 = 9;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 /// The body every record of seq `seq` must carry: varied lengths and escapes. Every 8th is
 /// 64 KiB or more, so that the kernel copies it page by page and a kill can land mid-write,
@@ -93,7 +82,12 @@ fn crash_child() {
 
 fn spawn_child(path: &Path) -> Child {
     Command::new(std::env::current_exe().expect("test binary path"))
-        .args(["--exact", "crash_child", "--nocapture", "--include-ignored"])
+        .args([
+            "--exact",
+            crate::support::test_name(module_path!(), "crash_child").as_str(),
+            "--nocapture",
+            "--include-ignored",
+        ])
         .env(JOURNAL_ENV, path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -5,8 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
-#[path = "export_support/replay.rs"]
-mod replay;
+use crate::support::replay;
 
 use replay::{Replay, assert_matches_schema};
 use serde_json::Value;

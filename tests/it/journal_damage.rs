@@ -7,20 +7,9 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
-use runbook::journal::{Journal, JournalError, Sequenced};
-use serde::{Deserialize, Serialize};
+use runbook::journal::{Journal, JournalError};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 fn rec(seq: u64) -> Rec {
     Rec {

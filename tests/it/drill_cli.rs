@@ -7,8 +7,7 @@
 use serde_json::Value;
 use std::path::Path;
 
-#[path = "support/cli_env.rs"]
-mod cli_env;
+use crate::support::cli_env;
 use cli_env::Env;
 
 const T0: &str = "2026-05-30T22:12:00Z";

@@ -9,8 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-#[path = "support/cli_env.rs"]
-mod cli_env;
+use crate::support::cli_env;
 use cli_env::Env;
 
 fn step_status(s: &Value, id: &str) -> String {

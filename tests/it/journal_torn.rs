@@ -6,20 +6,9 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use runbook::journal::{Journal, Sequenced};
-use serde::{Deserialize, Serialize};
+use runbook::journal::Journal;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 /// Bodies that make truncation land inside escapes and multi-byte characters.
 fn body_for(seq: u64) -> String {

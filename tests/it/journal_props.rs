@@ -8,20 +8,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use runbook::journal::{Journal, Sequenced};
-use serde::{Deserialize, Serialize};
+use runbook::journal::Journal;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Rec {
-    seq: u64,
-    body: String,
-}
-
-impl Sequenced for Rec {
-    fn seq(&self) -> u64 {
-        self.seq
-    }
-}
+use crate::support::rec::Rec;
 
 const RECORDS: usize = 10;
 

@@ -9,8 +9,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
-#[path = "export_support/replay.rs"]
-mod replay;
+use crate::support::replay;
 
 use replay::{Replay, min};
 

@@ -69,7 +69,7 @@ fn spawn_writer(path: &Path, writer: &str) -> Child {
     Command::new(std::env::current_exe().expect("test binary path"))
         .args([
             "--exact",
-            "writer_child",
+            crate::support::test_name(module_path!(), "writer_child").as_str(),
             "--nocapture",
             "--include-ignored",
         ])

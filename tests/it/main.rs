@@ -1,0 +1,35 @@
+//! The integration tests, in one crate: one binary to link instead of one per file (the
+//! machines here have two cores, and each link of a test binary takes seconds). Each module is
+//! one area; `support` holds what they share.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+mod support;
+
+mod cli_incident;
+mod drill_cli;
+mod drill_clock;
+mod drill_scenario;
+mod drill_scorecard;
+mod export_checks;
+mod export_connection_storm;
+mod export_data_migration;
+mod export_etcd;
+mod export_long;
+mod export_oom_kills;
+mod export_render;
+mod export_schema_migration;
+mod fold;
+mod header;
+mod journal_concurrent;
+mod journal_crash;
+mod journal_create;
+mod journal_damage;
+mod journal_errors;
+mod journal_props;
+mod journal_torn;
+mod library;
+mod reload;
+mod tui_pty;
+mod tui_render;
+mod tui_update;
+mod validate_fixtures;
