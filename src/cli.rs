@@ -184,7 +184,7 @@ pub enum Command {
     },
     /// Start, complete, fail or skip a step.
     #[command(
-        after_help = "Examples:\n  runbook step declare start\n  runbook step member-health done\n  runbook step network fail --at 22:31\n  runbook step watch skip --reason \"members already healthy\""
+        after_help = "Examples:\n  runbook step declare start\n  runbook step member-health done\n  runbook step network fail --at 22:31\n  runbook step watch skip --reason \"members already healthy\"\n  runbook step restore-apply done --override \"no second person reachable; IC approved by phone\"\n\nDoing again what is already done (completing a done step, restarting one the runbook is not\nat) is refused with who did it and when; --again records it anyway."
     )]
     Step {
         #[command(flatten)]
@@ -197,20 +197,31 @@ pub enum Command {
         /// Why it was skipped (required with skip).
         #[arg(long)]
         reason: Option<String>,
+        /// Break glass: complete a step that needs a second person's sign-off without one,
+        /// saying why (recorded as an override and flagged in every export). Only with done.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        /// Record it even though it repeats something already done (another run).
+        #[arg(long)]
+        again: bool,
         #[command(flatten)]
         at: At,
     },
-    /// Take a decision's choice (by number or label), jumping to its target.
+    /// Take a decision's choice (by number, or by its label or a prefix of whole words of it).
     #[command(
-        after_help = "Examples:\n  runbook decide oom-killed 1\n  runbook decide oom-killed \"No\""
+        after_help = "Examples:\n  runbook decide oom-killed 1\n  runbook decide oom-killed \"No\"\n\nA decision already taken is not taken again unless the runbook is back at it or --again\nis given."
     )]
     Decide {
         #[command(flatten)]
         which: Which,
         /// The decision step's id.
         step: String,
-        /// The choice: its number (1, 2, ...) or its label.
+        /// The choice: its number (1, 2, ...), its label, or an unambiguous prefix of whole
+        /// words of the label.
         choice: String,
+        /// Take a choice even though the decision was already taken.
+        #[arg(long)]
+        again: bool,
         #[command(flatten)]
         at: At,
     },
@@ -266,16 +277,21 @@ pub enum Command {
         #[command(flatten)]
         at: At,
     },
-    /// Record a second person's sign-off on a step that requires one.
-    #[command(after_help = "Example:\n  runbook signoff grow-memory --by carol")]
+    /// Sign off a step that needs a second person, as yourself (--as, $RUNBOOK_USER, $USER).
+    #[command(
+        after_help = "Examples:\n  runbook signoff grow-memory\n  runbook signoff restore-apply --override \"no second person reachable; IC approved by phone\"\n\nThe signer is whoever runs this: there is no way to sign in someone else's name. The\nsigner must be someone other than whoever started the step and whoever completes it.\n--override records a break-glass override instead (flagged in every export), which lets\nthe step be run and completed without a second person."
+    )]
     Signoff {
         #[command(flatten)]
         which: Which,
         /// The step id.
         step: String,
-        /// The second person's name.
-        #[arg(long, value_name = "PERSON")]
-        by: String,
+        /// Break glass: no second person can be reached; say why.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        /// Not accepted: a sign-off is given by the signer, as themself.
+        #[arg(long, value_name = "PERSON", hide = true)]
+        by: Option<String>,
         #[command(flatten)]
         at: At,
     },

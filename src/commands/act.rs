@@ -1,27 +1,37 @@
 //! The CLI twins of the responder's actions: `step`, `decide`, `note`, `milestone`,
 //! `severity`, `role`, `signoff`. Each checks the rules, appends durably, then confirms.
+//! A sign-off is always the acting person's own: `signoff` takes no name.
 
 use super::context::Ctx;
 use super::usage;
 use crate::cli::{At, StepAction, Which};
 use crate::domain::event::{Known, Outcome};
+use crate::domain::rules::Opts;
 use crate::domain::{Milestone, Severity, StepKind};
 use std::process::ExitCode;
 
-pub fn step(
-    cx: &Ctx,
-    which: &Which,
-    step: &str,
-    action: StepAction,
-    reason: Option<String>,
-    at: &At,
-) -> anyhow::Result<ExitCode> {
-    if reason.is_some() && action != StepAction::Skip {
+/// `runbook step STEP ACTION [--reason R] [--override R] [--again]`.
+pub struct StepArgs {
+    pub step: String,
+    pub action: StepAction,
+    pub reason: Option<String>,
+    pub override_reason: Option<String>,
+    pub again: bool,
+}
+
+pub fn step(cx: &Ctx, which: &Which, a: StepArgs, at: &At) -> anyhow::Result<ExitCode> {
+    if a.reason.is_some() && a.action != StepAction::Skip {
         return Err(usage("--reason goes with skip"));
     }
+    if a.override_reason.is_some() && a.action != StepAction::Done {
+        return Err(usage(
+            "--override goes with done: it completes a step that needs a sign-off without one",
+        ));
+    }
+    let opts = Opts { again: a.again };
     let mut s = cx.session(which.incident.as_deref())?;
-    let step = step.to_string();
-    let event = match action {
+    let step = a.step;
+    let event = match a.action {
         StepAction::Start => Known::StepStarted { step },
         StepAction::Done => Known::StepCompleted {
             step,
@@ -32,11 +42,23 @@ pub fn step(
             outcome: Outcome::Failed,
         },
         StepAction::Skip => {
-            let reason = reason.ok_or_else(|| usage("skip needs a reason: --reason \"...\""))?;
+            let reason = a
+                .reason
+                .ok_or_else(|| usage("skip needs a reason: --reason \"...\""))?;
             Known::StepSkipped { step, reason }
         }
     };
-    cx.record(&mut s, at, event)?;
+    if let (Some(reason), Known::StepCompleted { step, .. }) = (a.override_reason, &event) {
+        // The override is checked against the completion it allows before either is recorded,
+        // so a completion that would be refused anyway (a repeat) records no override.
+        let overriding = Known::SignoffOverridden {
+            step: step.clone(),
+            reason,
+        };
+        crate::domain::rules::check_with(&s.incident, &overriding, &cx.author, cx.now(), opts)?;
+        cx.record_with(&mut s, at, overriding, opts)?;
+    }
+    cx.record_with(&mut s, at, event, opts)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -45,6 +67,7 @@ pub fn decide(
     which: &Which,
     step: &str,
     choice: &str,
+    again: bool,
     at: &At,
 ) -> anyhow::Result<ExitCode> {
     let mut s = cx.session(which.incident.as_deref())?;
@@ -66,40 +89,17 @@ pub fn decide(
             crate::domain::runbook::with_article(def.kind.name())
         );
     };
-    let n = match choice.parse::<usize>() {
+    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+    let n = match choice.trim().parse::<usize>() {
         Ok(n) => n,
-        Err(_) => {
-            let want = choice.trim().to_lowercase();
-            let found = choices
-                .iter()
-                .position(|c| c.label.to_lowercase() == want)
-                .or_else(|| {
-                    let prefix: Vec<usize> = (0..choices.len())
-                        .filter(|&i| choices[i].label.to_lowercase().starts_with(&want))
-                        .collect();
-                    (prefix.len() == 1).then(|| prefix[0])
-                });
-            match found {
-                Some(i) => i + 1,
-                None => {
-                    let list: Vec<String> = choices
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| format!("{}. {}", i + 1, c.label))
-                        .collect();
-                    anyhow::bail!(
-                        "step \"{step}\" has no choice \"{choice}\"; its choices: {}",
-                        list.join("; ")
-                    );
-                }
-            }
-        }
+        Err(_) => crate::domain::choice::find(&labels, choice)
+            .map_err(|why| anyhow::anyhow!("step \"{step}\": {why}"))?,
     };
     let (label, next) = match choices.get(n.wrapping_sub(1)) {
         Some(c) => (c.label.clone(), c.next.clone()),
         None => (String::new(), String::new()),
     };
-    cx.record(
+    cx.record_with(
         &mut s,
         at,
         Known::DecisionMade {
@@ -108,6 +108,7 @@ pub fn decide(
             label,
             next,
         },
+        Opts { again },
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -167,15 +168,33 @@ pub fn role(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn signoff(cx: &Ctx, which: &Which, step: &str, by: &str, at: &At) -> anyhow::Result<ExitCode> {
+/// `runbook signoff STEP [--override REASON]`: the acting person signs off, as themself.
+pub fn signoff(
+    cx: &Ctx,
+    which: &Which,
+    step: &str,
+    override_reason: Option<String>,
+    by: Option<String>,
+    at: &At,
+) -> anyhow::Result<ExitCode> {
+    if let Some(name) = by {
+        return Err(usage(format!(
+            "there is no --by: a sign-off is given by the signer as themself (here {}). {} signs off in their own shell with `runbook signoff {step}`, or with o on the step in their app",
+            crate::runbook::sanitize::visible(&cx.author),
+            crate::runbook::sanitize::visible(&name)
+        )));
+    }
     let mut s = cx.session(which.incident.as_deref())?;
-    cx.record(
-        &mut s,
-        at,
-        Known::SignoffGiven {
+    let event = match override_reason {
+        Some(reason) => Known::SignoffOverridden {
             step: step.to_string(),
-            by: by.to_string(),
+            reason,
         },
-    )?;
+        None => Known::SignoffGiven {
+            step: step.to_string(),
+            by: cx.author.clone(),
+        },
+    };
+    cx.record(&mut s, at, event)?;
     Ok(ExitCode::SUCCESS)
 }

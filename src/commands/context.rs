@@ -4,6 +4,7 @@
 use crate::cli::{At, Global};
 use crate::domain::clock::{Clock, FixedClock, SystemClock};
 use crate::domain::event::{Known, Record};
+use crate::domain::rules::Opts;
 use crate::domain::when;
 use crate::store::{Session, Store};
 use chrono::{DateTime, Utc};
@@ -51,8 +52,19 @@ impl Ctx {
 
     /// Records one action and prints the confirmation (only after it is durable).
     pub fn record(&self, s: &mut Session, at: &At, event: Known) -> anyhow::Result<Record> {
+        self.record_with(s, at, event, Opts::default())
+    }
+
+    /// `record`, with the way the action was asked for (a deliberate repeat).
+    pub fn record_with(
+        &self,
+        s: &mut Session,
+        at: &At,
+        event: Known,
+        opts: Opts,
+    ) -> anyhow::Result<Record> {
         let at = self.at(at)?;
-        let (rec, warnings) = s.record(self.clock.as_ref(), at, &self.author, event)?;
+        let (rec, warnings) = s.record_with(self.clock.as_ref(), at, &self.author, event, opts)?;
         for w in warnings {
             eprintln!("runbook: warning: {w}");
         }

@@ -208,6 +208,7 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             "decisions": i.path.iter().map(|t| json!({"step": t.step, "choice": t.choice, "label": t.label, "next": t.next, "at": stamp(t.at)})).collect::<Vec<_>>(),
             "notes": i.notes.len(),
             "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
+            "overrides": i.overrides.iter().map(|o| json!({"seq": o.seq, "at": stamp(o.at), "by": o.by, "step": o.step, "reason": o.reason})).collect::<Vec<_>>(),
             "last_seq": i.last_seq, "warnings": i.warnings,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -215,6 +216,15 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
     }
     let drill = if i.drill { "  [DRILL]" } else { "" };
     println!("{}  {}{drill}", i.id, visible(&i.title));
+    for o in &i.overrides {
+        println!(
+            "BREAK GLASS: step {} went ahead without a sign-off, overridden by {} at {}: {}",
+            visible(&o.step),
+            visible(&o.by),
+            stamp(o.at),
+            visible(&o.reason)
+        );
+    }
     let state = match i.closed {
         Some(t) => format!("closed {}", stamp(t)),
         None => "open".to_string(),

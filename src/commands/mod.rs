@@ -67,14 +67,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             step,
             action,
             reason,
+            override_reason,
+            again,
             at,
-        }) => act::step(&cx()?, &which, &step, action, reason, &at),
+        }) => act::step(
+            &cx()?,
+            &which,
+            act::StepArgs {
+                step,
+                action,
+                reason,
+                override_reason,
+                again,
+            },
+            &at,
+        ),
         Some(Command::Decide {
             which,
             step,
             choice,
+            again,
             at,
-        }) => act::decide(&cx()?, &which, &step, &choice, &at),
+        }) => act::decide(&cx()?, &which, &step, &choice, again, &at),
         Some(Command::Note {
             which,
             text,
@@ -97,9 +111,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Signoff {
             which,
             step,
+            override_reason,
             by,
             at,
-        }) => act::signoff(&cx()?, &which, &step, &by, &at),
+        }) => act::signoff(&cx()?, &which, &step, override_reason, by, &at),
         Some(Command::Resume { incident: id }) => tui::resume(&cx()?, id),
         Some(Command::Export {
             incident: id,

@@ -79,7 +79,22 @@ pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
         Known::Milestone { milestone } => format!("Milestone: {milestone}"),
         Known::SeverityChanged { severity } => format!("Severity changed to {severity}"),
         Known::RoleAssigned { role, person } => format!("{person} is now {role}"),
-        Known::SignoffGiven { step, by } => format!("{by} signed off step {}", title(step)),
+        Known::SignoffGiven { step, by } if by.trim() == r.author.trim() => {
+            format!("Signed off step {}", title(step))
+        }
+        // Written by an older version: a name typed by whoever recorded it.
+        Known::SignoffGiven { step, by } => {
+            format!(
+                "Signed off step {} (naming {by}: not verified)",
+                title(step)
+            )
+        }
+        Known::SignoffOverridden { step, reason } => {
+            format!(
+                "BREAK GLASS: sign-off of step {} overridden, no second person: {reason}",
+                title(step)
+            )
+        }
         Known::CommsSent { text, .. } => format!("Comms sent: {text}"),
         Known::CommandStarted { command, .. } => format!("Ran: {command}"),
         Known::CommandFinished {

@@ -107,9 +107,18 @@ pub enum Known {
         role: String,
         person: String,
     },
+    /// The record's author signs off the step, as themself: the signer is always the author.
+    /// `by` repeats the author's name (older versions wrote a name typed by whoever recorded
+    /// it; the fold counts the author and flags a different name).
     SignoffGiven {
         step: String,
         by: String,
+    },
+    /// Break glass: the author completes (or runs) a step that needs a second person's
+    /// sign-off without one, and says why. Flagged in the timeline, `status` and every export.
+    SignoffOverridden {
+        step: String,
+        reason: String,
     },
     CommsSent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +205,7 @@ impl Known {
             Known::SeverityChanged { .. } => "severity_changed",
             Known::RoleAssigned { .. } => "role_assigned",
             Known::SignoffGiven { .. } => "signoff_given",
+            Known::SignoffOverridden { .. } => "signoff_overridden",
             Known::CommsSent { .. } => "comms_sent",
             Known::CommandStarted { .. } => "command_started",
             Known::CommandFinished { .. } => "command_finished",
@@ -315,6 +325,7 @@ const KNOWN_KINDS: &[&str] = &[
     "severity_changed",
     "role_assigned",
     "signoff_given",
+    "signoff_overridden",
     "comms_sent",
     "command_started",
     "command_finished",

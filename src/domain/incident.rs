@@ -1,8 +1,8 @@
 //! `Incident = fold(records)`: where an incident stands, derived from its journal and nothing
 //! else. Pure: no IO, no clock. The screen, `status` and the export are projections of this.
 //!
-//! Also the rules an action must pass before it is appended (`Incident::check`): the fold
-//! itself accepts any well-formed journal, since what is recorded is history.
+//! The fold accepts any well-formed journal, since what is recorded is history; the rules an
+//! action must pass before it is appended are `rules::check`.
 
 use super::event::{Event, Known, Outcome, Record, ScenarioPin};
 use super::{Milestone, Runbook, Severity, StepKind};
@@ -27,14 +27,33 @@ pub struct StepState {
     pub status: Status,
     pub started: Option<DateTime<Utc>>,
     pub ended: Option<DateTime<Utc>>,
+    /// Who ended its latest run (completed, failed, skipped or took the decision).
+    pub ended_by: Option<String>,
+    /// Who started the step's latest run (the author of its last `step_started`).
+    pub started_by: Option<String>,
     pub skip_reason: Option<String>,
     pub checklist: Vec<bool>,
-    /// Who signed off most recently (shown).
+    /// Who signed off most recently (shown; also after the sign-off was used).
     pub signed_off_by: Option<String>,
-    /// A sign-off was given and not yet used by a completion: what `requires_signoff` needs.
-    pub signoff_pending: bool,
+    /// The sign-off or break-glass override given for a run of the step and not yet used by
+    /// a completion. It counts only for the run it was given for (`Signoff::run`): see
+    /// `StepState::signoff`.
+    pub signoff: Option<Signoff>,
     /// How many times the step was started (loops run steps again).
     pub runs: u32,
+}
+
+/// A sign-off, or a break-glass override standing in for one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signoff {
+    /// Who gave it: the record's author, never a name someone typed.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub seq: u64,
+    /// The run it is for: the run in progress when it was given, else the next one.
+    pub run: u32,
+    /// Set for a break-glass override: the reason given.
+    pub overridden: Option<String>,
 }
 
 impl StepState {
@@ -43,10 +62,12 @@ impl StepState {
             status: Status::Pending,
             started: None,
             ended: None,
+            ended_by: None,
+            started_by: None,
             skip_reason: None,
             checklist: vec![false; checklist_len],
             signed_off_by: None,
-            signoff_pending: false,
+            signoff: None,
             runs: 0,
         }
     }
@@ -54,6 +75,30 @@ impl StepState {
     pub fn duration(&self) -> Option<chrono::Duration> {
         Some(self.ended? - self.started?)
     }
+
+    /// The run a sign-off given now is for: the one in progress, else the next one.
+    pub fn run_now(&self) -> u32 {
+        if self.status == Status::Active {
+            self.runs
+        } else {
+            self.runs.saturating_add(1)
+        }
+    }
+
+    /// The unused sign-off (or override) that counts for the step's current run.
+    pub fn signoff(&self) -> Option<&Signoff> {
+        self.signoff.as_ref().filter(|s| s.run == self.run_now())
+    }
+}
+
+/// A break-glass override, as the export and `status` flag it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub step: String,
+    pub reason: String,
 }
 
 /// A milestone as first recorded.
@@ -155,6 +200,8 @@ pub struct Incident {
     pub notes: Vec<Note>,
     pub comms: Vec<Comms>,
     pub commands: Vec<CommandRun>,
+    /// Break-glass overrides of sign-offs, in journal order.
+    pub overrides: Vec<Override>,
     /// Sequence numbers of records of kinds this version does not know.
     pub unknown: Vec<u64>,
     /// Things worth flagging that are not errors (chronology, references to unknown steps).
@@ -258,6 +305,7 @@ impl Incident {
             notes: Vec::new(),
             comms: Vec::new(),
             commands: Vec::new(),
+            overrides: Vec::new(),
             unknown: Vec::new(),
             warnings: Vec::new(),
             last_seq: 1,
@@ -294,7 +342,9 @@ impl Incident {
                     s.status = Status::Active;
                     s.started = Some(r.at);
                     s.ended = None;
-                    s.runs += 1;
+                    s.ended_by = None;
+                    s.runs = s.runs.saturating_add(1);
+                    s.started_by = Some(r.author.clone());
                     self.current = Some(i);
                 }
             }
@@ -302,7 +352,7 @@ impl Incident {
                 if let Some(i) = self.index(step, r.seq) {
                     self.finish(
                         i,
-                        r.at,
+                        r,
                         if *outcome == Outcome::Ok {
                             Status::Done
                         } else {
@@ -312,14 +362,14 @@ impl Incident {
                     if *outcome == Outcome::Ok {
                         self.milestone_from_step(i, r);
                         // The sign-off allowed this completion; a later run needs a new one.
-                        self.steps[i].signoff_pending = false;
+                        self.steps[i].signoff = None;
                     }
                     self.advance_from(i);
                 }
             }
             Known::StepSkipped { step, reason } => {
                 if let Some(i) = self.index(step, r.seq) {
-                    self.finish(i, r.at, Status::Skipped);
+                    self.finish(i, r, Status::Skipped);
                     self.steps[i].skip_reason = Some(reason.clone());
                     let was_here = self.current.is_none_or(|c| c == i);
                     self.advance_from(i);
@@ -337,9 +387,9 @@ impl Incident {
                 next,
             } => {
                 if let Some(i) = self.index(step, r.seq) {
-                    self.finish(i, r.at, Status::Done);
+                    self.finish(i, r, Status::Done);
                     self.milestone_from_step(i, r);
-                    self.steps[i].signoff_pending = false;
+                    self.steps[i].signoff = None;
                     self.path.push(Taken {
                         step: step.clone(),
                         choice: *choice,
@@ -389,8 +439,25 @@ impl Incident {
             }),
             Known::SignoffGiven { step, by } => {
                 if let Some(i) = self.index(step, r.seq) {
-                    self.steps[i].signed_off_by = Some(by.clone());
-                    self.steps[i].signoff_pending = true;
+                    if by.trim() != r.author.trim() {
+                        self.warnings.push(format!(
+                            "record {}: a sign-off of step \"{step}\" naming {by} was recorded by {}; it counts as {}'s",
+                            r.seq, r.author, r.author
+                        ));
+                    }
+                    self.sign(i, r, None);
+                }
+            }
+            Known::SignoffOverridden { step, reason } => {
+                if let Some(i) = self.index(step, r.seq) {
+                    self.sign(i, r, Some(reason.clone()));
+                    self.overrides.push(Override {
+                        seq: r.seq,
+                        at: r.at,
+                        by: r.author.clone(),
+                        step: step.clone(),
+                        reason: reason.clone(),
+                    });
                 }
             }
             Known::CommsSent { step, text } => self.comms.push(Comms {
@@ -480,11 +547,27 @@ impl Incident {
         i
     }
 
-    fn finish(&mut self, i: usize, at: DateTime<Utc>, status: Status) {
+    /// Records a sign-off (or an override) by the record's author for the step's current run.
+    fn sign(&mut self, i: usize, r: &Record, overridden: Option<String>) {
+        let s = &mut self.steps[i];
+        if overridden.is_none() {
+            s.signed_off_by = Some(r.author.clone());
+        }
+        s.signoff = Some(Signoff {
+            by: r.author.clone(),
+            at: r.at,
+            seq: r.seq,
+            run: s.run_now(),
+            overridden,
+        });
+    }
+
+    fn finish(&mut self, i: usize, r: &Record, status: Status) {
         let s = &mut self.steps[i];
         s.status = status;
-        s.started.get_or_insert(at);
-        s.ended = Some(at);
+        s.started.get_or_insert(r.at);
+        s.ended = Some(r.at);
+        s.ended_by = Some(r.author.clone());
     }
 
     /// Where the runbook goes after step `i` (its first successor; decisions go by choice).

@@ -3,6 +3,7 @@
 //! file system, the terminal, the network or the wall clock (except `clock.rs`, the one place
 //! that reads it).
 
+pub mod choice;
 pub mod clock;
 pub mod describe;
 pub mod diff;

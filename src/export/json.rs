@@ -24,6 +24,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Doc<'a> {
     schema_version: u32,
     incident: Incident<'a>,
+    /// Break-glass overrides of sign-offs: first, since a reader must not miss them.
+    overrides: Vec<OverrideAt<'a>>,
     milestones: Milestones,
     metrics: Metrics,
     severity_history: Vec<SeverityAt>,
@@ -47,6 +49,15 @@ struct Incident<'a> {
     opened: String,
     opened_by: &'a str,
     closed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OverrideAt<'a> {
+    seq: u64,
+    at: String,
+    by: &'a str,
+    step: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -220,6 +231,17 @@ pub fn render(d: &Draft) -> String {
             opened_by: &inc.opened_by,
             closed: inc.closed.map(stamp),
         },
+        overrides: inc
+            .overrides
+            .iter()
+            .map(|o| OverrideAt {
+                seq: o.seq,
+                at: stamp(o.at),
+                by: &o.by,
+                step: &o.step,
+                reason: &o.reason,
+            })
+            .collect(),
         milestones: Milestones(
             inc.milestones
                 .iter()

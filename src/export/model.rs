@@ -64,10 +64,21 @@ impl<'a> Draft<'a> {
     /// out of order. For the JSON.
     pub fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .journal_warnings
+            .inc
+            .overrides
             .iter()
-            .map(|w| w.to_string())
+            .map(|o| {
+                format!(
+                    "BREAK GLASS: the sign-off of step \"{}\" was overridden by {} at {} (record {}): {}",
+                    o.step,
+                    o.by,
+                    stamp(o.at),
+                    o.seq,
+                    o.reason
+                )
+            })
             .collect();
+        out.extend(self.journal_warnings.iter().map(|w| w.to_string()));
         out.extend(self.repeated.iter().filter_map(|(r, m)| {
             let first = self.inc.milestones.get(m)?;
             Some(format!(

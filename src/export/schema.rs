@@ -12,8 +12,8 @@ pub const JSON_SCHEMA: &str = r##"{
   "title": "runbook export, schema_version 1",
   "type": "object",
   "additionalProperties": false,
-  "required": ["schema_version", "incident", "milestones", "metrics", "severity_history", "roles",
-    "timeline", "steps", "decisions", "deviations", "action_items", "commands", "warnings"],
+  "required": ["schema_version", "incident", "overrides", "milestones", "metrics", "severity_history",
+    "roles", "timeline", "steps", "decisions", "deviations", "action_items", "commands", "warnings"],
   "properties": {
     "schema_version": { "const": 1 },
     "incident": {
@@ -37,6 +37,21 @@ pub const JSON_SCHEMA: &str = r##"{
         "opened": { "$ref": "#/$defs/time" },
         "opened_by": { "type": "string" },
         "closed": { "$ref": "#/$defs/time_or_null" }
+      }
+    },
+    "overrides": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["seq", "at", "by", "step", "reason"],
+        "properties": {
+          "seq": { "type": "integer", "minimum": 1 },
+          "at": { "$ref": "#/$defs/time" },
+          "by": { "type": "string" },
+          "step": { "type": "string" },
+          "reason": { "type": "string" }
+        }
       }
     },
     "milestones": {

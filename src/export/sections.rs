@@ -37,6 +37,41 @@ pub fn title(d: &Draft, out: &mut String, word: &str) {
             "> in a drill: no customer was affected and no production system was changed by it.\n",
         );
     }
+    break_glass(d, out);
+}
+
+/// Every break-glass override, at the top: steps that ran without the second person's
+/// sign-off they require.
+fn break_glass(d: &Draft, out: &mut String) {
+    let overrides = &d.inc.overrides;
+    if overrides.is_empty() {
+        return;
+    }
+    let n = overrides.len();
+    line(
+        out,
+        format!(
+            "> **BREAK GLASS — {n} sign-off{} overridden.** {} without the second person's sign-off {} requires:",
+            if n == 1 { "" } else { "s" },
+            if n == 1 {
+                "This step went ahead"
+            } else {
+                "These steps went ahead"
+            },
+            if n == 1 { "it" } else { "each" },
+        ),
+    );
+    line(out, ">");
+    for o in overrides {
+        let mut item = format!("> - {} ({}) ", d.when(o.at), d.zone());
+        item.push_str(&code(&o.step));
+        item.push_str(", by ");
+        push_text(&mut item, &o.by);
+        item.push_str(": ");
+        push_text(&mut item, &o.reason);
+        line(out, item);
+    }
+    out.push('\n');
 }
 
 /// A section people write: heading, a one-line prompt in an HTML comment, what the journal

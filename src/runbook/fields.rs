@@ -197,7 +197,7 @@ pub const STEP: &[Field] = &[
         "requires_signoff",
         Ty::Bool,
         false,
-        "A second, named person must confirm before it is done.",
+        "A second person signs off (as themself) before it is done, its decision taken or its command run.",
     ),
     k(
         "next",

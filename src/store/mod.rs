@@ -354,10 +354,22 @@ impl Session {
         author: &str,
         event: Known,
     ) -> anyhow::Result<(Record, Vec<String>)> {
+        self.record_with(clock, at, author, event, rules::Opts::default())
+    }
+
+    /// `record`, with the way the action was asked for (`Opts::again`: a deliberate repeat).
+    pub fn record_with(
+        &mut self,
+        clock: &dyn Clock,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        event: Known,
+        opts: rules::Opts,
+    ) -> anyhow::Result<(Record, Vec<String>)> {
         self.catch_up()?;
         let (ts, wall) = self.now_and_wall(clock);
         let at = at.unwrap_or(ts);
-        let warnings = rules::check(&self.incident, &event, author, at)?;
+        let warnings = rules::check_with(&self.incident, &event, author, at, opts)?;
         let event = Event::Known(event);
         let appended = self.journal.append(|seq| Record {
             seq,

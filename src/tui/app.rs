@@ -72,6 +72,8 @@ pub enum Effect {
     Append {
         events: Vec<Known>,
         origin: Option<Overlay>,
+        /// How it was asked for (a deliberate repeat).
+        opts: crate::domain::rules::Opts,
     },
     /// Read what other processes appended.
     CatchUp,

@@ -32,7 +32,11 @@ impl Shell {
     /// Carries out one effect; immediate answers are returned, late ones arrive on `tx`.
     pub fn run(&mut self, effect: Effect) -> Vec<Msg> {
         match effect {
-            Effect::Append { events, origin } => self.append(events, origin),
+            Effect::Append {
+                events,
+                origin,
+                opts,
+            } => self.append(events, origin, opts),
             Effect::CatchUp => self.synced(|s| s.catch_up().map(|_| ())),
             Effect::OpenIncident(id) => vec![self.open(&id)],
             Effect::StartIncident {
@@ -110,13 +114,18 @@ impl Shell {
         current_rows(&self.current)
     }
 
-    fn append(&mut self, events: Vec<Known>, origin: Option<super::state::Overlay>) -> Vec<Msg> {
+    fn append(
+        &mut self,
+        events: Vec<Known>,
+        origin: Option<super::state::Overlay>,
+        opts: crate::domain::rules::Opts,
+    ) -> Vec<Msg> {
         let clock = self.clock.clone();
         let author = self.author.clone();
         let mut failed = None;
         let mut out = self.synced(|s| {
             for e in events {
-                if let Err(err) = s.record(clock.as_ref(), None, &author, e) {
+                if let Err(err) = s.record_with(clock.as_ref(), None, &author, e, opts) {
                     failed = Some(format!("{err:#}"));
                     break;
                 }
@@ -183,7 +192,7 @@ impl Shell {
             step: step.clone(),
             command: command.clone(),
         };
-        let mut out = self.append(vec![started], None);
+        let mut out = self.append(vec![started], None, Default::default());
         if out.iter().any(|m| matches!(m, Msg::AppendFailed { .. })) {
             return out;
         }

@@ -5,7 +5,7 @@
 use super::app::{CommandDone, Effect};
 use super::keymap::{Action, Mode, lookup};
 use super::state::{
-    AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
+    Again, AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
 };
 use crate::domain::event::{Event, Known, Outcome, Record};
 use crate::domain::incident::Status;
@@ -54,7 +54,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             s.screen = Screen::Home;
             return vec![Effect::RefreshIncidents];
         }
-        Action::Help => s.overlay = Some(Overlay::Help),
+        Action::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::TimelineOlder => {
             v.timeline_scroll = (v.timeline_scroll + 5).min(v.records.len().saturating_sub(1))
         }
@@ -169,11 +169,6 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
-            if def.requires_signoff && !st.signoff_pending {
-                let title = def.title.clone();
-                ask_signoff(s, id, &title, true);
-                return Vec::new();
-            }
             append(
                 s,
                 vec![Known::StepCompleted {
@@ -222,12 +217,43 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 label: c.label.clone(),
                 next: c.next.clone(),
             };
-            if def.requires_signoff && !st.signoff_pending {
-                let title = def.title.clone();
-                ask_signoff(s, id, &title, false);
-                return Vec::new();
-            }
             append(s, vec![ev], None)
+        }
+        Action::Signoff => append(
+            s,
+            vec![Known::SignoffGiven {
+                step: id,
+                by: s.author.clone(),
+            }],
+            None,
+        ),
+        Action::Override => {
+            // A command step stays open after the override, so its command can be run; a
+            // decision waits for its choice; anything else in progress is completed with it.
+            let then_complete = st.status == Status::Active
+                && !matches!(
+                    def.kind,
+                    StepKind::Command { .. } | StepKind::Decision { .. }
+                );
+            let what = if then_complete {
+                "complete"
+            } else {
+                "go on with"
+            };
+            let title = format!(
+                "BREAK GLASS: {what} \"{}\" without a second person. Why? (flagged in every export)",
+                sanitize::visible(&def.title)
+            );
+            open_input(
+                s,
+                InputPurpose::Override {
+                    step: id,
+                    then_complete,
+                },
+                &title,
+                String::new(),
+            );
+            Vec::new()
         }
         Action::ToggleNext => match st.checklist.iter().position(|c| !c) {
             Some(item) => append(
@@ -309,21 +335,6 @@ pub fn command_now(s: &AppState, id: &str) -> Option<String> {
     }
 }
 
-/// Opens the sign-off dialog for a step that needs a second person; `then_complete` completes
-/// the step once the sign-off is recorded (a decision instead waits for its choice).
-fn ask_signoff(s: &mut AppState, step: String, title: &str, then_complete: bool) {
-    let prompt = format!("\"{title}\" needs a second person's sign-off: their name");
-    open_input(
-        s,
-        InputPurpose::Signoff {
-            step,
-            then_complete,
-        },
-        &prompt,
-        String::new(),
-    );
-}
-
 /// The selected step's command with variables filled in, and its timeout.
 fn command_of(s: &AppState) -> Option<(u64, String)> {
     let v = s.incident.as_ref()?;
@@ -365,8 +376,19 @@ fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String
 }
 
 /// Checks the events against the rules and asks the shell to append them. A refusal is shown
-/// and, when the action came from a dialog, the dialog stays open with its text.
+/// and, when the action came from a dialog, the dialog stays open with its text; a refused
+/// repeat asks whether it is deliberate.
 pub fn append(s: &mut AppState, events: Vec<Known>, origin: Option<Overlay>) -> Vec<Effect> {
+    append_with(s, events, origin, rules::Opts::default())
+}
+
+/// `append`, with the way the action was asked for (`Opts::again`: a deliberate repeat).
+pub fn append_with(
+    s: &mut AppState,
+    events: Vec<Known>,
+    origin: Option<Overlay>,
+    opts: rules::Opts,
+) -> Vec<Effect> {
     let Some(v) = &mut s.incident else {
         return Vec::new();
     };
@@ -378,18 +400,31 @@ pub fn append(s: &mut AppState, events: Vec<Known>, origin: Option<Overlay>) -> 
         });
         return Vec::new();
     }
-    // Only the first event can be checked against the current state; the rest follow from it.
+    // Only the first event can be checked against the current state; the rest follow from it
+    // (and the store checks each again, under the journal's lock, before writing it).
     if let Some(first) = events.first()
-        && let Err(e) = rules::check(&v.incident, first, &s.author, s.now)
+        && let Err(e) = rules::check_with(&v.incident, first, &s.author, s.now, opts)
     {
-        s.overlay = Some(Overlay::Error {
-            message: e.0,
-            then: origin.map(Box::new),
+        s.overlay = Some(if e.again {
+            Overlay::Again(Again {
+                message: e.message,
+                events,
+                origin: origin.map(Box::new),
+            })
+        } else {
+            Overlay::Error {
+                message: e.message,
+                then: origin.map(Box::new),
+            }
         });
         return Vec::new();
     }
     v.pending = true;
-    vec![Effect::Append { events, origin }]
+    vec![Effect::Append {
+        events,
+        origin,
+        opts,
+    }]
 }
 
 /// Records are durable: fold them in, and follow the flow with the selection.
@@ -562,5 +597,6 @@ pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
     vec![Effect::Append {
         events: vec![ev],
         origin: None,
+        opts: rules::Opts::default(),
     }]
 }

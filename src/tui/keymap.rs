@@ -16,6 +16,8 @@ pub enum Mode {
     Menu,
     /// The command confirmation.
     Confirm,
+    /// A yes/no question (a deliberate repeat).
+    Ask,
     /// The start form.
     Form,
     Help,
@@ -45,6 +47,10 @@ pub enum Action {
     Milestone,
     Severity,
     Role,
+    /// Sign off the selected step, as the person at this keyboard.
+    Signoff,
+    /// Break glass: complete or run a step without a second person's sign-off.
+    Override,
     Copy,
     Run,
     Comms,
@@ -151,6 +157,8 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, k('m'), A::Milestone, "record a milestone"),
     b(M::Incident, k('S'), A::Severity, "change severity"),
     b(M::Incident, k('R'), A::Role, "assign a role"),
+    b(M::Incident, k('o'), A::Signoff, "sign off the step (as you, a second person)"),
+    b(M::Incident, k('O'), A::Override, "break glass: no second person (with a reason)"),
     b(M::Incident, k('y'), A::Copy, "copy the step's command (OSC 52, works over SSH)"),
     b(M::Incident, k('r'), A::Run, "run the step's command (asks first)"),
     b(M::Incident, k('u'), A::Comms, "write and send the status update"),
@@ -173,6 +181,9 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Confirm, k('y'), A::Yes, "yes, run exactly this command"),
     b(M::Confirm, k('n'), A::No, "no"),
     b(M::Confirm, code(KeyCode::Esc), A::No, "no"),
+    b(M::Ask, k('y'), A::Yes, "yes, record it again"),
+    b(M::Ask, k('n'), A::No, "no"),
+    b(M::Ask, code(KeyCode::Esc), A::No, "no"),
     b(M::Form, code(KeyCode::Tab), A::NextField, "next field"),
     b(M::Form, code(KeyCode::Down), A::NextField, "next field"),
     b(M::Form, code(KeyCode::BackTab), A::PrevField, "previous field"),
@@ -182,6 +193,10 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Form, code(KeyCode::Enter), A::Submit, "start the incident"),
     b(M::Form, code(KeyCode::Esc), A::Cancel, "cancel"),
     b(M::Help, code(KeyCode::Esc), A::Cancel, "close the help"),
+    b(M::Help, k('j'), A::Down, "scroll down"),
+    b(M::Help, code(KeyCode::Down), A::Down, "scroll down"),
+    b(M::Help, k('k'), A::Up, "scroll up"),
+    b(M::Help, code(KeyCode::Up), A::Up, "scroll up"),
     b(M::Help, k('?'), A::Cancel, "close the help"),
     b(M::Help, k('q'), A::Cancel, "close the help"),
     b(M::Error, code(KeyCode::Enter), A::Cancel, "dismiss (what you typed is kept)"),

@@ -14,10 +14,18 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match overlay {
-        Overlay::Help => {
-            if lookup(Mode::Help, key) != Some(Action::Cancel) {
-                s.overlay = Some(Overlay::Help);
-            }
+        Overlay::Help { scroll } => {
+            let max = super::view::help_scroll_max(s);
+            s.overlay = match lookup(Mode::Help, key) {
+                Some(Action::Cancel) => None,
+                Some(Action::Down) => Some(Overlay::Help {
+                    scroll: (scroll + 1).min(max),
+                }),
+                Some(Action::Up) => Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                }),
+                _ => Some(Overlay::Help { scroll }),
+            };
             Vec::new()
         }
         Overlay::Info { title, body } => {
@@ -34,6 +42,23 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Overlay::Again(a) => match lookup(Mode::Ask, key) {
+            Some(Action::Yes) => super::incident::append_with(
+                s,
+                a.events,
+                a.origin.map(|b| *b),
+                crate::domain::rules::Opts { again: true },
+            ),
+            Some(Action::No) => {
+                s.overlay = a.origin.map(|b| *b);
+                s.flash(Tone::Info, "not recorded");
+                Vec::new()
+            }
+            _ => {
+                s.overlay = Some(Overlay::Again(a));
+                Vec::new()
+            }
+        },
         Overlay::Input(input) => input_key(s, input, key),
         Overlay::Menu(menu) => menu_key(s, menu, key),
         Overlay::Confirm(c) => match lookup(Mode::Confirm, key) {
@@ -152,13 +177,13 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
             }],
             origin,
         ),
-        InputPurpose::Signoff {
+        InputPurpose::Override {
             step,
             then_complete,
         } => {
-            let mut events = vec![Known::SignoffGiven {
+            let mut events = vec![Known::SignoffOverridden {
                 step: step.clone(),
-                by: text,
+                reason: text,
             }];
             if *then_complete {
                 events.push(Known::StepCompleted {

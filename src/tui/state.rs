@@ -146,7 +146,10 @@ pub struct Newer {
 /// Modal things drawn over a screen; while one is open, keys go to it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
-    Help,
+    /// The keys of the screen underneath, scrolled down `scroll` rows on a small terminal.
+    Help {
+        scroll: usize,
+    },
     Input(Input),
     Menu(Menu),
     /// Confirm running a command: shows the exact command.
@@ -157,11 +160,22 @@ pub enum Overlay {
         title: String,
         body: String,
     },
+    /// The rules refused a repeat (a done step started again, a decision re-taken): asks
+    /// whether it is deliberate; yes appends `events` as a deliberate repeat.
+    Again(Again),
     /// A blocking error; `then` is reopened when it is dismissed (nothing typed is lost).
     Error {
         message: String,
         then: Option<Box<Overlay>>,
     },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Again {
+    /// The refusal, with who did it and when.
+    pub message: String,
+    pub events: Vec<crate::domain::event::Known>,
+    pub origin: Option<Box<Overlay>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,8 +194,9 @@ pub enum InputPurpose {
     SkipReason {
         step: String,
     },
-    /// Sign-off name; completing the step follows when `then_complete`.
-    Signoff {
+    /// Break glass: the reason for completing (or running) a step without a second person's
+    /// sign-off; completing the step follows when `then_complete`.
+    Override {
         step: String,
         then_complete: bool,
     },

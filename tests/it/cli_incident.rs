@@ -64,6 +64,10 @@ fn a_whole_incident_through_the_cli() {
         "--reason",
         "status page already red",
     ]);
+    // Only a step in progress can fail.
+    let err = e.fails(1, &["step", "etcd-health", "fail"]);
+    assert!(err.contains("never started"), "{err}");
+    e.ok(&["step", "etcd-health", "start"]);
     e.ok(&["step", "etcd-health", "fail"]);
     e.ok(&[
         "decide",
@@ -78,11 +82,16 @@ fn a_whole_incident_through_the_cli() {
     assert_eq!(s["milestones"]["detected"], "2026-05-30T22:15:00.000Z");
     assert_eq!(s["milestones"]["acknowledged"], "2026-05-30T22:18:00.000Z");
     assert_eq!(s["decisions"][0]["choice"], 1);
-    // Sign-off: refused without, refused from oneself, accepted from a second person.
+    // Sign-off: refused without; the doer cannot sign; a second person signs as themself.
     let err = e.fails(1, &["step", "restore-new-cluster", "done"]);
-    assert!(err.contains("requires a sign-off"), "{err}");
-    e.fails(1, &["signoff", "restore-new-cluster", "--by", "ana"]);
-    e.ok(&["signoff", "restore-new-cluster", "--by", "carol"]);
+    assert!(
+        err.contains("needs a sign-off from someone other than ana"),
+        "{err}"
+    );
+    e.ok(&["step", "restore-new-cluster", "start"]);
+    let err = e.fails(1, &["signoff", "restore-new-cluster"]);
+    assert!(err.contains("ana started this run"), "{err}");
+    e.ok(&["--as", "carol", "signoff", "restore-new-cluster"]);
     e.ok(&["step", "restore-new-cluster", "done"]);
     e.ok(&["note", "TODO: alert when etcd memory nears the limit"]);
     e.ok(&["note", "--decision", "recreate rather than repair"]);

@@ -65,7 +65,7 @@ fn replay() -> Replay {
         ],
     );
     r.run("sam", "15:16", &["decide", "decide-pattern", "2"]);
-    r.run("lee", "15:16", &["signoff", "replace-proxy", "--by", "sam"]);
+    r.run("sam", "15:16", &["signoff", "replace-proxy"]);
     r.run("lee", "15:16", &["step", "replace-proxy", "start"]);
     r.run(
         "lee",
@@ -107,8 +107,13 @@ fn replay() -> Replay {
             "On use1-c5 a few client IPs hold most of the connections",
         ],
     );
-    r.run("sam", "15:51", &["decide", "decide-pattern", "1"]);
-    r.run("lee", "15:52", &["signoff", "limit-clients", "--by", "sam"]);
+    // Back to the triage decision without the network check in between: a deliberate re-take.
+    r.run(
+        "sam",
+        "15:51",
+        &["decide", "decide-pattern", "1", "--again"],
+    );
+    r.run("sam", "15:52", &["signoff", "limit-clients"]);
     r.run("lee", "15:52", &["step", "limit-clients", "start"]);
     r.run("lee", "15:55", &["step", "limit-clients", "done"]);
     r.run("lee", "15:56", &["step", "verify", "start"]);

@@ -118,7 +118,7 @@ fn replay() -> Replay {
     r.run("chris", "12:35", &["decide", "decide-snapshot", "1"]);
     r.run("raj", "12:36", &["step", "restore-dry-run", "start"]);
     r.run("raj", "12:45", &["step", "restore-dry-run", "done"]);
-    r.run("raj", "12:46", &["signoff", "restore-apply", "--by", "mia"]);
+    r.run("mia", "12:46", &["signoff", "restore-apply"]);
     r.run("raj", "12:46", &["step", "restore-apply", "start"]);
     r.run(
         "raj",
@@ -132,11 +132,7 @@ fn replay() -> Replay {
     r.run("chris", "13:46", &["decide", "more-batches", "1"]);
     r.run("raj", "13:47", &["step", "restore-dry-run", "start"]);
     r.run("raj", "13:55", &["step", "restore-dry-run", "done"]);
-    r.run(
-        "raj",
-        "13:56",
-        &["signoff", "restore-apply", "--by", "chris"],
-    );
+    r.run("chris", "13:56", &["signoff", "restore-apply"]);
     r.run("raj", "13:56", &["step", "restore-apply", "start"]);
     r.run(
         "raj",

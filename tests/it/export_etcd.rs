@@ -80,11 +80,7 @@ fn replay() -> Replay {
     r.run("bo", "22:38", &["step", "save-data", "done"]);
     r.run("ana", "22:40", &["decide", "choose-recovery", "2"]);
     r.run("ana", "22:40", &["note", "--decision", "Recreate the cluster on a larger instance type instead of repairing members: discovery data is re-registered by its owners"]);
-    r.run(
-        "bo",
-        "22:49",
-        &["signoff", "restore-new-cluster", "--by", "ana"],
-    );
+    r.run("ana", "22:49", &["signoff", "restore-new-cluster"]);
     r.run("bo", "22:50", &["step", "restore-new-cluster", "start"]);
     r.run("bo", "23:01", &["step", "restore-new-cluster", "done"]);
     r.run("ana", "23:01", &["milestone", "mitigated"]);

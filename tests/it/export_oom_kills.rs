@@ -98,11 +98,7 @@ fn replay() -> Replay {
     r.run("tom", "20:23", &["decide", "decide-recovery", "2"]);
     r.run("tom", "20:24", &["decide", "choose-mitigation", "3"]);
     r.run("tom", "20:24", &["note", "--decision", "Serve the API from Lambda: one request per invocation, so even a fragmented heap finishes its request"]);
-    r.run(
-        "eli",
-        "20:25",
-        &["signoff", "failover-lambda", "--by", "tom"],
-    );
+    r.run("tom", "20:25", &["signoff", "failover-lambda"]);
     r.run("eli", "20:25", &["step", "failover-lambda", "start"]);
     r.run("eli", "20:30", &["step", "failover-lambda", "done"]);
     r.run("eli", "20:30", &["step", "check-recovery", "start"]);

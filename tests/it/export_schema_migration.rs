@@ -38,7 +38,7 @@ fn replay() -> Replay {
     r.run("ana", "14:21", &["step", "acknowledge", "done"]);
     // The backup path was ready: the IC failed over before the first status update.
     r.run("ana", "14:21", &["decide", "backup-available", "1"]);
-    r.run("bo", "14:21", &["signoff", "failover", "--by", "ana"]);
+    r.run("ana", "14:21", &["signoff", "failover"]);
     r.run("bo", "14:21", &["step", "failover", "start"]);
     r.run("bo", "14:21:50", &["step", "failover", "done"]);
     r.run("bo", "14:21:50", &["step", "verify-backup", "start"]);
@@ -77,7 +77,7 @@ fn replay() -> Replay {
     r.run("ana", "14:36", &["decide", "decide-verified", "1"]);
     r.run("ana", "14:37", &["step", "mitigated", "done"]);
     r.run("ana", "14:37", &["decide", "did-failover", "1"]);
-    r.run("ana", "14:38", &["signoff", "fail-back", "--by", "bo"]);
+    r.run("ana", "14:38", &["signoff", "fail-back"]);
     r.run("bo", "14:38", &["step", "fail-back", "start"]);
     r.run("bo", "14:40", &["step", "fail-back", "done"]);
     r.run("ana", "14:41", &["step", "stable", "start"]);

@@ -76,8 +76,18 @@ impl Builder {
     }
 
     fn try_push(&mut self, minutes: i64, author: &str, k: Known) -> Result<(), rules::Refused> {
+        self.try_push_with(minutes, author, k, rules::Opts::default())
+    }
+
+    fn try_push_with(
+        &mut self,
+        minutes: i64,
+        author: &str,
+        k: Known,
+        opts: rules::Opts,
+    ) -> Result<(), rules::Refused> {
         let r = rec(self.records.len() as u64 + 1, minutes, author, k.clone());
-        rules::check(&self.inc, &k, author, r.at)?;
+        rules::check_with(&self.inc, &k, author, r.at, opts)?;
         self.inc.apply(&r, &parse).unwrap();
         self.records.push(r);
         Ok(())
@@ -139,25 +149,16 @@ fn steps_decisions_signoffs_and_milestones_fold_into_state() {
     .unwrap();
     assert_eq!(b.inc.runbook.steps[b.inc.current.unwrap()].id, "stop-churn");
     assert_eq!(b.inc.path.len(), 1);
-    // A sign-off step cannot complete without a second person.
+    // A sign-off step cannot complete without a second person (the matrix is below).
     let done = Known::StepCompleted {
         step: "restore-new-cluster".into(),
         outcome: Outcome::Ok,
     };
     let err = b.try_push(9, "ana", done.clone()).unwrap_err();
-    assert!(err.0.contains("requires a sign-off"), "{err}");
-    let own = b.try_push(
-        9,
-        "ana",
-        Known::SignoffGiven {
-            step: "restore-new-cluster".into(),
-            by: "ANA".into(),
-        },
-    );
-    assert!(own.unwrap_err().0.contains("second person"));
+    assert!(err.message.contains("needs a sign-off"), "{err}");
     b.try_push(
         9,
-        "ana",
+        "carol",
         Known::SignoffGiven {
             step: "restore-new-cluster".into(),
             by: "carol".into(),
@@ -237,7 +238,7 @@ fn steps_decisions_signoffs_and_milestones_fold_into_state() {
             decision: false,
         },
     );
-    assert!(refused.unwrap_err().0.contains("closed"));
+    assert!(refused.unwrap_err().message.contains("closed"));
     // The incremental state equals the fold of the whole journal.
     assert_eq!(fold(&b.records, &parse).unwrap(), b.inc);
 }
@@ -254,19 +255,19 @@ fn rules_refuse_bad_decisions_and_flag_milestones_before_the_start() {
     assert!(
         b.try_push(1, "a", bad("acknowledge", 1))
             .unwrap_err()
-            .0
+            .message
             .contains("not a decision")
     );
     assert!(
         b.try_push(1, "a", bad("decide-cause", 9))
             .unwrap_err()
-            .0
+            .message
             .contains("no choice 9")
     );
     assert!(
         b.try_push(1, "a", bad("decide-caus", 1))
             .unwrap_err()
-            .0
+            .message
             .contains("did you mean \"decide-cause\"")
     );
     let early = rec(
@@ -472,14 +473,16 @@ fn an_explicit_milestone_corrects_an_earlier_one() {
         b.inc.milestones[&Milestone::Acknowledged].at,
         t0() + Duration::minutes(1)
     );
-    // Passing a milestone step again (a loop) does not move the milestone...
-    b.try_push(
+    // Passing a milestone step again (a loop, a deliberate repeat) does not move the
+    // milestone...
+    b.try_push_with(
         5,
         "ana",
         Known::StepCompleted {
             step: "acknowledge".into(),
             outcome: Outcome::Ok,
         },
+        rules::Opts { again: true },
     )
     .unwrap();
     assert_eq!(
@@ -514,35 +517,138 @@ fn a_signoff_allows_one_completion_of_a_looped_step() {
         step: step(),
         outcome: Outcome::Ok,
     };
-    b.try_push(
-        1,
-        "ana",
-        Known::SignoffGiven {
-            step: step(),
-            by: "carol".into(),
-        },
-    )
-    .unwrap();
+    b.try_push(1, "carol", sign(&step(), "carol")).unwrap();
     b.try_push(2, "ana", done()).unwrap();
-    // The loop comes round again: the destructive step needs a fresh sign-off.
-    b.try_push(3, "ana", Known::StepStarted { step: step() })
+    // Started again (a repeat, asked for on purpose): the destructive step needs a fresh
+    // sign-off.
+    let err = b.try_push(3, "ana", Known::StepStarted { step: step() });
+    assert!(
+        err.unwrap_err().again,
+        "a restart of a done step is a repeat"
+    );
+    let again = rules::Opts { again: true };
+    b.try_push_with(3, "ana", Known::StepStarted { step: step() }, again)
         .unwrap();
     assert!(
         b.try_push(4, "ana", done())
             .unwrap_err()
-            .0
-            .contains("requires a sign-off")
+            .message
+            .contains("needs a sign-off")
     );
-    b.try_push(
-        5,
-        "ana",
-        Known::SignoffGiven {
-            step: step(),
-            by: "dee".into(),
-        },
-    )
-    .unwrap();
+    b.try_push(5, "dee", sign(&step(), "dee")).unwrap();
     b.try_push(6, "ana", done()).unwrap();
     let i = b.inc.runbook.step_index(&step()).unwrap();
     assert_eq!(b.inc.steps[i].signed_off_by.as_deref(), Some("dee"));
+}
+
+fn sign(step: &str, by: &str) -> Known {
+    Known::SignoffGiven {
+        step: step.into(),
+        by: by.into(),
+    }
+}
+
+fn refused(b: &mut Builder, author: &str, k: Known) -> String {
+    b.try_push(30, author, k).unwrap_err().message
+}
+
+/// Who may sign, who may complete: the doer cannot sign, no one signs in another's name, the
+/// signer cannot complete, and a sign-off counts for one run only.
+#[test]
+fn the_signoff_matrix() {
+    let mut b = Builder::new("data-migration-overwrite");
+    let step = "restore-apply";
+    let done = || Known::StepCompleted {
+        step: "restore-apply".into(),
+        outcome: Outcome::Ok,
+    };
+    let run = || Known::CommandStarted {
+        step: "restore-apply".into(),
+        command: "psql".into(),
+    };
+    b.try_push(1, "ana", Known::StepStarted { step: step.into() })
+        .unwrap();
+    // Nothing before a sign-off: not the completion, not the command.
+    assert!(
+        refused(&mut b, "ana", done()).contains("needs a sign-off from someone other than ana")
+    );
+    assert!(refused(&mut b, "ana", run()).contains("before you run its command"));
+    // The doer cannot sign, as themself or by typing another name.
+    assert!(refused(&mut b, "ana", sign(step, "ana")).contains("ana started this run"));
+    assert!(refused(&mut b, "Ana", sign(step, "ana ")).contains("started this run"));
+    assert!(refused(&mut b, "ana", sign(step, "bo")).contains("cannot sign off in the name of bo"));
+    // The second person signs as themself; once is enough.
+    b.try_push(2, "bo", sign(step, "bo")).unwrap();
+    assert!(refused(&mut b, "bo", sign(step, "bo")).contains("already signed off by bo"));
+    // The signer cannot run the command or complete the step; the doer can.
+    assert!(refused(&mut b, "bo", run()).contains("bo cannot also run its command"));
+    assert!(refused(&mut b, "bo", done()).contains("bo cannot also complete it"));
+    b.try_push(3, "ana", run()).unwrap();
+    b.try_push(4, "ana", done()).unwrap();
+    let i = b.inc.runbook.step_index(step).unwrap();
+    assert_eq!(b.inc.steps[i].signed_off_by.as_deref(), Some("bo"));
+    assert!(b.inc.steps[i].signoff().is_none(), "the sign-off was used");
+    assert!(b.inc.overrides.is_empty());
+}
+
+#[test]
+fn a_signoff_given_ahead_counts_for_the_next_run_unless_the_signer_starts_it() {
+    let mut b = Builder::new("data-migration-overwrite");
+    let step = "restore-apply";
+    let done = || Known::StepCompleted {
+        step: "restore-apply".into(),
+        outcome: Outcome::Ok,
+    };
+    b.try_push(1, "bo", sign(step, "bo")).unwrap();
+    b.try_push(2, "bo", Known::StepStarted { step: step.into() })
+        .unwrap();
+    assert!(refused(&mut b, "ana", done()).contains("who also started this run"));
+    // Signed ahead by someone else, it counts for the run that starts next.
+    let mut b = Builder::new("data-migration-overwrite");
+    b.try_push(1, "bo", sign(step, "bo")).unwrap();
+    b.try_push(2, "ana", Known::StepStarted { step: step.into() })
+        .unwrap();
+    b.try_push(3, "ana", done()).unwrap();
+}
+
+#[test]
+fn a_break_glass_override_needs_a_reason_and_is_kept() {
+    let mut b = Builder::new("data-migration-overwrite");
+    let step = "restore-apply";
+    let over = |reason: &str| Known::SignoffOverridden {
+        step: "restore-apply".into(),
+        reason: reason.into(),
+    };
+    b.try_push(1, "ana", Known::StepStarted { step: step.into() })
+        .unwrap();
+    assert!(refused(&mut b, "ana", over("  ")).contains("needs a reason"));
+    b.try_push(2, "ana", over("no second person reachable at 03:10"))
+        .unwrap();
+    b.try_push(
+        3,
+        "ana",
+        Known::StepCompleted {
+            step: step.into(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .unwrap();
+    assert_eq!(b.inc.overrides.len(), 1);
+    assert_eq!(b.inc.overrides[0].by, "ana");
+    assert_eq!(
+        b.inc.overrides[0].reason,
+        "no second person reachable at 03:10"
+    );
+    // A step that needs no sign-off has nothing to override.
+    assert!(
+        refused(
+            &mut b,
+            "ana",
+            Known::SignoffOverridden {
+                step: "acknowledge".into(),
+                reason: "x".into()
+            }
+        )
+        .contains("does not require a sign-off")
+    );
 }

@@ -29,6 +29,7 @@ mod journal_props;
 mod journal_torn;
 mod library;
 mod reload;
+mod signoff;
 mod tui_pty;
 mod tui_render;
 mod tui_update;

@@ -142,6 +142,10 @@ pub(super) fn parse(line: &str) -> Option<Record> {
             step: f.step?,
             by: f.by?,
         },
+        "signoff_overridden" => Known::SignoffOverridden {
+            step: f.step?,
+            reason: f.reason?,
+        },
         "comms_sent" => Known::CommsSent {
             step: f.step,
             text: f.text?,
@@ -248,6 +252,10 @@ mod tests {
             Known::SignoffGiven {
                 step: s("s"),
                 by: s("bo"),
+            },
+            Known::SignoffOverridden {
+                step: s("s"),
+                reason: s("no second person reachable at 03:10"),
             },
             Known::CommsSent {
                 step: Some(s("update")),

@@ -224,22 +224,54 @@ fn head(s: &AppState, inc: &Incident, i: usize, def: &Step, st: &StepState, max:
         }
     }
     if def.requires_signoff {
-        let (text, style) = match &st.signed_off_by {
-            Some(by) => (
-                format!("requires sign-off: signed off by {}", one(by)),
-                t.good(),
-            ),
-            None => (
-                "requires sign-off: needs a second person's sign-off".to_string(),
-                t.warn(),
-            ),
-        };
+        let (text, style) = signoff_line(s, inc, def, st);
         out.extend(hanging("", &text, max, style));
     }
     if let Some(reason) = &st.skip_reason {
         out.extend(hanging("skipped: ", &one(reason), max, t.plain()));
     }
     out
+}
+
+/// Where a step that needs a second person stands: signed off (by whom), overridden, or
+/// waiting, with how the second person gives it.
+fn signoff_line(
+    s: &AppState,
+    inc: &Incident,
+    def: &Step,
+    st: &StepState,
+) -> (String, ratatui::style::Style) {
+    let t = Theme::of(s);
+    match (st.signoff(), &st.signed_off_by) {
+        (Some(so), _) if so.overridden.is_some() => (
+            format!(
+                "BREAK GLASS: sign-off overridden by {} at {}: {}",
+                one(&so.by),
+                hms(so.at),
+                one(so.overridden.as_deref().unwrap_or_default())
+            ),
+            t.warn(),
+        ),
+        (Some(so), _) => (
+            format!("signed off by {} at {}", one(&so.by), hms(so.at)),
+            t.good(),
+        ),
+        (None, Some(by)) if st.status == Status::Done => {
+            (format!("signed off by {}", one(by)), t.good())
+        }
+        (None, _) => {
+            let doer = st.started_by.as_deref().unwrap_or(&s.author);
+            (
+                format!(
+                    "WAITING for a sign-off from someone other than {}: in their shell `runbook signoff --incident {} {}`, or o on this step in their app · O: break glass",
+                    one(doer),
+                    one(&inc.id),
+                    one(&def.id)
+                ),
+                t.warn(),
+            )
+        }
+    }
 }
 
 /// What the kind brings, then the checklist, the last output and the links.

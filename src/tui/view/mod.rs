@@ -14,6 +14,7 @@ mod form;
 mod header;
 mod home;
 mod overlay;
+pub use overlay::help_scroll_max;
 mod preview;
 mod steps;
 mod text;

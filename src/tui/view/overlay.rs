@@ -20,13 +20,14 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) {
     match o {
-        Overlay::Help => help_popup(frame, area, s),
+        Overlay::Help { scroll } => help_popup(frame, area, s, *scroll),
         Overlay::Input(i) => input(frame, area, s, i),
         Overlay::Menu(m) => menu(frame, area, s, m),
         Overlay::Confirm(_) => confirm::render(frame, area, s),
         Overlay::StartForm(_) => form::render(frame, area, s),
         Overlay::Error { message, .. } => error(frame, area, s, message, "Error"),
         Overlay::Info { title, body } => error(frame, area, s, body, title),
+        Overlay::Again(a) => again(frame, area, s, &a.message),
     }
 }
 
@@ -87,56 +88,87 @@ pub fn hint(t: Theme, mode: Mode, items: &[(Action, &str)], max: usize) -> Line<
     line
 }
 
-fn help_popup(frame: &mut Frame, area: Rect, s: &AppState) {
+/// The help's body lines (one or two columns) and its width, for the terminal `area`.
+fn help_body(area: Rect, s: &AppState) -> (Lines, usize) {
     let t = Theme::of(s);
     let mode = screen_mode(s);
     let rows = help(mode);
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let desc_w = rows.iter().map(|(_, d)| width(d)).max().unwrap_or(0);
-    let max_h = usize::from(area.height.saturating_sub(2)).saturating_sub(2);
-    let close = help(Mode::Help)
-        .into_iter()
-        .next()
-        .map(|(k, d)| format!("{k}: {d}"))
-        .unwrap_or_default();
+    let max_h = help_room(area) + 2;
     // One column when it fits the height, else two side by side.
     let one_w = room(area, key_w + 2 + desc_w);
     let one_col = column(t, &rows, key_w, one_w);
-    let (body, w) = if one_col.len() + 2 <= max_h || area.width < 70 {
-        (one_col, one_w)
-    } else {
-        let w = room(area, 2 * (key_w + 2 + desc_w) + 3);
-        let half = w.saturating_sub(3) / 2;
-        // Split where the two columns come out closest in height (rows wrap unevenly).
-        let heights: Vec<usize> = rows
-            .iter()
-            .map(|r| column(t, std::slice::from_ref(r), key_w, half).len())
-            .collect();
-        let total: usize = heights.iter().sum();
-        let mid = (0..=rows.len())
-            .min_by_key(|&m| {
-                let left: usize = heights[..m].iter().sum();
-                left.max(total - left)
-            })
-            .unwrap_or(0);
-        let left = column(t, &rows[..mid], key_w, half);
-        let right = column(t, &rows[mid..], key_w, half);
-        let n = left.len().max(right.len());
-        let body = (0..n)
-            .map(|i| {
-                let mut spans: Vec<Span<'static>> =
-                    left.get(i).map(|l| l.spans.clone()).unwrap_or_default();
-                let used: usize = spans.iter().map(Span::width).sum();
-                spans.push(Span::raw(" ".repeat(half.saturating_sub(used) + 3)));
-                spans.extend(right.get(i).map(|l| l.spans.clone()).unwrap_or_default());
-                Line::from(spans)
-            })
-            .collect();
-        (body, w)
-    };
-    let mut lines: Lines = body;
+    if one_col.len() + 2 <= max_h || area.width < 70 {
+        return (one_col, one_w);
+    }
+    let w = room(area, 2 * (key_w + 2 + desc_w) + 3);
+    let half = w.saturating_sub(3) / 2;
+    // Split where the two columns come out closest in height (rows wrap unevenly).
+    let heights: Vec<usize> = rows
+        .iter()
+        .map(|r| column(t, std::slice::from_ref(r), key_w, half).len())
+        .collect();
+    let total: usize = heights.iter().sum();
+    let mid = (0..=rows.len())
+        .min_by_key(|&m| {
+            let left: usize = heights[..m].iter().sum();
+            left.max(total - left)
+        })
+        .unwrap_or(0);
+    let left = column(t, &rows[..mid], key_w, half);
+    let right = column(t, &rows[mid..], key_w, half);
+    let n = left.len().max(right.len());
+    let body = (0..n)
+        .map(|i| {
+            let mut spans: Vec<Span<'static>> =
+                left.get(i).map(|l| l.spans.clone()).unwrap_or_default();
+            let used: usize = spans.iter().map(Span::width).sum();
+            spans.push(Span::raw(" ".repeat(half.saturating_sub(used) + 3)));
+            spans.extend(right.get(i).map(|l| l.spans.clone()).unwrap_or_default());
+            Line::from(spans)
+        })
+        .collect();
+    (body, w)
+}
+
+/// Rows of help text the popup shows at once (below them: a blank line and the close hint).
+fn help_room(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2))
+        .saturating_sub(4)
+        .max(1)
+}
+
+/// How far the help can scroll at the terminal size `AppState::size` (0 when it all fits).
+pub fn help_scroll_max(s: &AppState) -> usize {
+    let (w, h) = s.size;
+    let area = Rect::new(0, 0, w, h);
+    let (body, _) = help_body(area, s);
+    body.len().saturating_sub(help_room(area))
+}
+
+fn help_popup(frame: &mut Frame, area: Rect, s: &AppState, scroll: usize) {
+    let t = Theme::of(s);
+    let mode = screen_mode(s);
+    let (body, w) = help_body(area, s);
+    let room = help_room(area);
+    let close = help(Mode::Help)
+        .into_iter()
+        .filter(|(_, d)| d.starts_with("close"))
+        .map(|(k, d)| format!("{k}: {d}"))
+        .next()
+        .unwrap_or_default();
+    let total = body.len();
+    let at = scroll.min(total.saturating_sub(room));
+    let mut lines: Lines = body.into_iter().skip(at).take(room).collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(fit(&close, w), t.dim()));
+    let foot = if total > room {
+        let below = total - at - lines.len().saturating_sub(1);
+        format!("{close} · ↓{below} ↑{at} more: j/k scroll")
+    } else {
+        close
+    };
+    lines.push(Line::styled(fit(&foot, w), t.dim()));
     let title = format!("Keys — {mode:?}");
     let inner = popup(frame, area, w, lines.len(), &title, t.popup_border());
     fill(frame, inner, lines, t);
@@ -235,6 +267,22 @@ fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
         &one(&m.title),
         t.popup_border(),
     );
+    fill(frame, inner, lines, t);
+}
+
+/// A refused repeat: what was done before (who, when), and whether to record it again.
+fn again(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
+    let t = Theme::of(s);
+    let w = room(area, width(message).clamp(40, 72));
+    let mut lines = wrapped(message, &[], w, t.plain());
+    lines.push(Line::raw(""));
+    lines.push(hint(
+        t,
+        Mode::Ask,
+        &[(Action::Yes, "record it again"), (Action::No, "no")],
+        w,
+    ));
+    let inner = popup(frame, area, w, lines.len(), "Already done", t.warn());
     fill(frame, inner, lines, t);
 }
 
