@@ -20,6 +20,9 @@ use std::path::PathBuf;
 #[derive(Clone, Debug)]
 pub enum Msg {
     Key(KeyEvent, DateTime<Utc>),
+    /// Text pasted into the terminal (bracketed paste): inserted into a text field, never
+    /// read as keys, so it can neither confirm anything nor trigger a binding.
+    Paste(String),
     Tick(DateTime<Utc>),
     /// The terminal's size (columns, rows): at start and on every resize.
     Resize(u16, u16),
@@ -38,10 +41,20 @@ pub enum Msg {
     JournalChanged,
     /// A runbook directory changed (a save, a rename, a delete).
     RunbooksChanged,
+    /// A command's `command_started` is durable and the command runs now.
+    Running {
+        incident: String,
+        step: String,
+    },
     CommandDone(CommandDone),
     Exported(Result<PathBuf, String>),
-    /// SIGTERM, SIGHUP: leave now (everything recorded is already durable).
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: leave now (everything recorded is already durable;
+    /// a running command is killed and recorded as interrupted first).
     Terminate,
+    /// SIGTSTP from outside (`kill -TSTP`): restore the terminal, then stop.
+    Suspend,
+    /// SIGCONT: the app runs again after a stop; the screen is drawn anew.
+    Continued,
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +72,8 @@ pub struct CommandDone {
     pub command: String,
     pub exit_code: Option<i32>,
     pub timed_out: bool,
+    /// Killed on purpose (quitting, a signal): the result is not the command's own.
+    pub interrupted: bool,
     pub duration_ms: u64,
     pub excerpt: String,
     pub sha256: String,
@@ -98,6 +113,12 @@ pub enum Effect {
     FireInjects(Vec<Known>),
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    /// Stop the running command's process group; its result comes back as interrupted.
+    CancelCommand,
+    /// Ctrl-Z: restore the terminal, stop the process, and redraw when it continues.
+    Suspend,
+    /// Draw the whole screen again (after the terminal was used by something else).
+    Redraw,
     Bell,
     Export,
 }
@@ -113,6 +134,8 @@ impl AppState {
             overlay: None,
             flash: None,
             quit: false,
+            running: None,
+            leaving: None,
             color,
             size: (0, 0),
         }
@@ -124,6 +147,23 @@ impl AppState {
             tone,
         });
     }
+}
+
+/// A frame was drawn at `at`, showing `d`: the confirmation counts from when it was first on
+/// screen, and has been read to the end once its last line was shown. Returns whether the
+/// state changed in a way that shows (then the screen is drawn again).
+pub fn drawn(s: &mut AppState, at: DateTime<Utc>, d: &super::view::Drawn) -> bool {
+    let (Some(Overlay::Confirm(c)), Some(shown)) = (&mut s.overlay, d.confirm) else {
+        return false;
+    };
+    c.shown_at.get_or_insert(at);
+    c.lines = shown.lines;
+    c.room = shown.room;
+    c.scroll = shown.from;
+    let all = shown.from + shown.room >= shown.lines;
+    let changed = all && !c.seen_all;
+    c.seen_all |= all;
+    changed
 }
 
 pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -146,17 +186,24 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key, at) => {
             s.now = s.now.max(at);
-            if super::keymap::key_of(&key) == super::keymap::CTRL_C {
-                s.quit = true;
-                return Vec::new();
+            let k = super::keymap::key_of(&key);
+            if k == super::keymap::CTRL_C {
+                return super::quit::interrupt(s);
+            }
+            if k == super::keymap::CTRL_Z {
+                return vec![Effect::Suspend];
             }
             if s.overlay.is_some() {
-                return overlay::key(s, &key);
+                return overlay::key(s, &key, at);
             }
             match s.screen {
                 Screen::Home => home::key(s, &key),
                 Screen::Incident => incident::key(s, &key),
             }
+        }
+        Msg::Paste(text) => {
+            super::paste::paste(s, &text);
+            Vec::new()
         }
         Msg::Tick(now) => {
             s.now = s.now.max(now);
@@ -170,6 +217,12 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::AppendFailed { error, origin } => {
             if let Some(v) = &mut s.incident {
                 v.pending = false;
+            }
+            // Leaving: the result could not be recorded; resuming shows the run as
+            // interrupted, result unknown.
+            if s.leaving.is_some() && s.running.is_none() {
+                s.quit = true;
+                return Vec::new();
             }
             s.overlay = Some(Overlay::Error {
                 message: format!("NOT RECORDED: {error}"),
@@ -228,6 +281,14 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             fx
         }
+        Msg::Running { incident, step } => {
+            s.running = Some(super::state::Running {
+                incident,
+                step,
+                since: s.now,
+            });
+            Vec::new()
+        }
         Msg::CommandDone(done) => incident::command_done(s, done),
         Msg::Exported(r) => {
             match r {
@@ -244,9 +305,8 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Terminate => {
-            s.quit = true;
-            Vec::new()
-        }
+        Msg::Terminate => super::quit::terminate(s),
+        Msg::Suspend => vec![Effect::Suspend],
+        Msg::Continued => vec![Effect::Redraw],
     }
 }

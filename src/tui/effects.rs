@@ -26,6 +26,17 @@ pub struct Shell {
     pub author: String,
     /// Where command results and other late answers are sent.
     pub tx: Sender<Msg>,
+    /// Set to stop the running command (its runner kills the process group).
+    pub cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// What the event loop must do with the terminal after this batch (suspend, redraw).
+    pub terminal: Option<TerminalRequest>,
+}
+
+/// A request only the event loop, which owns the terminal, can carry out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminalRequest {
+    Suspend,
+    Redraw,
 }
 
 impl Shell {
@@ -90,6 +101,19 @@ impl Shell {
             }
             Effect::Copy(text) => {
                 let _ = write_raw(&osc52(&text));
+                Vec::new()
+            }
+            Effect::CancelCommand => {
+                self.cancel
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Vec::new()
+            }
+            Effect::Suspend => {
+                self.terminal = Some(TerminalRequest::Suspend);
+                Vec::new()
+            }
+            Effect::Redraw => {
+                self.terminal = Some(TerminalRequest::Redraw);
                 Vec::new()
             }
             Effect::Bell => {
@@ -197,6 +221,11 @@ impl Shell {
             return out;
         }
         let Some(s) = &self.session else { return out };
+        // Only now, with `command_started` durable, is the command shown as running.
+        out.push(Msg::Running {
+            incident: s.incident.id.clone(),
+            step: step.clone(),
+        });
         let drill = s.incident.drill;
         // Drills never run real commands: the scenario's canned output stands in.
         let canned = crate::drill::pinned(&s.incident)
@@ -212,6 +241,8 @@ impl Shell {
             .join(&s.incident.id)
             .join(format!("{}-{step}.log", s.incident.last_seq));
         let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
+        cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         std::thread::spawn(move || {
             let done = if drill {
                 let (output, exit_code) = match canned {
@@ -230,6 +261,7 @@ impl Shell {
                     command,
                     exit_code,
                     timed_out: false,
+                    interrupted: false,
                     duration_ms: 0,
                     sha256: crate::runbook::sha256_hex(&output),
                     excerpt: output,
@@ -241,6 +273,7 @@ impl Shell {
                     &command,
                     std::time::Duration::from_secs(timeout_s),
                     &save_to,
+                    &cancel,
                 )
             };
             let _ = tx.send(Msg::CommandDone(done));

@@ -17,7 +17,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Filter) => s.home.filtering = true,
         Some(Action::ClearFilter) => clear_filter(s),
         Some(Action::Help) => s.overlay = Some(Overlay::Help { scroll: 0 }),
-        Some(Action::Quit) => s.quit = true,
+        Some(Action::Quit) => return super::quit::request(s),
         Some(Action::Open) => return open(s),
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
             let down = a == Action::ScrollDown;

@@ -278,6 +278,15 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
             }
         },
         Action::Copy => match command_of(s) {
+            // The clipboard gets only what the screen shows as it is: a command with hidden
+            // or control characters is refused for running and for copying alike.
+            Some((_, cmd)) if sanitize::has_hazard(&cmd) => {
+                s.flash(
+                    Tone::Bad,
+                    "not copied: the command contains invisible or control characters (shown as \\u{..}); fix the runbook",
+                );
+                Vec::new()
+            }
             Some((_, cmd)) => {
                 s.flash(Tone::Good, "command copied to the clipboard (OSC 52)");
                 vec![Effect::Copy(cmd)]
@@ -288,8 +297,8 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
             }
         },
         Action::Run => {
-            if let Some(r) = &v.running {
-                let msg = format!("a command is already running (step \"{r}\")");
+            if let Some(r) = &s.running {
+                let msg = format!("a command is already running (step \"{}\")", r.step);
                 s.flash(Tone::Warn, msg);
                 return Vec::new();
             }
@@ -297,15 +306,25 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 s.flash(Tone::Info, "this step has no command to run");
                 return Vec::new();
             };
-            let refused = sanitize::has_hazard(&cmd).then(|| {
+            // The rules first (a step that needs a second person's sign-off, a closed
+            // incident): refused before anything is shown as runnable.
+            let probe = Known::CommandStarted {
+                step: id.clone(),
+                command: cmd.clone(),
+            };
+            if let Err(e) = rules::check(&v.incident, &probe, &s.author, s.now) {
+                s.overlay = Some(Overlay::Error {
+                    message: e.message,
+                    then: None,
+                });
+                return Vec::new();
+            }
+            let mut c = Confirm::new(id, cmd, timeout_s);
+            c.refused = sanitize::has_hazard(&c.command).then(|| {
                 "this command contains invisible or control characters (shown as \\u{..}); it will not be run. Fix the runbook.".to_string()
             });
-            s.overlay = Some(Overlay::Confirm(Confirm {
-                step: id,
-                command: cmd,
-                timeout_s,
-                refused,
-            }));
+            c.signoff = def.requires_signoff.then(|| signoff_words(st)).flatten();
+            s.overlay = Some(Overlay::Confirm(c));
             Vec::new()
         }
         Action::Comms => {
@@ -324,6 +343,19 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Who let a step that needs a second person go ahead, for the confirmation.
+fn signoff_words(st: &crate::domain::incident::StepState) -> Option<String> {
+    let so = st.signoff()?;
+    Some(match &so.overridden {
+        Some(reason) => format!(
+            "BREAK GLASS: no sign-off; overridden by {} at {}: {reason}",
+            so.by,
+            so.at.format("%H:%M:%S")
+        ),
+        None => format!("signed off by {} at {}", so.by, so.at.format("%H:%M:%S")),
+    })
 }
 
 /// The command of step `id` as it would run now (variables filled in).
@@ -468,6 +500,7 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
     }
     // An adoption (ours or a teammate's) changes what is pinned.
     offer_newer(s);
+    super::quit::after_synced(s);
     drill_news(s)
 }
 
@@ -577,10 +610,10 @@ pub fn tick(s: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
+    s.running = None;
     let Some(v) = &mut s.incident else {
         return Vec::new();
     };
-    v.running = None;
     v.output = Some((d.step.clone(), d.excerpt.clone()));
     let ev = Known::CommandFinished {
         step: d.step,

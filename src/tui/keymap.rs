@@ -18,6 +18,8 @@ pub enum Mode {
     Confirm,
     /// A yes/no question (a deliberate repeat).
     Ask,
+    /// Quitting while a command runs.
+    Quit,
     /// The start form.
     Form,
     Help,
@@ -68,6 +70,10 @@ pub enum Action {
     Toggle,
     Yes,
     No,
+    /// Quitting while a command runs: wait for it, then quit.
+    Wait,
+    /// Quitting while a command runs: kill it, record it as interrupted, quit.
+    Kill,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +115,12 @@ const fn b(mode: Mode, key: Key, action: Action, help: &'static str) -> Binding 
 /// Ctrl-C quits from anywhere; it is not in the table because it works in every mode.
 pub const CTRL_C: Key = Key {
     code: KeyCode::Char('c'),
+    mods: KeyModifiers::CONTROL,
+};
+
+/// Ctrl-Z suspends from anywhere (the terminal is restored first; `fg` redraws).
+pub const CTRL_Z: Key = Key {
+    code: KeyCode::Char('z'),
     mods: KeyModifiers::CONTROL,
 };
 
@@ -181,9 +193,16 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Confirm, k('y'), A::Yes, "yes, run exactly this command"),
     b(M::Confirm, k('n'), A::No, "no"),
     b(M::Confirm, code(KeyCode::Esc), A::No, "no"),
+    b(M::Confirm, k('j'), A::Down, "scroll the command down"),
+    b(M::Confirm, code(KeyCode::Down), A::Down, "scroll the command down"),
+    b(M::Confirm, k('k'), A::Up, "scroll the command up"),
+    b(M::Confirm, code(KeyCode::Up), A::Up, "scroll the command up"),
     b(M::Ask, k('y'), A::Yes, "yes, record it again"),
     b(M::Ask, k('n'), A::No, "no"),
     b(M::Ask, code(KeyCode::Esc), A::No, "no"),
+    b(M::Quit, k('w'), A::Wait, "wait for the command, then quit"),
+    b(M::Quit, k('k'), A::Kill, "kill it (recorded as interrupted) and quit"),
+    b(M::Quit, code(KeyCode::Esc), A::Cancel, "keep working"),
     b(M::Form, code(KeyCode::Tab), A::NextField, "next field"),
     b(M::Form, code(KeyCode::Down), A::NextField, "next field"),
     b(M::Form, code(KeyCode::BackTab), A::PrevField, "previous field"),
@@ -272,6 +291,7 @@ pub fn help(mode: Mode) -> Vec<(String, &'static str)> {
         })
         .collect();
     out.push((key_name(CTRL_C), "quit from anywhere"));
+    out.push((key_name(CTRL_Z), "suspend (fg to come back)"));
     out
 }
 
@@ -291,6 +311,7 @@ mod tests {
                 );
             }
             assert_ne!(a.key, CTRL_C, "Ctrl-C is reserved");
+            assert_ne!(a.key, CTRL_Z, "Ctrl-Z is reserved");
         }
     }
 

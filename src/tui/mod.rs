@@ -9,6 +9,8 @@ pub mod home;
 pub mod incident;
 pub mod keymap;
 pub mod overlay;
+pub mod paste;
+pub mod quit;
 pub mod runner;
 pub mod shell;
 pub mod state;

@@ -4,12 +4,15 @@
 use super::app::Effect;
 use super::incident::append;
 use super::keymap::{Action, Mode, lookup};
-use super::state::{AppState, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone};
+use super::state::{
+    AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone,
+};
 use crate::domain::event::Known;
 use crate::domain::{Milestone, Severity};
+use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+pub fn key(s: &mut AppState, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
     let Some(overlay) = s.overlay.take() else {
         return Vec::new();
     };
@@ -59,46 +62,70 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        Overlay::Quit => super::quit::key(s, key),
         Overlay::Input(input) => input_key(s, input, key),
         Overlay::Menu(menu) => menu_key(s, menu, key),
-        Overlay::Confirm(c) => match lookup(Mode::Confirm, key) {
-            // Approval is for the exact text shown: if the step's command is no longer that
-            // text (the runbook was adopted anew meanwhile), ask again.
-            Some(Action::Yes)
-                if c.refused.is_none()
-                    && super::incident::command_now(s, &c.step) != Some(c.command.clone()) =>
-            {
-                s.flash(
-                    Tone::Warn,
-                    "the command changed since it was shown: review it again (r)",
-                );
-                Vec::new()
-            }
-            Some(Action::Yes) if c.refused.is_none() => {
-                if let Some(v) = &mut s.incident {
-                    v.running = Some(c.step.clone());
-                }
-                s.flash(
-                    Tone::Info,
-                    format!("running: {}", crate::runbook::sanitize::visible(&c.command)),
-                );
-                vec![Effect::RunCommand {
-                    step: c.step,
-                    command: c.command,
-                    timeout_s: c.timeout_s,
-                }]
-            }
-            Some(Action::Yes | Action::No) => {
-                s.flash(Tone::Info, "not run");
-                Vec::new()
-            }
-            _ => {
-                s.overlay = Some(Overlay::Confirm(c));
-                Vec::new()
-            }
-        },
+        Overlay::Confirm(c) => confirm_key(s, c, key, at),
         Overlay::StartForm(form) => form_key(s, form, key),
     }
+}
+
+/// Keys in the command confirmation. Keys typed before it was on screen (type-ahead, a paste
+/// that is not bracketed) are ignored; yes counts only once every line of the command has
+/// been shown and the dialog has been up for a moment.
+fn confirm_key(s: &mut AppState, mut c: Confirm, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
+    if c.before_shown(at) {
+        s.overlay = Some(Overlay::Confirm(c));
+        return Vec::new();
+    }
+    let speed = s
+        .incident
+        .as_ref()
+        .and_then(|v| v.incident.speed)
+        .unwrap_or(1.0);
+    match lookup(Mode::Confirm, key) {
+        Some(Action::Down) => c.scroll = (c.scroll + 1).min(c.lines.saturating_sub(c.room)),
+        Some(Action::Up) => c.scroll = c.scroll.saturating_sub(1),
+        Some(Action::Yes) if c.refused.is_none() && !c.seen_all => {
+            s.flash(
+                Tone::Warn,
+                "read the whole command first: j scrolls to its last line",
+            );
+        }
+        Some(Action::Yes) if c.refused.is_none() && !c.armed(at, speed) => {
+            s.flash(Tone::Warn, "not yet: read the command, then press y");
+        }
+        // Approval is for the exact text shown: if the step's command is no longer that text
+        // (the runbook was adopted anew meanwhile), ask again.
+        Some(Action::Yes)
+            if c.refused.is_none()
+                && super::incident::command_now(s, &c.step) != Some(c.command.clone()) =>
+        {
+            s.flash(
+                Tone::Warn,
+                "the command changed since it was shown: review it again (r)",
+            );
+            return Vec::new();
+        }
+        Some(Action::Yes) if c.refused.is_none() => {
+            s.flash(
+                Tone::Info,
+                format!("running: {}", crate::runbook::sanitize::visible(&c.command)),
+            );
+            return vec![Effect::RunCommand {
+                step: c.step,
+                command: c.command,
+                timeout_s: c.timeout_s,
+            }];
+        }
+        Some(Action::Yes | Action::No) => {
+            s.flash(Tone::Info, "not run");
+            return Vec::new();
+        }
+        _ => {}
+    }
+    s.overlay = Some(Overlay::Confirm(c));
+    Vec::new()
 }
 
 /// Edits `text` at `cursor` (in characters) for a key; true when the key was an edit.
@@ -215,6 +242,14 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
             }],
             origin,
         ),
+        InputPurpose::Comms { .. } if crate::runbook::sanitize::has_hazard(&text) => {
+            // What is pasted into the status page must be what was read here.
+            s.overlay = Some(Overlay::Error {
+                message: "the update contains invisible or control characters (shown as \\u{..}): remove them before it is sent; nothing was recorded or copied".into(),
+                then: origin.map(Box::new),
+            });
+            Vec::new()
+        }
         InputPurpose::Comms { step } => {
             let step = (!step.is_empty()).then(|| step.clone());
             let mut fx = append(

@@ -18,14 +18,22 @@ const HEAD_LINES: usize = 20;
 const TAIL_LINES: usize = 20;
 const MAX_LINE: usize = 400;
 
-/// Runs `command`, saving its output to `save_to`. Blocks until it ends or times out.
-pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> CommandDone {
+/// Runs `command`, saving its output to `save_to`. Blocks until it ends, times out, or
+/// `cancel` is set (then the process group is killed, as at a timeout).
+pub fn run(
+    step: &str,
+    command: &str,
+    timeout: Duration,
+    save_to: &Path,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> CommandDone {
     let started = Instant::now();
     let mut done = CommandDone {
         step: step.to_string(),
         command: command.to_string(),
         exit_code: None,
         timed_out: false,
+        interrupted: false,
         duration_ms: 0,
         excerpt: String::new(),
         sha256: String::new(),
@@ -78,6 +86,7 @@ pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> Comm
     let mut hasher = Sha256::new();
     let mut lines = Lines::default();
     let deadline = started + timeout;
+    let mut killed = false;
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(chunk) => {
@@ -92,8 +101,11 @@ pub fn run(step: &str, command: &str, timeout: Duration, save_to: &Path) -> Comm
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if Instant::now() >= deadline && !done.timed_out {
-            done.timed_out = true;
+        let cancelled = cancel.load(std::sync::atomic::Ordering::Relaxed);
+        if (Instant::now() >= deadline || cancelled) && !killed {
+            killed = true;
+            done.timed_out = !cancelled;
+            done.interrupted = cancelled;
             // Kill the whole process group: a pipeline's children would keep the pipes open.
             // `--`: a negative pid is a process group, not an option.
             let _ = Command::new("kill")
@@ -187,6 +199,7 @@ mod tests {
             "seq 1 100; echo oops >&2; exit 3",
             Duration::from_secs(20),
             &out,
+            &std::sync::atomic::AtomicBool::new(false),
         );
         assert_eq!(r.exit_code, Some(3));
         assert!(!r.timed_out);
@@ -220,6 +233,7 @@ mod tests {
             "echo started; sleep 30 | cat",
             Duration::from_millis(300),
             &d.path().join("o.log"),
+            &std::sync::atomic::AtomicBool::new(false),
         );
         assert!(r.timed_out);
         assert_eq!(r.exit_code, None);

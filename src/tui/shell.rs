@@ -8,7 +8,7 @@
 //! durable, so leaving at any moment loses nothing.
 
 use super::app::{Msg, update};
-use super::effects::{Shell, incident_rows};
+use super::effects::{Shell, TerminalRequest, incident_rows};
 use super::state::AppState;
 use crate::domain::clock::Clock;
 use crate::runbook::watch::Reloader;
@@ -47,6 +47,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         drill_clock: Some((switch, o.clock.clone())),
         author: o.author,
         tx: tx.clone(),
+        cancel: Arc::default(),
+        terminal: None,
     };
     let mut queue: VecDeque<Msg> = VecDeque::new();
     // The first frame comes at once, with the library listed by the runbooks' top-level
@@ -76,11 +78,29 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
     let mut terminal = ratatui::try_init()?;
+    // Pasted text arrives as one event, never as keys (it must not confirm a command). A
+    // panic turns it off again before ratatui's hook restores the rest of the terminal.
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::EnableBracketedPaste
+    );
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableBracketedPaste
+        );
+        restore(info);
+    }));
     if let Ok(size) = terminal.size() {
         queue.push_front(Msg::Resize(size.width, size.height));
     }
     let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);
     // Restoring can fail when the terminal is gone (SSH dropped): nothing is left to restore.
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::DisableBracketedPaste
+    );
     let _ = ratatui::try_restore();
     result
 }
@@ -98,8 +118,13 @@ fn event_loop(
             if state.quit {
                 return Ok(());
             }
+            match shell.terminal.take() {
+                Some(TerminalRequest::Suspend) => suspend(terminal)?,
+                Some(TerminalRequest::Redraw) => repaint(terminal)?,
+                None => {}
+            }
         }
-        terminal.draw(|f| super::view::render(f, state))?;
+        draw(terminal, state, shell)?;
         let Ok(first) = rx.recv() else { return Ok(()) };
         queue.push_back(first);
         // Take whatever else is waiting, coalescing bursts of journal changes and ticks.
@@ -119,6 +144,23 @@ fn event_loop(
             }
         }
     }
+}
+
+/// Draws the state and tells it what the frame showed (`app::drawn`); when that changes what
+/// is shown, draws once more.
+fn draw(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut AppState,
+    shell: &Shell,
+) -> anyhow::Result<()> {
+    for _ in 0..2 {
+        let mut shown = super::view::Drawn::default();
+        terminal.draw(|f| shown = super::view::draw(f, state))?;
+        if !super::app::drawn(state, shell.clock.now(), &shown) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// The rows for the first frame: the whole library, each runbook listed by its top-level
@@ -150,6 +192,7 @@ fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k, clock.now()),
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
                 // The terminal is gone (e.g. SSH dropped): leave.
@@ -171,14 +214,55 @@ fn spawn_ticks(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
     });
 }
 
+/// Signals become messages: the terminal is always restored by the loop, never left raw.
+/// SIGINT and SIGQUIT (sent from outside: in raw mode Ctrl-C and Ctrl-\\ are keys) leave like
+/// SIGTERM and SIGHUP; SIGTSTP suspends the way Ctrl-Z does; SIGCONT redraws.
 fn spawn_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
     std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = tx.send(Msg::Terminate);
+        for sig in signals.forever() {
+            let msg = match sig {
+                SIGTSTP => Msg::Suspend,
+                SIGCONT => Msg::Continued,
+                _ => Msg::Terminate,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
         }
     });
+    Ok(())
+}
+
+/// Ctrl-Z: the terminal goes back to how the shell left it, the process stops (SIGSTOP, which
+/// cannot be caught), and when `fg` continues it the app takes the terminal again and draws
+/// everything anew.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
+    use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    use ratatui::crossterm::terminal::{
+        EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    };
+    let mut out = std::io::stdout();
+    let _ = ratatui::crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen);
+    let _ = terminal.show_cursor();
+    let _ = disable_raw_mode();
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    // Continued.
+    enable_raw_mode()?;
+    ratatui::crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    terminal.hide_cursor()?;
+    repaint(terminal)
+}
+
+/// Blanks the screen and makes the next frame draw every cell. (`Terminal::clear` would ask
+/// the terminal where its cursor is, and wait for an answer some terminals never send.)
+fn repaint(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
+    use ratatui::crossterm::terminal::{Clear, ClearType};
+    ratatui::crossterm::execute!(std::io::stdout(), Clear(ClearType::All))?;
+    // Both buffers empty: the next draw differs from "nothing" in every cell it shows.
+    terminal.swap_buffers();
     Ok(())
 }
 

@@ -18,6 +18,11 @@ pub struct AppState {
     pub flash: Option<Flash>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// The command running now, in whichever incident (one at a time).
+    pub running: Option<Running>,
+    /// Quitting was asked for while a command ran: the app leaves once its result is
+    /// recorded.
+    pub leaving: Option<Leaving>,
     /// Whether colour may be used (false under NO_COLOR or on monochrome terminals).
     pub color: bool,
     /// Who is acting: recorded as the author of every event.
@@ -26,6 +31,23 @@ pub struct AppState {
     /// first. Views draw into whatever frame they get; `update` uses it only to know how far
     /// a pane can scroll.
     pub size: (u16, u16),
+}
+
+/// A command in progress: its `command_started` is durable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Running {
+    pub incident: String,
+    pub step: String,
+    pub since: DateTime<Utc>,
+}
+
+/// How the app leaves while a command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaving {
+    /// Wait for the command to end, record its result, then quit.
+    AfterIt,
+    /// It was told to stop (Ctrl-C twice, SIGTERM, SIGHUP): record it as interrupted, quit.
+    Killing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,8 +133,6 @@ pub struct IncidentView {
     pub pending: bool,
     /// Why the journal cannot be written (damage): shown, and actions are refused.
     pub read_only: Option<String>,
-    /// The command running now, if any (step id).
-    pub running: Option<String>,
     /// The last command output shown in the detail pane: (step id, text).
     pub output: Option<(String, String)>,
     /// Wait steps whose countdown already rang the bell (step id, run number).
@@ -163,6 +183,8 @@ pub enum Overlay {
     /// The rules refused a repeat (a done step started again, a decision re-taken): asks
     /// whether it is deliberate; yes appends `events` as a deliberate repeat.
     Again(Again),
+    /// Quitting while a command runs: wait for it, or kill it and quit.
+    Quit,
     /// A blocking error; `then` is reopened when it is dismissed (nothing typed is lost).
     Error {
         message: String,
@@ -234,6 +256,58 @@ pub struct Confirm {
     pub timeout_s: u64,
     /// Set when the command must not run (invisible characters): shown instead of yes/no.
     pub refused: Option<String>,
+    /// Who signed off (or overrode) a step that needs a second person, shown with the command.
+    pub signoff: Option<String>,
+    /// When the dialog was first drawn (`app::drawn`). Keys from before it was on screen are
+    /// ignored, and yes counts only once it has been on screen for `confirm::ARM_MS`.
+    pub shown_at: Option<DateTime<Utc>>,
+    /// Command lines scrolled past (a long command scrolls inside the dialog).
+    pub scroll: usize,
+    /// Every line of the command has been on screen: only then does yes count.
+    pub seen_all: bool,
+    /// The command's wrapped line count and how many fit, from the last draw.
+    pub lines: usize,
+    pub room: usize,
+}
+
+/// How long the confirmation must have been on screen before a yes counts: longer than any
+/// key repeat or a paste takes to arrive, short enough not to be noticed by a reader.
+pub const ARM_MS: i64 = 500;
+
+impl Confirm {
+    /// Whether a key pressed at `at` (app time, `speed` times real time in a drill) may say
+    /// yes: the dialog was on screen before it, for at least `ARM_MS` of real time.
+    pub fn armed(&self, at: DateTime<Utc>, speed: f64) -> bool {
+        let Some(shown) = self.shown_at else {
+            return false;
+        };
+        // A drill's clock runs `speed` times faster: the wait is measured in real time.
+        let wait_ms = (ARM_MS as f64 * speed.clamp(1.0, 1000.0)).round() as i64;
+        chrono::TimeDelta::try_milliseconds(wait_ms)
+            .and_then(|d| shown.checked_add_signed(d))
+            .is_some_and(|ready| at >= ready)
+    }
+
+    /// Whether a key pressed at `at` was typed before the dialog was on screen (type-ahead,
+    /// a paste): such keys are ignored altogether.
+    pub fn before_shown(&self, at: DateTime<Utc>) -> bool {
+        self.shown_at.is_none_or(|shown| at < shown)
+    }
+
+    pub fn new(step: String, command: String, timeout_s: u64) -> Confirm {
+        Confirm {
+            step,
+            command,
+            timeout_s,
+            refused: None,
+            signoff: None,
+            shown_at: None,
+            scroll: 0,
+            seen_all: false,
+            lines: 0,
+            room: 0,
+        }
+    }
 }
 
 /// Starting an incident from a runbook: title, severity, variables, drill.
@@ -305,7 +379,6 @@ impl IncidentView {
             selected,
             pending: false,
             read_only: None,
-            running: None,
             output: None,
             rung: Vec::new(),
             awaiting_item: false,

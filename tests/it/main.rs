@@ -32,5 +32,6 @@ mod reload;
 mod signoff;
 mod tui_pty;
 mod tui_render;
+mod tui_safety;
 mod tui_update;
 mod validate_fixtures;

@@ -563,6 +563,11 @@ fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
     select_step(&mut s, "etcd-health");
     key(&mut s, KeyCode::Char('r'));
     assert!(matches!(&s.overlay, Some(Overlay::Confirm(c)) if c.refused.is_none()));
+    // As it is seen a moment after it opened: on screen, read, ready for a yes.
+    if let Some(Overlay::Confirm(c)) = &mut s.overlay {
+        c.shown_at = Some(s.now - chrono::Duration::seconds(2));
+        c.seen_all = true;
+    }
     out.push(("confirm", s));
 
     // A runbook whose command hides a zero-width space: shown, and refused.
@@ -1136,4 +1141,29 @@ fn any_size_renders_without_panic() {
             }
         }
     }
+}
+
+#[test]
+fn a_long_command_scrolls_in_its_confirmation_and_says_what_is_unread() {
+    let mut s = incident_state(false);
+    s.size = (80, 24);
+    let lines: Vec<String> = (1..=201).map(|i| format!("echo line {i}")).collect();
+    let mut c = runbook::tui::state::Confirm::new("etcd-health".into(), lines.join("\n"), 60);
+    c.shown_at = Some(s.now - Duration::seconds(5));
+    s.overlay = Some(Overlay::Confirm(c));
+    let top = text(draw(&s, 80, 24).backend().buffer());
+    assert!(top.contains("$ echo line 1"), "{top}");
+    assert!(!top.contains("echo line 201"), "{top}");
+    assert!(top.contains("lines still to read below (j)"), "{top}");
+    assert!(!top.contains("y run"), "no yes before it is read: {top}");
+    // Scrolled to the end (as j does), the last line shows and yes is offered.
+    let Some(Overlay::Confirm(c)) = &mut s.overlay else {
+        unreachable!()
+    };
+    c.scroll = 500;
+    c.seen_all = true;
+    let end = text(draw(&s, 80, 24).backend().buffer());
+    assert!(end.contains("> echo line 201"), "{end}");
+    assert!(end.contains("↓0 more lines"), "{end}");
+    assert!(end.contains("y run"), "{end}");
 }

@@ -52,6 +52,8 @@ impl Sim {
             drill_clock: None,
             author: "ana".into(),
             tx,
+            cancel: Arc::default(),
+            terminal: None,
         };
         let mut sim = Sim {
             s: AppState::new(t0(), "ana".into(), false),
@@ -108,6 +110,31 @@ impl Sim {
             .record(self.clock.as_ref(), None, author, event)
             .unwrap();
         self.send(Msg::JournalChanged);
+    }
+
+    /// Draws a frame at the terminal size (100x30 until a resize says otherwise) and tells
+    /// the state what it showed, as the shell does after every batch of messages.
+    fn draw(&mut self) {
+        let (w, h) = match self.s.size {
+            (0, 0) => (100, 30),
+            size => size,
+        };
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        for _ in 0..2 {
+            let mut shown = runbook::tui::view::Drawn::default();
+            term.draw(|f| shown = runbook::tui::view::draw(f, &self.s))
+                .unwrap();
+            if !runbook::tui::app::drawn(&mut self.s, self.clock.now(), &shown) {
+                break;
+            }
+        }
+    }
+
+    /// The confirmation is drawn, read for a second, and answered yes.
+    fn confirm_yes(&mut self) -> Vec<Effect> {
+        self.draw();
+        self.clock.advance(Duration::seconds(1));
+        self.key(KeyCode::Char('y'))
     }
 
     fn index(&self, id: &str) -> usize {
@@ -379,7 +406,7 @@ fn running_a_command_asks_first_and_records_start_and_finish() {
     };
     assert_eq!(c.command, "echo hello from the runbook");
     assert!(c.refused.is_none());
-    let fx = sim.key(KeyCode::Char('y'));
+    let fx = sim.confirm_yes();
     assert!(
         matches!(&fx[..], [Effect::RunCommand { command, .. }] if command == "echo hello from the runbook")
     );
@@ -416,8 +443,12 @@ fn running_a_command_asks_first_and_records_start_and_finish() {
             .as_deref()
             .is_some_and(|r| r.contains("invisible"))
     );
-    let fx = sim.key(KeyCode::Char('y'));
+    let fx = sim.confirm_yes();
     assert!(fx.is_empty(), "a refused command never runs");
+    // Nor does it reach the clipboard.
+    sim.key(KeyCode::Esc);
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Copy(_))), "{fx:?}");
 }
 
 #[test]
@@ -566,7 +597,7 @@ fn approval_is_for_the_exact_command_text() {
     if let Some(Overlay::Confirm(c)) = &mut sim.s.overlay {
         c.command = "echo what was shown".into();
     }
-    let fx = sim.key(KeyCode::Char('y'));
+    let fx = sim.confirm_yes();
     assert!(
         fx.is_empty(),
         "a command other than the one shown never runs"
@@ -831,4 +862,118 @@ fn a_runbook_listed_on_the_first_frame_starts_only_once_checked() {
     sim.enter();
     assert_eq!(sim.s.screen, Screen::Incident);
     assert_eq!(sim.kinds(), ["incident_opened"]);
+}
+
+fn open_cmd_test(extra: &[(&str, &str)]) -> Sim {
+    let mut books = vec![("cmd-test.toml", CMD_RUNBOOK)];
+    books.extend_from_slice(extra);
+    let mut sim = Sim::new(&books);
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim
+}
+
+#[test]
+fn typed_ahead_keys_never_confirm_a_command() {
+    let mut sim = open_cmd_test(&[]);
+    // `r` and `y` typed quickly: the `y` arrives before the dialog is on screen.
+    sim.key(KeyCode::Char('r'));
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(sim.s.overlay, Some(Overlay::Confirm(_))));
+    // Drawn now; a `y` a moment later (key repeat, the rest of a paste) still does nothing.
+    sim.draw();
+    sim.clock.advance(Duration::milliseconds(200));
+    assert!(sim.key(KeyCode::Char('y')).is_empty());
+    assert_eq!(sim.kinds(), ["incident_opened"]);
+    // Half a second on screen, then `y` pressed on purpose runs it.
+    sim.clock.advance(Duration::milliseconds(400));
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(matches!(&fx[..], [Effect::RunCommand { .. }]), "{fx:?}");
+}
+
+#[test]
+fn a_command_taller_than_the_screen_runs_only_once_every_line_was_shown() {
+    let lines: Vec<String> = (1..=201).map(|i| format!("echo line {i}")).collect();
+    let long = CMD_RUNBOOK.replace(
+        "command = \"echo hello from the runbook\"",
+        &format!("command = \"\"\"\n{}\n\"\"\"", lines.join("\n")),
+    );
+    assert_ne!(long, CMD_RUNBOOK);
+    let mut sim = Sim::new(&[("cmd-test.toml", &long)]);
+    sim.send(Msg::Resize(80, 24));
+    sim.typed("/cmd-test");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.key(KeyCode::Char('r'));
+    assert!(sim.confirm_yes().is_empty(), "200 lines are still below");
+    let mut pages = 0;
+    while !matches!(&sim.s.overlay, Some(Overlay::Confirm(c)) if c.seen_all) {
+        sim.key(KeyCode::Char('j'));
+        sim.draw();
+        pages += 1;
+        assert!(pages < 400, "scrolling reaches the end");
+    }
+    assert!(pages >= 180, "it took {pages} lines of scrolling");
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(
+        matches!(&fx[..], [Effect::RunCommand { command, .. }] if command.contains("echo line 201"))
+    );
+}
+
+#[test]
+fn a_command_that_needs_a_signoff_is_refused_until_a_second_person_signs() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/data-migration-overwrite");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.select("restore-apply");
+    sim.enter();
+    // `r` `y` before anyone signed off: refused, nothing is run or recorded.
+    let fx = sim.key(KeyCode::Char('r'));
+    assert!(fx.is_empty());
+    let Some(Overlay::Error { message, .. }) = &sim.s.overlay else {
+        panic!("a refusal expected, got {:?}", sim.s.overlay)
+    };
+    assert!(
+        message.contains("needs a sign-off from someone other than ana"),
+        "{message}"
+    );
+    sim.key(KeyCode::Esc);
+    let fx = sim.confirm_yes();
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RunCommand { .. })),
+        "{fx:?}"
+    );
+    assert!(!sim.kinds().iter().any(|k| k == "command_started"));
+    // ana cannot sign her own step in the app either.
+    sim.key(KeyCode::Char('o'));
+    let Some(Overlay::Error { message, .. }) = &sim.s.overlay else {
+        panic!("a refusal expected, got {:?}", sim.s.overlay)
+    };
+    assert!(message.contains("ana started this run"), "{message}");
+    sim.key(KeyCode::Esc);
+    // bo signs from his own shell; the confirmation then names him.
+    sim.as_other(
+        "bo",
+        Known::SignoffGiven {
+            step: "restore-apply".into(),
+            by: "bo".into(),
+        },
+    );
+    sim.key(KeyCode::Char('r'));
+    let Some(Overlay::Confirm(c)) = &sim.s.overlay else {
+        panic!("the confirmation expected, got {:?}", sim.s.overlay)
+    };
+    assert!(
+        c.signoff
+            .as_deref()
+            .is_some_and(|s| s.starts_with("signed off by bo")),
+        "{c:?}"
+    );
+    assert!(c.command.contains("DRY_RUN=0"), "{}", c.command);
 }

@@ -1,26 +1,37 @@
 //! Overlay: confirm running a step's command. Shows the EXACT command that will run, in full:
 //! every line, wrapped (`$ ` on the first line, `> ` on the following ones, continuations
 //! indented), with invisible and control characters made visible as `\u{..}` so what you read
-//! is what runs. Then the timeout and `y run · n/Esc cancel`; or, when the command is refused
-//! (`Confirm::refused`), the refusal in the bad style and no way to say yes.
+//! is what runs. Then who signed off (for a step that needs a second person), the timeout and
+//! the answer line; or, when the command is refused (`Confirm::refused`), the refusal in the
+//! bad style and no way to say yes.
 //!
-//! The answer line is never cut: when the terminal is too short for the whole command, the
-//! command is shortened with a warning to enlarge the terminal before running it.
+//! A command taller than the terminal scrolls inside the dialog (j/k); the answer line says
+//! how much is still unread, and yes is offered only once every line has been on screen and
+//! the dialog has been up for a moment (`Confirm::armed`). The answer line is never cut.
 
 use super::overlay::{popup, room};
 use super::text::{Lines, fit, hanging, one, plural, wrap};
 use super::theme::Theme;
 use crate::domain::Dur;
 use crate::tui::keymap::{Action, DEFAULT, Mode, key_name};
-use crate::tui::state::{AppState, Overlay};
+use crate::tui::state::{AppState, Confirm, Overlay};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
+/// What the drawn dialog showed of the command: its wrapped line count, how many lines fit,
+/// and the first one shown (the scroll offset, kept in range).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub lines: usize,
+    pub room: usize,
+    pub from: usize,
+}
+
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Option<Shown> {
     let Some(Overlay::Confirm(c)) = &s.overlay else {
-        return;
+        return None;
     };
     let t = Theme::of(s);
     let w = room(area, 96);
@@ -48,67 +59,124 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     }
 
     let mut foot: Lines = vec![Line::raw("")];
+    if let Some(so) = &c.signoff {
+        let style = if so.starts_with("BREAK GLASS") {
+            t.warn()
+        } else {
+            t.good()
+        };
+        for l in wrap(&one(so), w) {
+            foot.push(Line::styled(l, style));
+        }
+    }
     foot.push(Line::styled(
         format!("timeout {}", Dur::from_secs(c.timeout_s)),
         t.dim(),
     ));
-    match &c.refused {
-        Some(why) => {
-            for l in wrap(&format!("✗ NOT RUN: {}", one(why)), w) {
-                foot.push(Line::styled(l, t.bad()));
-            }
-            foot.push(answer(t, &[(Action::No, "close")]));
+
+    if let Some(why) = &c.refused {
+        for l in wrap(&format!("✗ NOT RUN: {}", one(why)), w) {
+            foot.push(Line::styled(l, t.bad()));
         }
-        None => foot.push(answer(t, &[(Action::Yes, "run"), (Action::No, "cancel")])),
     }
 
-    // Shorten the command (never the answer) when the terminal is too short.
+    // The command scrolls inside the dialog when the terminal is too short for all of it.
     let max_h = usize::from(area.height.saturating_sub(4));
-    let fixed = head.len() + 1 + foot.len();
-    if fixed + command.len() > max_h {
-        let keep = max_h.saturating_sub(fixed + 1);
-        let hidden = command.len() - keep.min(command.len());
-        command.truncate(keep);
+    let fixed = head.len() + 1 + foot.len() + 1;
+    let lines = command.len();
+    let fits = max_h.saturating_sub(fixed);
+    let (room_h, from) = if lines <= fits {
+        (lines, 0)
+    } else {
+        // One line goes to the "more above/below" marker.
+        let room_h = fits.saturating_sub(1).max(1);
+        (room_h, c.scroll.min(lines - room_h))
+    };
+    let shown = Shown {
+        lines,
+        room: room_h,
+        from,
+    };
+    let mut window: Lines = command.into_iter().skip(from).take(room_h).collect();
+    if lines > room_h {
+        let above = from;
+        let below = lines - from - room_h;
         let note = format!(
-            "… {} of the command hidden: enlarge the terminal to read it all before running",
-            plural(hidden, "line")
+            "↑{above} ↓{below} more {}: j/k scroll; read it all before running",
+            if lines - room_h == 1 { "line" } else { "lines" },
         );
-        command.push(Line::styled(fit(&note, w), t.warn()));
+        window.push(Line::styled(fit(&note, w), t.warn()));
     }
+    foot.push(answer_line(s, c, t, shown, w));
 
-    let mut lines = head;
-    lines.push(Line::raw(""));
-    lines.extend(command);
-    lines.extend(foot);
+    let mut out = head;
+    out.push(Line::raw(""));
+    out.extend(window);
+    out.extend(foot);
     let style = if c.refused.is_some() {
         t.bad()
     } else {
         t.popup_border()
     };
-    let inner = popup(frame, area, w, lines.len(), "Run this command?", style);
+    let inner = popup(frame, area, w, out.len(), "Run this command?", style);
     // The answer is the last line: keep it when even the shortened content is too tall.
     let h = usize::from(inner.height);
-    if lines.len() > h && h > 0 {
-        let last = lines.pop().unwrap_or_default();
-        lines.truncate(h - 1);
-        lines.push(last);
+    if out.len() > h && h > 0 {
+        let last = out.pop().unwrap_or_default();
+        out.truncate(h - 1);
+        out.push(last);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(out), inner);
+    Some(shown)
+}
+
+/// The last line: the refusal, what is still to read, or the keys that answer.
+fn answer_line(s: &AppState, c: &Confirm, t: Theme, shown: Shown, w: usize) -> Line<'static> {
+    if c.refused.is_some() {
+        return answer(t, &[(Action::No, "close")]);
+    }
+    let read_all = c.seen_all || shown.from + shown.room >= shown.lines;
+    if !read_all {
+        let unread = shown.lines - shown.from - shown.room;
+        let text = format!(
+            "{} still to read below (j) · {} cancel",
+            plural(unread, "line"),
+            keys(Action::No).join("/")
+        );
+        return Line::styled(fit(&text, w), t.warn());
+    }
+    let speed = s
+        .incident
+        .as_ref()
+        .and_then(|v| v.incident.speed)
+        .unwrap_or(1.0);
+    if !c.armed(s.now, speed) {
+        let text = format!(
+            "read it: yes works in a moment · {} cancel",
+            keys(Action::No).join("/")
+        );
+        return Line::styled(fit(&text, w), t.dim());
+    }
+    answer(t, &[(Action::Yes, "run"), (Action::No, "cancel")])
+}
+
+/// Every key bound to `action` in the confirmation.
+fn keys(action: Action) -> Vec<String> {
+    DEFAULT
+        .iter()
+        .filter(|b| b.mode == Mode::Confirm && b.action == action)
+        .map(|b| key_name(b.key))
+        .collect()
 }
 
 /// `y run · n/Esc cancel`: every key bound to each action in the confirmation.
 fn answer(t: Theme, items: &[(Action, &str)]) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, (action, label)) in items.iter().enumerate() {
-        let keys: Vec<String> = DEFAULT
-            .iter()
-            .filter(|b| b.mode == Mode::Confirm && b.action == *action)
-            .map(|b| key_name(b.key))
-            .collect();
         if i > 0 {
             spans.push(Span::styled(" · ", t.dim()));
         }
-        spans.push(Span::styled(keys.join("/"), t.strong()));
+        spans.push(Span::styled(keys(*action).join("/"), t.strong()));
         spans.push(Span::styled(format!(" {label}"), t.dim()));
     }
     Line::from(spans)

@@ -313,7 +313,10 @@ fn tail(
                     t.strong(),
                 ));
             }
-            if v.running.as_deref() == Some(def.id.as_str()) {
+            if s.running
+                .as_ref()
+                .is_some_and(|r| r.incident == v.incident.id && r.step == def.id)
+            {
                 out.push(Line::styled("running…", t.warn()));
             }
             output(s, v, def, max, pane, &mut out);

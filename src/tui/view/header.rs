@@ -105,8 +105,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
             t.warn(),
         ));
     }
-    if let Some(step) = &v.running {
-        bits.push((format!("running a command (step {})…", one(step)), t.warn()));
+    if let Some(r) = s.running.as_ref().filter(|r| r.incident == inc.id) {
+        bits.push((
+            format!("running a command (step {})…", one(&r.step)),
+            t.warn(),
+        ));
     }
     if let Some((text, late)) = cadence(inc, s.now) {
         bits.push((text, if late { t.warn() } else { t.plain() }));

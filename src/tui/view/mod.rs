@@ -7,7 +7,7 @@
 //! "too small" message is drawn); untrusted text goes through `text::clean`/`text::one`
 //! (`sanitize::visible`) before it is drawn; colour only reinforces glyphs and words (`theme`).
 
-mod confirm;
+pub mod confirm;
 mod detail;
 mod footer;
 mod form;
@@ -36,10 +36,23 @@ pub const WIDE: u16 = 140;
 
 /// Draws the whole screen: the current screen, the footer, then any overlay on top.
 pub fn render(frame: &mut Frame, s: &AppState) {
+    draw(frame, s);
+}
+
+/// What a drawn frame showed that `update` needs to know (`app::drawn`): views never write
+/// to the state, so layout facts go back as data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// The command confirmation's lines, as shown.
+    pub confirm: Option<confirm::Shown>,
+}
+
+/// `render`, returning the layout facts `update` needs.
+pub fn draw(frame: &mut Frame, s: &AppState) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
-        return;
+        return Drawn::default();
     }
     let [body, foot] = screen_and_footer(area);
     match (s.screen, &s.incident) {
@@ -47,9 +60,11 @@ pub fn render(frame: &mut Frame, s: &AppState) {
         _ => home_screen(frame, body, s),
     }
     footer::render(frame, foot, s);
-    if let Some(o) = &s.overlay {
-        overlay::render(frame, area, s, o);
-    }
+    let confirm = s
+        .overlay
+        .as_ref()
+        .and_then(|o| overlay::render(frame, area, s, o));
+    Drawn { confirm }
 }
 
 /// The mode of the screen under any overlay: what the footer hints and the help describe.

@@ -18,17 +18,20 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) {
+/// Draws the overlay; for the command confirmation, what it showed of the command.
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Option<confirm::Shown> {
     match o {
         Overlay::Help { scroll } => help_popup(frame, area, s, *scroll),
         Overlay::Input(i) => input(frame, area, s, i),
         Overlay::Menu(m) => menu(frame, area, s, m),
-        Overlay::Confirm(_) => confirm::render(frame, area, s),
+        Overlay::Confirm(_) => return confirm::render(frame, area, s),
         Overlay::StartForm(_) => form::render(frame, area, s),
         Overlay::Error { message, .. } => error(frame, area, s, message, "Error"),
         Overlay::Info { title, body } => error(frame, area, s, body, title),
         Overlay::Again(a) => again(frame, area, s, &a.message),
+        Overlay::Quit => quit(frame, area, s),
     }
+    None
 }
 
 /// Clears a centred rectangle for `w` x `h` cells of content (plus border and a one-cell margin
@@ -283,6 +286,35 @@ fn again(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
         w,
     ));
     let inner = popup(frame, area, w, lines.len(), "Already done", t.warn());
+    fill(frame, inner, lines, t);
+}
+
+/// Quitting while a command runs: which command, and the three ways on.
+fn quit(frame: &mut Frame, area: Rect, s: &AppState) {
+    let t = Theme::of(s);
+    let w = room(area, 64);
+    let what = match &s.running {
+        Some(r) => format!(
+            "A command is running: step {} in {}, since {}.",
+            one(&r.step),
+            one(&r.incident),
+            r.since.format("%H:%M:%S")
+        ),
+        None => "A command is running.".to_string(),
+    };
+    let mut lines = wrapped(&what, &[], w, t.plain());
+    lines.push(Line::raw(""));
+    lines.push(hint(
+        t,
+        Mode::Quit,
+        &[
+            (Action::Wait, "wait, then quit"),
+            (Action::Kill, "kill it and quit"),
+            (Action::Cancel, "keep working"),
+        ],
+        w,
+    ));
+    let inner = popup(frame, area, w, lines.len(), "Quit?", t.warn());
     fill(frame, inner, lines, t);
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cli_env;
 pub mod etcd_drill;
+pub mod pty;
 pub mod rec;
 pub mod replay;
 
