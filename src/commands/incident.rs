@@ -172,7 +172,7 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             .zip(&i.steps)
             .map(|(d, st)| {
                 json!({
-                    "id": d.id, "title": d.title, "kind": d.kind.name(), "status": status_name(st.status),
+                    "id": d.id, "title": crate::domain::template::fill(&d.title, &i.vars), "kind": d.kind.name(), "status": status_name(st.status),
                     "started": st.started.map(stamp), "ended": st.ended.map(stamp),
                     "duration_s": st.duration().map(|d| d.num_seconds()), "target_s": d.target.map(|t| t.secs()),
                     "skip_reason": st.skip_reason, "signed_off_by": st.signed_off_by,
@@ -245,7 +245,10 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             "current step: {}. {} — {}",
             c + 1,
             i.runbook.steps[c].id,
-            visible(&i.runbook.steps[c].title)
+            visible(&crate::domain::template::fill(
+                &i.runbook.steps[c].title,
+                &i.vars
+            ))
         ),
         None => println!("current step: none (the runbook has ended)"),
     }

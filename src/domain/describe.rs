@@ -7,11 +7,13 @@ use super::incident::Incident;
 
 /// Describes what a record says happened. With the incident at hand, step ids get their titles.
 pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
+    // Step titles with the incident's values in them ("Drain {{group}}" as "Drain web-7").
     let title = |id: &str| -> String {
-        inc.and_then(|i| i.runbook.step(id)).map_or_else(
-            || format!("\"{id}\""),
-            |s| format!("\"{id}\" ({})", s.title),
-        )
+        inc.and_then(|i| i.runbook.step(id).map(|s| (i, s)))
+            .map_or_else(
+                || format!("\"{id}\""),
+                |(i, s)| format!("\"{id}\" ({})", super::template::fill(&s.title, &i.vars)),
+            )
     };
     let k = match &r.event {
         Event::Unknown { kind, raw } => return format!("[{kind}] {raw}"),

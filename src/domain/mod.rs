@@ -3,8 +3,10 @@
 //! file system, the terminal, the network or the wall clock (except `clock.rs`, the one place
 //! that reads it).
 
+pub mod cadence;
 pub mod choice;
 pub mod clock;
+pub mod comms;
 pub mod describe;
 pub mod diff;
 pub mod duration;

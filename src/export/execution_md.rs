@@ -9,6 +9,7 @@ use super::timeline::exit_text;
 use crate::domain::StepKind;
 use crate::domain::event::{Event, Known};
 use crate::domain::incident::Status;
+use crate::domain::template::fill;
 
 /// Every step with its outcome and timing, the decision path, and the deviations.
 pub fn execution(d: &Draft, out: &mut String, heading: &str) {
@@ -94,10 +95,23 @@ pub fn execution(d: &Draft, out: &mut String, heading: &str) {
         if s.state.runs > 1 {
             notes.push(format!("ran {} times (last run shown)", s.state.runs));
         }
+        let ticked = s.state.checklist.iter().filter(|c| **c).count();
+        let finished = matches!(s.state.status, Status::Done | Status::Failed);
+        if finished && ticked < s.def.checklist.len() {
+            // Which ones: under "Deviations from the runbook".
+            notes.push(format!(
+                "checklist {ticked} of {} ticked",
+                s.def.checklist.len()
+            ));
+        }
         if !s.timed && !decision && matches!(s.state.status, Status::Done | Status::Failed) {
             notes.push("no start recorded".into());
         }
-        let step = format!("{} {}", code(&s.def.id), text(&s.def.title));
+        let step = format!(
+            "{} {}",
+            code(&s.def.id),
+            text(&fill(&s.def.title, &d.inc.vars))
+        );
         let timing = format!("{took} / {target}{over}");
         line(
             out,
@@ -130,7 +144,7 @@ fn decision_path(d: &Draft, out: &mut String, sub: &str) {
             .inc
             .runbook
             .step(&t.step)
-            .map(|s| text(&s.title))
+            .map(|s| text(&fill(&s.title, &d.inc.vars)))
             .unwrap_or_default();
         line(
             out,
@@ -154,7 +168,7 @@ fn deviations(d: &Draft, out: &mut String, sub: &str) {
         d.inc
             .runbook
             .step(id)
-            .map(|s| format!(" ({})", text(&s.title)))
+            .map(|s| format!(" ({})", text(&fill(&s.title, &d.inc.vars))))
             .unwrap_or_default()
     };
     line(out, format!("{sub} Deviations from the runbook\n"));
@@ -225,6 +239,32 @@ fn deviations(d: &Draft, out: &mut String, sub: &str) {
         })
         .collect();
     list(out, "Steps over their target", overruns);
+    let unticked = ex
+        .steps
+        .iter()
+        .filter(|s| matches!(s.state.status, Status::Done | Status::Failed))
+        .filter_map(|s| {
+            let items: Vec<String> = s
+                .def
+                .checklist
+                .iter()
+                .zip(&s.state.checklist)
+                .filter(|(_, c)| !**c)
+                .map(|(item, _)| format!("\"{}\"", text(&fill(item, &d.inc.vars))))
+                .collect();
+            (!items.is_empty()).then(|| {
+                format!(
+                    "{}{} ended with {} of {} not ticked: {}",
+                    code(&s.def.id),
+                    step_title(&s.def.id),
+                    items.len(),
+                    s.def.checklist.len(),
+                    items.join(", ")
+                )
+            })
+        })
+        .collect();
+    list(out, "Checklist items not ticked", unticked);
     let outside = ex.outside.iter().map(|n| note_line(d, n)).collect();
     list(out, "Decisions noted outside the runbook", outside);
 }

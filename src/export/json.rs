@@ -152,7 +152,8 @@ struct Entry<'a> {
 #[derive(Serialize)]
 struct Step<'a> {
     id: &'a str,
-    title: &'a str,
+    /// With the incident's variable values filled in.
+    title: String,
     kind: &'a str,
     status: &'static str,
     started: Option<String>,
@@ -282,7 +283,7 @@ pub fn render(d: &Draft) -> String {
             .iter()
             .map(|s| Step {
                 id: &s.def.id,
-                title: &s.def.title,
+                title: crate::domain::template::fill(&s.def.title, &d.inc.vars),
                 kind: s.def.kind.name(),
                 status: s.status_key(),
                 started: if s.timed {

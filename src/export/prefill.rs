@@ -271,7 +271,7 @@ fn decisions(
                 .inc
                 .runbook
                 .step(&t.step)
-                .map(|s| text(&s.title))
+                .map(|s| text(&crate::domain::template::fill(&s.title, &d.inc.vars)))
                 .unwrap_or_default();
             format!(
                 "{} decision {} ({q}): {}",
@@ -314,7 +314,7 @@ pub fn went_wrong(d: &Draft) -> Vec<String> {
         out.push(format!(
             "Step {} ({}) failed{at}.",
             code(&s.def.id),
-            text(&s.def.title)
+            text(&crate::domain::template::fill(&s.def.title, &d.inc.vars))
         ));
     }
     let over: Vec<String> = ex
@@ -380,7 +380,7 @@ pub fn messaging(d: &Draft) -> Vec<String> {
         out.push(format!(
             "Comms step {} ({}): {}{when}.",
             code(&s.def.id),
-            text(&s.def.title),
+            text(&crate::domain::template::fill(&s.def.title, &d.inc.vars)),
             s.outcome()
         ));
     }

@@ -89,6 +89,8 @@ pub enum Effect {
         origin: Option<Overlay>,
         /// How it was asked for (a deliberate repeat).
         opts: crate::domain::rules::Opts,
+        /// When it happened, when the responder said so (backdated); else now.
+        at: Option<DateTime<Utc>>,
     },
     /// Read what other processes appended.
     CatchUp,
@@ -217,6 +219,7 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::AppendFailed { error, origin } => {
             if let Some(v) = &mut s.incident {
                 v.pending = false;
+                v.then_ask = None;
             }
             // Leaving: the result could not be recorded; resuming shows the run as
             // interrupted, result unknown.
@@ -224,9 +227,16 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
                 s.quit = true;
                 return Vec::new();
             }
-            s.overlay = Some(Overlay::Error {
-                message: format!("NOT RECORDED: {error}"),
-                then: origin.map(Box::new),
+            s.overlay = Some(match origin {
+                // From a dialog: it comes back with what was typed and the reason inside it.
+                Some(Overlay::Input(mut input)) => {
+                    input.error = Some(format!("NOT RECORDED: {error}"));
+                    Overlay::Input(input)
+                }
+                origin => Overlay::Error {
+                    message: format!("NOT RECORDED: {error}"),
+                    then: origin.map(Box::new),
+                },
             });
             Vec::new()
         }

@@ -47,7 +47,8 @@ impl Shell {
                 events,
                 origin,
                 opts,
-            } => self.append(events, origin, opts),
+                at,
+            } => self.append(events, origin, opts, at),
             Effect::CatchUp => self.synced(|s| s.catch_up().map(|_| ())),
             Effect::OpenIncident(id) => vec![self.open(&id)],
             Effect::StartIncident {
@@ -143,13 +144,14 @@ impl Shell {
         events: Vec<Known>,
         origin: Option<super::state::Overlay>,
         opts: crate::domain::rules::Opts,
+        at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Vec<Msg> {
         let clock = self.clock.clone();
         let author = self.author.clone();
         let mut failed = None;
         let mut out = self.synced(|s| {
             for e in events {
-                if let Err(err) = s.record_with(clock.as_ref(), None, &author, e, opts) {
+                if let Err(err) = s.record_with(clock.as_ref(), at, &author, e, opts) {
                     failed = Some(format!("{err:#}"));
                     break;
                 }
@@ -216,7 +218,7 @@ impl Shell {
             step: step.clone(),
             command: command.clone(),
         };
-        let mut out = self.append(vec![started], None, Default::default());
+        let mut out = self.append(vec![started], None, Default::default(), None);
         if out.iter().any(|m| matches!(m, Msg::AppendFailed { .. })) {
             return out;
         }

@@ -5,7 +5,7 @@
 use super::app::{CommandDone, Effect};
 use super::keymap::{Action, Mode, lookup};
 use super::state::{
-    Again, AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
+    AppState, Ask, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
 };
 use crate::domain::event::{Event, Known, Outcome, Record};
 use crate::domain::incident::Status;
@@ -169,14 +169,36 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
-            append(
-                s,
-                vec![Known::StepCompleted {
-                    step: id,
-                    outcome: Outcome::Ok,
-                }],
-                None,
-            )
+            let done = vec![Known::StepCompleted {
+                step: id,
+                outcome: Outcome::Ok,
+            }];
+            // Items left unticked are asked about, not silently passed over.
+            let unticked: Vec<String> = def
+                .checklist
+                .iter()
+                .zip(&st.checklist)
+                .filter(|(_, c)| !**c)
+                .map(|(item, _)| format!("\"{}\"", fill(item, &v.incident.vars)))
+                .collect();
+            if unticked.is_empty() {
+                return append(s, done, None);
+            }
+            let message = format!(
+                "{} of {} checklist items are not ticked: {}. Complete the step anyway?",
+                unticked.len(),
+                def.checklist.len(),
+                unticked.join(", ")
+            );
+            s.overlay = Some(Overlay::Ask(Ask {
+                title: "Checklist not finished".into(),
+                message,
+                yes: "complete it anyway".into(),
+                events: done,
+                opts: rules::Opts::default(),
+                origin: None,
+            }));
+            Vec::new()
         }
         Action::Advance => append(s, vec![Known::StepStarted { step: id }], None),
         Action::Fail => append(
@@ -404,6 +426,7 @@ fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String
         title: title.to_string(),
         text,
         cursor,
+        error: None,
     }));
 }
 
@@ -412,6 +435,22 @@ fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String
 /// repeat asks whether it is deliberate.
 pub fn append(s: &mut AppState, events: Vec<Known>, origin: Option<Overlay>) -> Vec<Effect> {
     append_with(s, events, origin, rules::Opts::default())
+}
+
+/// `append`, for something that happened at `at` (backdated by the responder).
+pub fn append_at(
+    s: &mut AppState,
+    events: Vec<Known>,
+    origin: Option<Overlay>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Effect> {
+    let mut fx = append_with(s, events, origin, rules::Opts::default());
+    for e in &mut fx {
+        if let Effect::Append { at: when, .. } = e {
+            *when = Some(at);
+        }
+    }
+    fx
 }
 
 /// `append`, with the way the action was asked for (`Opts::again`: a deliberate repeat).
@@ -437,10 +476,19 @@ pub fn append_with(
     if let Some(first) = events.first()
         && let Err(e) = rules::check_with(&v.incident, first, &s.author, s.now, opts)
     {
+        // Refused from a dialog: the reason shows inside it, and typing goes on.
+        if let (false, Some(Overlay::Input(mut input))) = (e.again, origin.clone()) {
+            input.error = Some(e.message);
+            s.overlay = Some(Overlay::Input(input));
+            return Vec::new();
+        }
         s.overlay = Some(if e.again {
-            Overlay::Again(Again {
+            Overlay::Ask(Ask {
+                title: "Already done".into(),
                 message: e.message,
+                yes: "record it again".into(),
                 events,
+                opts: rules::Opts { again: true },
                 origin: origin.map(Box::new),
             })
         } else {
@@ -456,6 +504,7 @@ pub fn append_with(
         events,
         origin,
         opts,
+        at: None,
     }]
 }
 
@@ -465,7 +514,11 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
         return Vec::new();
     };
     v.pending = false;
-    let mut moved = false;
+    // The selection is kept by step id (an adoption may reorder the steps); when it sat on
+    // the step the runbook was at, it follows the runbook on, whoever moved it.
+    let steps = &v.incident.runbook.steps;
+    let selected_id = steps[v.selected.min(steps.len() - 1)].id.clone();
+    let mut followed = v.incident.current == Some(v.selected);
     let mut last = None;
     for r in records {
         if r.seq <= v.incident.last_seq {
@@ -478,25 +531,35 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
             });
             return Vec::new();
         }
-        if let Event::Known(k) = &r.event {
-            let selected_id =
-                &v.incident.runbook.steps[v.selected.min(v.incident.runbook.steps.len() - 1)].id;
-            moved |= matches!(k,
-                Known::StepCompleted { step, .. } | Known::StepSkipped { step, .. } | Known::DecisionMade { step, .. }
-                if step == selected_id && r.author == s.author);
-        }
+        // Ending the selected step oneself moves on to where the runbook is now.
+        followed |= r.author == s.author
+            && matches!(&r.event, Event::Known(
+                Known::StepCompleted { step, .. }
+                | Known::StepSkipped { step, .. }
+                | Known::DecisionMade { step, .. }) if *step == selected_id);
         last = Some(crate::domain::describe::describe(&r, Some(&v.incident)));
         v.records.push(r);
     }
-    if moved && let Some(c) = v.incident.current {
-        v.selected = c;
-    }
-    v.selected = v.selected.min(v.incident.runbook.steps.len() - 1);
+    let steps = &v.incident.runbook.steps;
+    v.selected = match (followed, v.incident.current) {
+        (true, Some(c)) => c,
+        _ => steps
+            .iter()
+            .position(|st| st.id == selected_id)
+            .unwrap_or(v.selected)
+            .min(steps.len() - 1),
+    };
     if let Some(text) = last {
         s.flash(
             Tone::Good,
             format!("recorded: {}", sanitize::visible(&text)),
         );
+    }
+    // A question that waited for this append (complete the comms step just sent).
+    if let Some(a) = s.incident.as_mut().and_then(|v| v.then_ask.take())
+        && s.overlay.is_none()
+    {
+        s.overlay = Some(Overlay::Ask(a));
     }
     // An adoption (ours or a teammate's) changes what is pinned.
     offer_newer(s);
@@ -631,5 +694,6 @@ pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
         events: vec![ev],
         origin: None,
         opts: rules::Opts::default(),
+        at: None,
     }]
 }

@@ -197,7 +197,7 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Confirm, code(KeyCode::Down), A::Down, "scroll the command down"),
     b(M::Confirm, k('k'), A::Up, "scroll the command up"),
     b(M::Confirm, code(KeyCode::Up), A::Up, "scroll the command up"),
-    b(M::Ask, k('y'), A::Yes, "yes, record it again"),
+    b(M::Ask, k('y'), A::Yes, "yes, record it"),
     b(M::Ask, k('n'), A::No, "no"),
     b(M::Ask, code(KeyCode::Esc), A::No, "no"),
     b(M::Quit, k('w'), A::Wait, "wait for the command, then quit"),

@@ -5,9 +5,10 @@ use super::app::Effect;
 use super::incident::append;
 use super::keymap::{Action, Mode, lookup};
 use super::state::{
-    AppState, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone,
+    AppState, Ask, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone,
 };
 use crate::domain::event::Known;
+use crate::domain::incident::Status;
 use crate::domain::{Milestone, Severity};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -45,20 +46,17 @@ pub fn key(s: &mut AppState, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Overlay::Again(a) => match lookup(Mode::Ask, key) {
-            Some(Action::Yes) => super::incident::append_with(
-                s,
-                a.events,
-                a.origin.map(|b| *b),
-                crate::domain::rules::Opts { again: true },
-            ),
+        Overlay::Ask(a) => match lookup(Mode::Ask, key) {
+            Some(Action::Yes) => {
+                super::incident::append_with(s, a.events, a.origin.map(|b| *b), a.opts)
+            }
             Some(Action::No) => {
                 s.overlay = a.origin.map(|b| *b);
                 s.flash(Tone::Info, "not recorded");
                 Vec::new()
             }
             _ => {
-                s.overlay = Some(Overlay::Again(a));
+                s.overlay = Some(Overlay::Ask(a));
                 Vec::new()
             }
         },
@@ -164,7 +162,9 @@ fn input_key(s: &mut AppState, mut input: Input, key: &KeyEvent) -> Vec<Effect> 
         Some(Action::Cancel) => Vec::new(),
         Some(Action::Submit) => submit_input(s, input),
         _ => {
-            edit(&mut input.text, &mut input.cursor, key);
+            if edit(&mut input.text, &mut input.cursor, key) {
+                input.error = None;
+            }
             s.overlay = Some(Overlay::Input(input));
             Vec::new()
         }
@@ -231,6 +231,7 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 title,
                 text: String::new(),
                 cursor: 0,
+                error: None,
             }));
             Vec::new()
         }
@@ -242,30 +243,81 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
             }],
             origin,
         ),
-        InputPurpose::Comms { .. } if crate::runbook::sanitize::has_hazard(&text) => {
-            // What is pasted into the status page must be what was read here.
-            s.overlay = Some(Overlay::Error {
-                message: "the update contains invisible or control characters (shown as \\u{..}): remove them before it is sent; nothing was recorded or copied".into(),
-                then: origin.map(Box::new),
-            });
-            Vec::new()
-        }
-        InputPurpose::Comms { step } => {
-            let step = (!step.is_empty()).then(|| step.clone());
-            let mut fx = append(
-                s,
-                vec![Known::CommsSent {
-                    step,
-                    text: text.clone(),
-                }],
-                origin,
-            );
-            if !fx.is_empty() {
-                fx.push(Effect::Copy(text));
+        InputPurpose::MilestoneAt { milestone } => {
+            let event = vec![Known::Milestone {
+                milestone: *milestone,
+            }];
+            if text.is_empty() {
+                return append(s, event, origin);
             }
-            fx
+            match crate::domain::when::parse_at(&text, s.now, chrono_tz::UTC) {
+                Ok(at) => super::incident::append_at(s, event, origin, at),
+                Err(e) => {
+                    let mut input = input.clone();
+                    input.error = Some(e);
+                    s.overlay = Some(Overlay::Input(input));
+                    Vec::new()
+                }
+            }
         }
+        InputPurpose::Comms { step } => send_comms(s, input.clone(), step.clone(), text),
     }
+}
+
+/// Records a status update as sent and copies it, unless it still holds a template's
+/// `<...>` placeholder or hidden characters (then the dialog says so and nothing happens);
+/// once it is recorded, offers to complete the comms step it came from.
+fn send_comms(s: &mut AppState, mut input: Input, step: String, text: String) -> Vec<Effect> {
+    let unfilled = crate::domain::comms::unfilled(&text);
+    let problem = if !unfilled.is_empty() {
+        Some(format!(
+            "fill in {} before it is sent: nothing was recorded or copied",
+            unfilled.join(", ")
+        ))
+    } else if crate::runbook::sanitize::has_hazard(&text) {
+        // What is pasted into the status page must be what was read here.
+        Some("the update contains invisible or control characters (shown as \\u{..}): remove them before it is sent; nothing was recorded or copied".into())
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        input.error = Some(p);
+        s.overlay = Some(Overlay::Input(input));
+        return Vec::new();
+    }
+    let step = (!step.is_empty()).then_some(step);
+    let origin = Some(Overlay::Input(input));
+    let mut fx = append(
+        s,
+        vec![Known::CommsSent {
+            step: step.clone(),
+            text: text.clone(),
+        }],
+        origin,
+    );
+    if fx.is_empty() {
+        return fx;
+    }
+    fx.push(Effect::Copy(text));
+    if let (Some(step), Some(v)) = (step, &mut s.incident)
+        && let Some(i) = v.incident.runbook.step_index(&step)
+        && !matches!(v.incident.steps[i].status, Status::Done | Status::Skipped)
+    {
+        v.then_ask = Some(Ask {
+            title: "Update sent".into(),
+            message: format!(
+                "The update is recorded as sent and on the clipboard. Complete step \"{step}\" now?"
+            ),
+            yes: "complete it".into(),
+            events: vec![Known::StepCompleted {
+                step,
+                outcome: crate::domain::event::Outcome::Ok,
+            }],
+            opts: Default::default(),
+            origin: None,
+        });
+    }
+    fx
 }
 
 fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
@@ -283,8 +335,19 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
         }
         Some(Action::Submit) => match menu.purpose {
             MenuPurpose::Milestone => {
+                // Then when it happened: detection is often noticed late, and must not land
+                // after acknowledgement.
                 let milestone = Milestone::ALL[menu.selected.min(Milestone::ALL.len() - 1)];
-                append(s, vec![Known::Milestone { milestone }], None)
+                s.overlay = Some(Overlay::Input(Input {
+                    purpose: InputPurpose::MilestoneAt { milestone },
+                    title: format!(
+                        "When was it {milestone}? Enter: now; or 22:15, 22:15:30, -15m, an RFC 3339 time (UTC)"
+                    ),
+                    text: String::new(),
+                    cursor: 0,
+                    error: None,
+                }));
+                Vec::new()
             }
             MenuPurpose::Severity => {
                 let severity = Severity::ALL[menu.selected.min(Severity::ALL.len() - 1)];
@@ -320,6 +383,7 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
                     title,
                     text: String::new(),
                     cursor: 0,
+                    error: None,
                 }));
                 Vec::new()
             }

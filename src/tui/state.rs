@@ -146,6 +146,9 @@ pub struct IncidentView {
     pub detail_scroll: usize,
     /// The library holds a different version of the pinned runbook: offered, never imposed.
     pub newer: Option<Newer>,
+    /// A question to ask once the append in flight is recorded (complete the comms step just
+    /// sent). Dropped when the append fails.
+    pub then_ask: Option<Ask>,
     /// A drill's scenario (parsed from the journal's pin): its injects fire on ticks.
     pub scenario: Option<crate::drill::scenario::Scenario>,
     /// The latest inject, shown as a banner until the next one.
@@ -180,9 +183,10 @@ pub enum Overlay {
         title: String,
         body: String,
     },
-    /// The rules refused a repeat (a done step started again, a decision re-taken): asks
-    /// whether it is deliberate; yes appends `events` as a deliberate repeat.
-    Again(Again),
+    /// A yes/no question before something is recorded: a repeat the rules refused (a done
+    /// step started again), a checklist not finished, a comms step to complete after sending.
+    /// Yes appends `events` (`opts` says how: a deliberate repeat).
+    Ask(Ask),
     /// Quitting while a command runs: wait for it, or kill it and quit.
     Quit,
     /// A blocking error; `then` is reopened when it is dismissed (nothing typed is lost).
@@ -193,10 +197,14 @@ pub enum Overlay {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Again {
-    /// The refusal, with who did it and when.
+pub struct Ask {
+    pub title: String,
+    /// What the question is about (a refusal says who did it and when).
     pub message: String,
+    /// What `y` does, shown beside it.
+    pub yes: String,
     pub events: Vec<crate::domain::event::Known>,
+    pub opts: crate::domain::rules::Opts,
     pub origin: Option<Box<Overlay>>,
 }
 
@@ -207,6 +215,8 @@ pub struct Input {
     pub text: String,
     /// Cursor position in characters.
     pub cursor: usize,
+    /// Why the last Enter was refused, shown inside the dialog (typing goes on in the text).
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,6 +234,10 @@ pub enum InputPurpose {
     },
     RolePerson {
         role: String,
+    },
+    /// When a milestone happened: empty for now, or a time (`22:15`, `-15m`, RFC 3339).
+    MilestoneAt {
+        milestone: crate::domain::Milestone,
     },
     RoleName,
     /// The rendered comms template, editable before it is recorded as sent.
@@ -385,6 +399,7 @@ impl IncidentView {
             timeline_scroll: 0,
             detail_scroll: 0,
             newer: None,
+            then_ask: None,
             scenario,
             banner: None,
             scored: false,

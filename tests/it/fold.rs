@@ -652,3 +652,43 @@ fn a_break_glass_override_needs_a_reason_and_is_kept() {
         .contains("does not require a sign-off")
     );
 }
+
+#[test]
+fn the_update_cadence_counts_every_update_and_stops_at_resolved() {
+    use runbook::domain::cadence::{self, Cadence};
+    let mut b = Builder::new("etcd-quorum-loss");
+    let at = |m: i64| t0() + Duration::minutes(m);
+    assert_eq!(cadence::at(&b.inc, at(1)), Some(Cadence::NeverSent));
+    b.try_push(
+        5,
+        "dee",
+        Known::CommsSent {
+            step: Some("first-update".into()),
+            text: "Investigating.".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(cadence::at(&b.inc, at(10)), Some(Cadence::Next(at(35))));
+    // An update sent without naming a step is an update too.
+    b.try_push(
+        30,
+        "dee",
+        Known::CommsSent {
+            step: None,
+            text: "Still investigating.".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(cadence::at(&b.inc, at(40)), Some(Cadence::Next(at(60))));
+    assert_eq!(cadence::at(&b.inc, at(70)), Some(Cadence::Overdue(at(60))));
+    // Resolved: nobody is chased for updates any more.
+    b.try_push(
+        71,
+        "ana",
+        Known::Milestone {
+            milestone: Milestone::Resolved,
+        },
+    )
+    .unwrap();
+    assert_eq!(cadence::at(&b.inc, at(120)), None);
+}

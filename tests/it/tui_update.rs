@@ -204,7 +204,14 @@ fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
     assert_eq!(sim.status("acknowledge"), Status::Active);
     sim.key(KeyCode::Char(' '));
     sim.clock.advance(Duration::minutes(4));
+    // Two checklist items are still unticked: asked about, then completed deliberately.
     sim.enter();
+    let Some(Overlay::Ask(a)) = &sim.s.overlay else {
+        panic!("the checklist question expected, got {:?}", sim.s.overlay)
+    };
+    assert!(a.message.contains("are not ticked"), "{}", a.message);
+    assert_eq!(sim.status("acknowledge"), Status::Active);
+    sim.key(KeyCode::Char('y'));
     assert_eq!(sim.status("acknowledge"), Status::Done);
     assert_eq!(sim.selected_step(), "first-update");
     // Skip with a reason.
@@ -252,11 +259,12 @@ fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
     sim.key(KeyCode::Char('t'));
     sim.typed("alert on etcd memory");
     sim.enter();
-    // A milestone from the menu.
+    // A milestone from the menu, now (Enter at the "when?" question).
     sim.key(KeyCode::Char('m'));
     for _ in 0..4 {
         sim.key(KeyCode::Char('j'));
     }
+    sim.enter();
     sim.enter();
     let inc = &sim.s.incident.as_ref().unwrap().incident;
     assert!(
@@ -325,16 +333,25 @@ fn a_failed_append_keeps_what_was_typed() {
             origin,
         },
     );
-    let Some(Overlay::Error { message, .. }) = &sim.s.overlay else {
-        panic!("a blocking error")
-    };
-    assert!(message.contains("NOT RECORDED") && message.contains("disk full"));
-    sim.key(KeyCode::Esc);
+    // The dialog comes back with what was typed and the reason inside it: no modal in
+    // between to swallow the next keys.
     let Some(Overlay::Input(input)) = &sim.s.overlay else {
-        panic!("the note dialog is back")
+        panic!("the note dialog is back, got {:?}", sim.s.overlay)
     };
     assert_eq!(input.text, "a long careful note");
+    let error = input.error.as_deref().unwrap_or_default();
+    assert!(
+        error.contains("NOT RECORDED") && error.contains("disk full"),
+        "{error}"
+    );
     assert_eq!(sim.kinds(), ["incident_opened"]);
+    // Typing goes on in the text, and clears the message.
+    sim.typed("!");
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the note dialog stays")
+    };
+    assert_eq!(input.text, "a long careful note!");
+    assert!(input.error.is_none());
 }
 
 #[test]
@@ -344,16 +361,30 @@ fn refused_actions_explain_and_record_nothing() {
     sim.enter();
     sim.enter();
     sim.enter();
-    // An empty note is refused with a message; the dialog comes back.
+    // An empty note is refused inside the dialog; what is typed next lands in the text,
+    // and Esc closes the dialog.
     sim.key(KeyCode::Char('n'));
     sim.enter();
-    let Some(Overlay::Error { message, then }) = &sim.s.overlay else {
-        panic!("refusal expected")
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!(
+            "refusal inside the dialog expected, got {:?}",
+            sim.s.overlay
+        )
     };
-    assert!(message.contains("needs some text"), "{message}");
-    assert!(then.is_some());
+    assert!(
+        input
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("needs some text")),
+        "{input:?}"
+    );
+    sim.typed("sdata dirs");
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the dialog stays")
+    };
+    assert_eq!(input.text, "sdata dirs");
     sim.key(KeyCode::Esc);
-    sim.key(KeyCode::Esc);
+    assert!(sim.s.overlay.is_none());
     // A read-only journal refuses actions.
     sim.s.incident.as_mut().unwrap().read_only = Some("line 3: bad JSON".into());
     let fx = sim.key(KeyCode::Enter);
@@ -976,4 +1007,172 @@ fn a_command_that_needs_a_signoff_is_refused_until_a_second_person_signs() {
         "{c:?}"
     );
     assert!(c.command.contains("DRY_RUN=0"), "{}", c.command);
+}
+
+#[test]
+fn the_selection_follows_the_runbook_when_a_teammate_advances_it() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    assert_eq!(sim.selected_step(), "acknowledge");
+    // bo, in his own app or shell, starts and completes the step ana's selection sits on.
+    for k in [
+        Known::StepStarted {
+            step: "acknowledge".into(),
+        },
+        Known::StepCompleted {
+            step: "acknowledge".into(),
+            outcome: runbook::domain::event::Outcome::Ok,
+        },
+    ] {
+        sim.as_other("bo", k);
+    }
+    assert_eq!(
+        sim.selected_step(),
+        "first-update",
+        "the selection moved with the runbook"
+    );
+    // Her Enter now starts the next step, not the finished one again.
+    sim.enter();
+    assert_eq!(sim.status("first-update"), Status::Active);
+    assert_eq!(sim.status("acknowledge"), Status::Done);
+    // Elsewhere in the list, a teammate's progress leaves her selection alone.
+    sim.select("etcd-health");
+    sim.as_other(
+        "bo",
+        Known::StepSkipped {
+            step: "first-update".into(),
+            reason: "status page already red".into(),
+        },
+    );
+    assert_eq!(sim.selected_step(), "etcd-health");
+}
+
+#[test]
+fn enter_on_a_done_step_asks_before_it_starts_another_run() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.key(KeyCode::Char('y'));
+    assert_eq!(sim.status("acknowledge"), Status::Done);
+    sim.select("acknowledge");
+    let fx = sim.enter();
+    assert!(fx.is_empty(), "{fx:?}");
+    let Some(Overlay::Ask(a)) = &sim.s.overlay else {
+        panic!("the repeat question expected, got {:?}", sim.s.overlay)
+    };
+    assert!(a.message.contains("already done by ana"), "{}", a.message);
+    // n: nothing recorded.
+    sim.key(KeyCode::Char('n'));
+    assert_eq!(sim.status("acknowledge"), Status::Done);
+    // Asked again, y: another run, deliberately.
+    sim.enter();
+    sim.key(KeyCode::Char('y'));
+    assert_eq!(sim.status("acknowledge"), Status::Active);
+    let v = sim.s.incident.as_ref().unwrap();
+    assert_eq!(v.incident.steps[sim.index("acknowledge")].runs, 2);
+}
+
+#[test]
+fn a_status_update_with_template_placeholders_left_is_not_sent() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.select("first-update");
+    sim.key(KeyCode::Char('u'));
+    let Some(Overlay::Input(input)) = &mut sim.s.overlay else {
+        panic!("the update dialog")
+    };
+    input.text = "[Investigating] Since <HH:MM UTC> some projects fail.".into();
+    input.cursor = input.text.chars().count();
+    let fx = sim.enter();
+    assert!(fx.is_empty(), "nothing recorded or copied: {fx:?}");
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the dialog stays open, got {:?}", sim.s.overlay)
+    };
+    assert!(
+        input
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("<HH:MM UTC>")),
+        "{input:?}"
+    );
+    assert!(!sim.kinds().iter().any(|k| k == "comms_sent"));
+}
+
+#[test]
+fn sending_an_update_offers_to_complete_its_step() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.select("first-update");
+    sim.key(KeyCode::Char('u'));
+    let Some(Overlay::Input(input)) = &mut sim.s.overlay else {
+        panic!("the update dialog")
+    };
+    input.text = "[Investigating] Some projects fail since 22:12 UTC.".into();
+    input.cursor = input.text.chars().count();
+    let fx = sim.enter();
+    assert!(fx.iter().any(|e| matches!(e, Effect::Copy(_))), "{fx:?}");
+    let Some(Overlay::Ask(a)) = &sim.s.overlay else {
+        panic!("the offer to complete expected, got {:?}", sim.s.overlay)
+    };
+    assert!(a.message.contains("first-update"), "{}", a.message);
+    sim.key(KeyCode::Char('y'));
+    assert_eq!(sim.status("first-update"), Status::Done);
+    assert_eq!(
+        sim.kinds()[1..],
+        ["comms_sent", "step_completed"],
+        "{:?}",
+        sim.kinds()
+    );
+}
+
+#[test]
+fn a_milestone_can_be_backdated_in_the_app() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.clock.advance(Duration::minutes(20));
+    sim.key(KeyCode::Char('m'));
+    sim.key(KeyCode::Char('j')); // detected
+    sim.enter();
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("asked when, got {:?}", sim.s.overlay)
+    };
+    assert!(
+        input.title.contains("When was it detected"),
+        "{}",
+        input.title
+    );
+    // Nonsense is refused inside the dialog.
+    sim.typed("yesterday-ish");
+    sim.enter();
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the dialog stays")
+    };
+    assert!(input.error.is_some(), "{input:?}");
+    sim.send(Msg::Key(
+        KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        sim.clock.now(),
+    ));
+    sim.typed("-15m");
+    sim.enter();
+    let inc = &sim.s.incident.as_ref().unwrap().incident;
+    let mark = &inc.milestones[&runbook::domain::Milestone::Detected];
+    assert_eq!(mark.at, sim.clock.now() - Duration::minutes(15));
+    let r = sim.records().last().unwrap();
+    assert!(r.backdated(), "{r:?}");
 }

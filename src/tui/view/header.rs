@@ -9,9 +9,8 @@
 //!
 //! Each line is cut at the pane's edge; the most important items come first.
 
-use super::text::{after, clock, fit, hms, one, width};
+use super::text::{clock, fit, hms, one, width};
 use super::theme::Theme;
-use crate::domain::StepKind;
 use crate::domain::incident::{Incident, Status};
 use crate::tui::state::AppState;
 use chrono::{DateTime, Utc};
@@ -140,38 +139,11 @@ fn sev_style(s: &AppState, inc: &Incident) -> Style {
 /// update (true when it is late), or "status update due" when such a step was never sent.
 /// Nothing once the incident is closed or when no comms step has a cadence.
 pub fn cadence(inc: &Incident, now: DateTime<Utc>) -> Option<(String, bool)> {
-    if inc.is_closed() {
-        return None;
-    }
-    let mut due: Option<DateTime<Utc>> = None;
-    let mut never_sent = false;
-    for step in &inc.runbook.steps {
-        let StepKind::Comms {
-            every: Some(every), ..
-        } = &step.kind
-        else {
-            continue;
-        };
-        let last = inc
-            .comms
-            .iter()
-            .filter(|c| c.step.as_deref() == Some(step.id.as_str()))
-            .map(|c| c.at)
-            .max();
-        match last {
-            Some(at) => {
-                if let Some(next) = after(at, every.secs()) {
-                    due = Some(due.map_or(next, |d| d.min(next)));
-                }
-            }
-            None => never_sent = true,
-        }
-    }
-    match due {
-        Some(d) if now < d => Some((format!("next update in {}", clock(d - now)), false)),
-        Some(d) => Some((format!("update OVERDUE {}", clock(now - d)), true)),
-        None if never_sent => Some(("status update due".to_string(), true)),
-        None => None,
+    use crate::domain::cadence::{self, Cadence};
+    match cadence::at(inc, now)? {
+        Cadence::Next(d) => Some((format!("next update in {}", clock(d - now)), false)),
+        Cadence::Overdue(d) => Some((format!("update OVERDUE {}", clock(now - d)), true)),
+        Cadence::NeverSent => Some(("status update due".to_string(), true)),
     }
 }
 

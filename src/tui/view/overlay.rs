@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Optio
         Overlay::StartForm(_) => form::render(frame, area, s),
         Overlay::Error { message, .. } => error(frame, area, s, message, "Error"),
         Overlay::Info { title, body } => error(frame, area, s, body, title),
-        Overlay::Again(a) => again(frame, area, s, &a.message),
+        Overlay::Ask(a) => ask(frame, area, s, a),
         Overlay::Quit => quit(frame, area, s),
     }
     None
@@ -228,6 +228,11 @@ fn input(frame: &mut Frame, area: Rect, s: &AppState, i: &Input) {
         .map(Line::raw)
         .collect();
     lines.push(Line::raw(""));
+    if let Some(e) = &i.error {
+        for l in wrap(&format!("✗ {}", one(e)), w) {
+            lines.push(Line::styled(l, t.bad()));
+        }
+    }
     lines.push(hint);
     let title = one(&i.title);
     let inner = popup(frame, area, w, lines.len(), &title, t.popup_border());
@@ -273,19 +278,19 @@ fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
     fill(frame, inner, lines, t);
 }
 
-/// A refused repeat: what was done before (who, when), and whether to record it again.
-fn again(frame: &mut Frame, area: Rect, s: &AppState, message: &str) {
+/// A yes/no question: what it is about, and what yes records.
+fn ask(frame: &mut Frame, area: Rect, s: &AppState, a: &crate::tui::state::Ask) {
     let t = Theme::of(s);
-    let w = room(area, width(message).clamp(40, 72));
-    let mut lines = wrapped(message, &[], w, t.plain());
+    let w = room(area, width(&a.message).clamp(40, 72));
+    let mut lines = wrapped(&a.message, &[], w, t.plain());
     lines.push(Line::raw(""));
     lines.push(hint(
         t,
         Mode::Ask,
-        &[(Action::Yes, "record it again"), (Action::No, "no")],
+        &[(Action::Yes, a.yes.as_str()), (Action::No, "no")],
         w,
     ));
-    let inner = popup(frame, area, w, lines.len(), "Already done", t.warn());
+    let inner = popup(frame, area, w, lines.len(), &one(&a.title), t.warn());
     fill(frame, inner, lines, t);
 }
 
