@@ -295,11 +295,17 @@ pub enum Command {
         #[command(flatten)]
         at: At,
     },
-    /// Close an incident.
-    #[command(after_help = "Example:\n  runbook close 20260530-2212-etcd-quorum-loss")]
+    /// Close an incident; says what is still open (steps in progress, action items, missing
+    /// milestones), which is recorded as it stands.
+    #[command(
+        after_help = "Examples:\n  runbook close 20260530-2212-etcd-quorum-loss\n  runbook close --summary \"etcd restored on larger members; follow-ups filed\""
+    )]
     Close {
         /// The incident id; optional when exactly one is open.
         incident: Option<String>,
+        /// A line for the record: how it ended.
+        #[arg(long)]
+        summary: Option<String>,
         #[command(flatten)]
         at: At,
     },

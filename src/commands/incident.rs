@@ -316,8 +316,18 @@ pub fn hms(secs: i64) -> String {
     }
 }
 
-pub fn close(cx: &Ctx, id: Option<&str>, at: &At) -> anyhow::Result<ExitCode> {
+pub fn close(
+    cx: &Ctx,
+    id: Option<&str>,
+    summary: Option<String>,
+    at: &At,
+) -> anyhow::Result<ExitCode> {
     let mut s = cx.session(id)?;
-    cx.record(&mut s, at, Known::IncidentClosed { summary: None })?;
+    let open = crate::domain::open_work::still_open(&s.incident);
+    let summary = summary.filter(|t| !t.trim().is_empty());
+    cx.record(&mut s, at, Known::IncidentClosed { summary })?;
+    for o in open {
+        eprintln!("runbook: still open at the close: {}", visible(&o));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Status { incident: id, json }) => {
             incident::status(&cx()?, id.as_deref(), json)
         }
-        Some(Command::Close { incident: id, at }) => incident::close(&cx()?, id.as_deref(), &at),
+        Some(Command::Close {
+            incident: id,
+            summary,
+            at,
+        }) => incident::close(&cx()?, id.as_deref(), summary, &at),
         Some(Command::Step {
             which,
             step,

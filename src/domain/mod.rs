@@ -12,6 +12,7 @@ pub mod diff;
 pub mod duration;
 pub mod event;
 pub mod incident;
+pub mod open_work;
 pub mod rules;
 pub mod runbook;
 pub mod suggest;

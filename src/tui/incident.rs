@@ -68,6 +68,23 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }
         }
         Action::Export => return vec![Effect::Export],
+        Action::Close => {
+            let open = crate::domain::open_work::still_open(&v.incident);
+            let mut context = vec![if open.is_empty() {
+                "Nothing is left open.".to_string()
+            } else {
+                "Still open, and recorded as it stands:".to_string()
+            }];
+            context.extend(open.into_iter().map(|o| format!("- {o}")));
+            s.overlay = Some(Overlay::Input(Input {
+                purpose: InputPurpose::Close,
+                title: "Close the incident: a summary line (optional), Enter closes".into(),
+                text: String::new(),
+                cursor: 0,
+                error: None,
+                context,
+            }));
+        }
         Action::Adopt => match &v.newer {
             Some(n) => {
                 let items = vec![
@@ -163,10 +180,25 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Advance if st.status == Status::Active => {
             if let StepKind::Decision { choices } = &def.kind {
-                s.flash(
-                    Tone::Info,
-                    format!("a decision: press 1-{} to take a choice", choices.len()),
-                );
+                // Every choice in a menu (the digit keys reach only nine).
+                let items = choices
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| {
+                        format!(
+                            "{}. {} → {}",
+                            n + 1,
+                            fill(&c.label, &v.incident.vars),
+                            c.next
+                        )
+                    })
+                    .collect();
+                s.overlay = Some(Overlay::Menu(Menu {
+                    purpose: MenuPurpose::Choice { step: id },
+                    title: fill(&def.title, &v.incident.vars),
+                    items,
+                    selected: 0,
+                }));
                 return Vec::new();
             }
             let done = vec![Known::StepCompleted {
@@ -218,29 +250,7 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
             );
             Vec::new()
         }
-        Action::Choice(n) => {
-            let StepKind::Decision { choices } = &def.kind else {
-                s.flash(
-                    Tone::Info,
-                    "1-9 take a decision's choice: select a decision step",
-                );
-                return Vec::new();
-            };
-            let Some(c) = choices.get(usize::from(n) - 1) else {
-                s.flash(
-                    Tone::Warn,
-                    format!("there is no choice {n}: choose 1-{}", choices.len()),
-                );
-                return Vec::new();
-            };
-            let ev = Known::DecisionMade {
-                step: id.clone(),
-                choice: usize::from(n),
-                label: c.label.clone(),
-                next: c.next.clone(),
-            };
-            append(s, vec![ev], None)
-        }
+        Action::Choice(n) => choose(s, &id, usize::from(n)),
         Action::Signoff => append(
             s,
             vec![Known::SignoffGiven {
@@ -367,6 +377,37 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Takes choice `n` (1-based) of decision step `id`, through the rules.
+pub fn choose(s: &mut AppState, id: &str, n: usize) -> Vec<Effect> {
+    let Some(v) = &s.incident else {
+        return Vec::new();
+    };
+    let Some(def) = v.incident.runbook.step(id) else {
+        return Vec::new();
+    };
+    let StepKind::Decision { choices } = &def.kind else {
+        s.flash(
+            Tone::Info,
+            "1-9 take a decision's choice: select a decision step",
+        );
+        return Vec::new();
+    };
+    let Some(c) = n.checked_sub(1).and_then(|i| choices.get(i)) else {
+        s.flash(
+            Tone::Warn,
+            format!("there is no choice {n}: choose 1-{}", choices.len()),
+        );
+        return Vec::new();
+    };
+    let ev = Known::DecisionMade {
+        step: id.to_string(),
+        choice: n,
+        label: c.label.clone(),
+        next: c.next.clone(),
+    };
+    append(s, vec![ev], None)
+}
+
 /// Who let a step that needs a second person go ahead, for the confirmation.
 fn signoff_words(st: &crate::domain::incident::StepState) -> Option<String> {
     let so = st.signoff()?;
@@ -427,6 +468,7 @@ fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String
         text,
         cursor,
         error: None,
+        context: Vec::new(),
     }));
 }
 
@@ -598,6 +640,7 @@ fn drill_news(s: &mut AppState) -> Vec<Effect> {
         s.overlay = Some(Overlay::Info {
             title: "Drill scorecard".into(),
             body,
+            scroll: 0,
         });
     }
     fx

@@ -57,6 +57,8 @@ pub enum Action {
     Run,
     Comms,
     Export,
+    /// Close the incident (says what is still open first).
+    Close,
     Adopt,
     TimelineOlder,
     TimelineNewer,
@@ -175,6 +177,7 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, k('r'), A::Run, "run the step's command (asks first)"),
     b(M::Incident, k('u'), A::Comms, "write and send the status update"),
     b(M::Incident, k('e'), A::Export, "export the postmortem draft"),
+    b(M::Incident, k('C'), A::Close, "close the incident (says what is still open)"),
     b(M::Incident, k('A'), A::Adopt, "adopt the runbook's new version (when it changed on disk)"),
     b(M::Incident, code(KeyCode::PageUp), A::TimelineOlder, "scroll the timeline back"),
     b(M::Incident, code(KeyCode::PageDown), A::TimelineNewer, "scroll the timeline forward"),
@@ -220,6 +223,10 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Help, k('q'), A::Cancel, "close the help"),
     b(M::Error, code(KeyCode::Enter), A::Cancel, "dismiss (what you typed is kept)"),
     b(M::Error, code(KeyCode::Esc), A::Cancel, "dismiss (what you typed is kept)"),
+    b(M::Error, k('j'), A::Down, "scroll down"),
+    b(M::Error, code(KeyCode::Down), A::Down, "scroll down"),
+    b(M::Error, k('k'), A::Up, "scroll up"),
+    b(M::Error, code(KeyCode::Up), A::Up, "scroll up"),
 ];
 
 /// Normalises a key event: Shift is part of the character for character keys.

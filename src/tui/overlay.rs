@@ -32,10 +32,30 @@ pub fn key(s: &mut AppState, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
             };
             Vec::new()
         }
-        Overlay::Info { title, body } => {
-            if lookup(Mode::Error, key) != Some(Action::Cancel) {
-                s.overlay = Some(Overlay::Info { title, body });
-            }
+        Overlay::Info {
+            title,
+            body,
+            scroll,
+        } => {
+            let lines = body.lines().count();
+            s.overlay = match lookup(Mode::Error, key) {
+                Some(Action::Cancel) => None,
+                Some(Action::Down) => Some(Overlay::Info {
+                    title,
+                    body,
+                    scroll: (scroll + 1).min(lines.saturating_sub(1)),
+                }),
+                Some(Action::Up) => Some(Overlay::Info {
+                    title,
+                    body,
+                    scroll: scroll.saturating_sub(1),
+                }),
+                _ => Some(Overlay::Info {
+                    title,
+                    body,
+                    scroll,
+                }),
+            };
             Vec::new()
         }
         Overlay::Error { message, then } => {
@@ -232,6 +252,7 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 text: String::new(),
                 cursor: 0,
                 error: None,
+                context: Vec::new(),
             }));
             Vec::new()
         }
@@ -243,6 +264,10 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
             }],
             origin,
         ),
+        InputPurpose::Close => {
+            let summary = (!text.is_empty()).then_some(text);
+            append(s, vec![Known::IncidentClosed { summary }], origin)
+        }
         InputPurpose::MilestoneAt { milestone } => {
             let event = vec![Known::Milestone {
                 milestone: *milestone,
@@ -333,7 +358,8 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
             s.overlay = Some(Overlay::Menu(menu));
             Vec::new()
         }
-        Some(Action::Submit) => match menu.purpose {
+        Some(Action::Submit) => match menu.purpose.clone() {
+            MenuPurpose::Choice { step } => super::incident::choose(s, &step, menu.selected + 1),
             MenuPurpose::Milestone => {
                 // Then when it happened: detection is often noticed late, and must not land
                 // after acknowledgement.
@@ -346,6 +372,7 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
                     text: String::new(),
                     cursor: 0,
                     error: None,
+                    context: Vec::new(),
                 }));
                 Vec::new()
             }
@@ -384,6 +411,7 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
                     text: String::new(),
                     cursor: 0,
                     error: None,
+                    context: Vec::new(),
                 }));
                 Vec::new()
             }

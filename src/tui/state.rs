@@ -182,6 +182,8 @@ pub enum Overlay {
     Info {
         title: String,
         body: String,
+        /// Lines scrolled past (a scorecard taller than the terminal scrolls).
+        scroll: usize,
     },
     /// A yes/no question before something is recorded: a repeat the rules refused (a done
     /// step started again), a checklist not finished, a comms step to complete after sending.
@@ -217,6 +219,8 @@ pub struct Input {
     pub cursor: usize,
     /// Why the last Enter was refused, shown inside the dialog (typing goes on in the text).
     pub error: Option<String>,
+    /// What the dialog is about, shown above the text (what is still open at a close).
+    pub context: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,6 +239,8 @@ pub enum InputPurpose {
     RolePerson {
         role: String,
     },
+    /// Closing the incident: an optional summary line.
+    Close,
     /// When a milestone happened: empty for now, or a time (`22:15`, `-15m`, RFC 3339).
     MilestoneAt {
         milestone: crate::domain::Milestone,
@@ -254,11 +260,16 @@ pub struct Menu {
     pub selected: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MenuPurpose {
     Milestone,
     Severity,
     Role,
+    /// A decision's choices, in order: item `i` is choice `i + 1`. Any number of them (the
+    /// digit keys reach nine).
+    Choice {
+        step: String,
+    },
     /// Adopt the newer version of the runbook, or keep the pinned one.
     Adopt,
 }

@@ -1167,3 +1167,27 @@ fn a_long_command_scrolls_in_its_confirmation_and_says_what_is_unread() {
     assert!(end.contains("↓0 more lines"), "{end}");
     assert!(end.contains("y run"), "{end}");
 }
+
+#[test]
+fn a_scorecard_taller_than_the_terminal_scrolls_to_its_end() {
+    let mut s = incident_state(false);
+    let body: Vec<String> = (1..=80).map(|i| format!("scorecard line {i}")).collect();
+    s.overlay = Some(Overlay::Info {
+        title: "Drill scorecard".into(),
+        body: body.join("\n"),
+        scroll: 0,
+    });
+    let top = text(draw(&s, 120, 36).backend().buffer());
+    assert!(
+        top.contains("scorecard line 1 ") || top.contains("scorecard line 1\n"),
+        "{top}"
+    );
+    assert!(!top.contains("scorecard line 80"), "{top}");
+    assert!(top.contains("more: j/k scroll"), "{top}");
+    for _ in 0..100 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    let end = text(draw(&s, 120, 36).backend().buffer());
+    assert!(end.contains("scorecard line 80"), "{end}");
+    assert!(end.contains("↓0 more"), "{end}");
+}

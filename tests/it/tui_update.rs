@@ -1176,3 +1176,89 @@ fn a_milestone_can_be_backdated_in_the_app() {
     let r = sim.records().last().unwrap();
     assert!(r.backdated(), "{r:?}");
 }
+
+#[test]
+fn a_decision_with_twelve_choices_can_take_any_of_them() {
+    let choices: Vec<String> = (1..=12)
+        .map(|i| format!("  {{ label = \"Cause number {i}\", next = \"after\" }},"))
+        .collect();
+    let rb = format!(
+        r#"
+schema_version = 1
+id = "many-ways"
+title = "Many ways"
+incident_type = "demo"
+severity = "sev3"
+summary = "A decision with a dozen choices."
+
+[[steps]]
+id = "which"
+title = "Which cause?"
+kind = "decision"
+choices = [
+{}
+]
+
+[[steps]]
+id = "after"
+title = "After"
+kind = "action"
+"#,
+        choices.join("\n")
+    );
+    let mut sim = Sim::new(&[("many-ways.toml", &rb)]);
+    sim.typed("/many-ways");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.enter(); // start the decision
+    sim.enter(); // Enter on an active decision: every choice in a menu
+    let Some(Overlay::Menu(m)) = &sim.s.overlay else {
+        panic!("the choices menu expected, got {:?}", sim.s.overlay)
+    };
+    assert_eq!(m.items.len(), 12);
+    for _ in 0..11 {
+        sim.key(KeyCode::Down);
+    }
+    sim.enter();
+    let inc = &sim.s.incident.as_ref().unwrap().incident;
+    assert_eq!(inc.path.last().map(|t| t.choice), Some(12));
+    assert_eq!(
+        inc.path.last().map(|t| t.label.as_str()),
+        Some("Cause number 12")
+    );
+}
+
+#[test]
+fn closing_in_the_app_says_what_is_still_open() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.enter(); // acknowledge in progress
+    sim.key(KeyCode::Char('t'));
+    sim.typed("alert on etcd memory");
+    sim.enter();
+    sim.key(KeyCode::Char('C'));
+    let Some(Overlay::Input(input)) = &sim.s.overlay else {
+        panic!("the close dialog expected, got {:?}", sim.s.overlay)
+    };
+    let context = input.context.join("\n");
+    for needle in [
+        "1 step in progress: acknowledge",
+        "1 action item",
+        "no resolved milestone",
+    ] {
+        assert!(context.contains(needle), "{needle:?} in {context}");
+    }
+    sim.typed("handed to the day shift");
+    sim.enter();
+    let inc = &sim.s.incident.as_ref().unwrap().incident;
+    assert!(inc.is_closed());
+    let Event::Known(Known::IncidentClosed { summary }) = &sim.records().last().unwrap().event
+    else {
+        panic!("incident_closed expected")
+    };
+    assert_eq!(summary.as_deref(), Some("handed to the day shift"));
+}

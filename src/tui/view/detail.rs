@@ -326,7 +326,7 @@ fn tail(
             }
         }
         StepKind::Decision { choices } => {
-            section(&mut out, "Choices (press the number)");
+            section(&mut out, "Choices (press the number, or Enter for a list)");
             let taken = inc
                 .path
                 .iter()

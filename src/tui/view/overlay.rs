@@ -26,8 +26,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Optio
         Overlay::Menu(m) => menu(frame, area, s, m),
         Overlay::Confirm(_) => return confirm::render(frame, area, s),
         Overlay::StartForm(_) => form::render(frame, area, s),
-        Overlay::Error { message, .. } => error(frame, area, s, message, "Error"),
-        Overlay::Info { title, body } => error(frame, area, s, body, title),
+        Overlay::Error { message, .. } => error(frame, area, s, message, "Error", 0),
+        Overlay::Info {
+            title,
+            body,
+            scroll,
+        } => error(frame, area, s, body, title, *scroll),
         Overlay::Ask(a) => ask(frame, area, s, a),
         Overlay::Quit => quit(frame, area, s),
     }
@@ -209,6 +213,12 @@ fn input(frame: &mut Frame, area: Rect, s: &AppState, i: &Input) {
     }
     logical.extend(rest);
     let text: Vec<String> = logical.iter().flat_map(|l| wrap(l, w)).collect();
+    let context: Lines = i
+        .context
+        .iter()
+        .flat_map(|c| wrap(&one(c), w))
+        .map(|l| Line::styled(l, t.warn()))
+        .collect();
     let hint = hint(
         t,
         Mode::Input,
@@ -221,12 +231,8 @@ fn input(frame: &mut Frame, area: Rect, s: &AppState, i: &Input) {
         .max(1);
     let at = text.iter().position(|l| l.contains(CURSOR)).unwrap_or(0);
     let offset = scroll_offset(at, text.len(), max_text);
-    let mut lines: Lines = text
-        .into_iter()
-        .skip(offset)
-        .take(max_text)
-        .map(Line::raw)
-        .collect();
+    let mut lines: Lines = context;
+    lines.extend(text.into_iter().skip(offset).take(max_text).map(Line::raw));
     lines.push(Line::raw(""));
     if let Some(e) = &i.error {
         for l in wrap(&format!("✗ {}", one(e)), w) {
@@ -324,11 +330,22 @@ fn quit(frame: &mut Frame, area: Rect, s: &AppState) {
 }
 
 /// A box to read and dismiss: a blocking error (bad style) or information (the scorecard).
-fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str, title: &str) {
+fn error(frame: &mut Frame, area: Rect, s: &AppState, message: &str, title: &str, scroll: usize) {
     let t = Theme::of(s);
     let want = message.lines().map(width).max().unwrap_or(0).max(40);
     let w = room(area, want.min(96));
     let mut lines = wrapped(message, &[], w, t.plain());
+    // Taller than the terminal: a window onto it, scrolled with j/k (the scorecard).
+    let room_h = usize::from(area.height.saturating_sub(4))
+        .saturating_sub(3)
+        .max(1);
+    if lines.len() > room_h {
+        let total = lines.len();
+        let at = scroll.min(total - room_h);
+        lines = lines.into_iter().skip(at).take(room_h).collect();
+        let note = format!("↑{at} ↓{} more: j/k scroll", total - at - room_h);
+        lines.push(Line::styled(fit(&note, w), t.dim()));
+    }
     lines.push(Line::raw(""));
     let keys: Vec<String> = [Action::Cancel]
         .iter()

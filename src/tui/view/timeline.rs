@@ -30,23 +30,25 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     let max = usize::from(area.width.saturating_sub(2));
     let h = usize::from(area.height.saturating_sub(2));
 
-    // Fill from the newest shown record backwards until the pane is full.
+    // Fill from the newest shown record backwards until the pane is full. The oldest entry
+    // shown may not fit whole: its end fills the top rows (never blank rows while older
+    // records are hidden), and it counts among the older ones.
     let mut entries: Vec<Lines> = Vec::new();
     let mut used = 0;
+    let mut whole = 0;
     for r in records[..end].iter().rev() {
-        let lines = entry(s, &v.incident, r, max);
-        if used + lines.len() > h && !entries.is_empty() {
-            break;
-        }
-        used += lines.len();
-        entries.push(lines);
         if used >= h {
             break;
         }
+        let lines = entry(s, &v.incident, r, max);
+        used += lines.len();
+        if used <= h {
+            whole += 1;
+        }
+        entries.push(lines);
     }
-    let older = end - entries.len();
+    let older = end - whole;
     let mut lines: Lines = entries.into_iter().rev().flatten().collect();
-    // An entry taller than the whole pane shows its end.
     if lines.len() > h {
         lines.drain(..lines.len() - h);
     }
