@@ -11,6 +11,7 @@ pub mod describe;
 pub mod diff;
 pub mod duration;
 pub mod event;
+pub mod find;
 pub mod incident;
 pub mod open_work;
 pub mod rules;

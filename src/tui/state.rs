@@ -377,14 +377,11 @@ impl Home {
         if f.is_empty() {
             rows.extend((0..self.library.len()).map(Row::Runbook));
         } else {
-            let mut scored: Vec<(i64, usize)> = (0..self.library.len())
-                .filter_map(|i| {
-                    super::filter::score_runbook(&self.library[i].runbook, f).map(|s| (s, i))
-                })
-                .collect();
-            // Best match first; ties keep library order.
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            rows.extend(scored.into_iter().map(|(_, i)| Row::Runbook(i)));
+            rows.extend(
+                super::filter::runbooks(&self.library, f)
+                    .into_iter()
+                    .map(Row::Runbook),
+            );
         }
         rows
     }

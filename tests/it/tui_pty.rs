@@ -74,12 +74,12 @@ fn start_filter_walk_decide_note_and_quit_restores_the_terminal() {
     let mut t = Term::spawn(script, state.path(), books.path());
     // Home: the library, including the bundled runbooks.
     t.wait_text("pty-demo");
-    t.wait_text("etcd-quorum-loss");
+    t.wait_text("etcd quorum lost");
     assert!(t.parser.screen().alternate_screen());
     // Filtering by an alert name finds the runbook that lists it.
     t.keys("/PtyDemoAlert");
     t.wait_for("the filter to narrow the list", |s| {
-        s.contains("PtyDemoAlert") && !s.contains("etcd-quorum-loss")
+        s.contains("PtyDemoAlert") && !s.contains("etcd quorum lost")
     });
     t.keys("\r\r");
     t.wait_text("Start an incident");

@@ -745,7 +745,11 @@ fn a_long_library_scrolls_to_the_selection() {
     let all = lines(draw(&s, 80, 24).backend().buffer());
     // The selected row (marked `›`) is the last runbook.
     let selected = line_with(&all, "›");
-    assert!(selected.contains(&format!("› {last} ")), "{selected}");
+    // (At 80 columns ids are cut to give the titles room: compare their start.)
+    assert!(
+        selected.contains(&format!("› {}", &last[..11])),
+        "{selected}"
+    );
     assert!(!all.iter().any(|l| l.contains("Open incidents")));
     assert!(
         !all.iter()
@@ -758,7 +762,7 @@ fn a_long_library_scrolls_to_the_selection() {
     let selected = line_with(&all, "›");
     // (Long ids are cut to the column: compare their start.)
     assert!(
-        selected.contains(&format!("› {}", &first[..12])),
+        selected.contains(&format!("› {}", &first[..11])),
         "{}",
         all.join("\n")
     );
@@ -1113,8 +1117,56 @@ fn the_filter_finds_the_runbook_for_an_alert_name() {
     };
     assert_eq!(s.home.library[i].runbook.id, "etcd-quorum-loss");
     let all = lines(draw(&s, 80, 24).backend().buffer());
-    assert!(line_with(&all, "/ EtcdNoLeader▏").contains("match"));
-    assert!(line_with(&all, "› ").contains("etcd-quorum-loss"));
+    assert!(line_with(&all, "/ EtcdNoLeader▏").contains("1 match"));
+    assert!(line_with(&all, "› ").contains("etcd-quorum"));
+    // At 120 columns the id is whole and the title has room beside it.
+    let wide = lines(draw(&s, 120, 36).backend().buffer());
+    let row = line_with(&wide, "› ");
+    assert!(
+        row.contains("etcd-quorum-loss sev1 etcd quorum lost"),
+        "{row}"
+    );
+}
+
+#[test]
+fn the_filter_ranks_an_exact_alert_above_a_glob_and_the_team_above_the_bundled() {
+    let mut s = home_state(true);
+    let theirs = s
+        .home
+        .library
+        .iter()
+        .find(|r| r.runbook.id == "etcd-quorum-loss")
+        .unwrap()
+        .clone();
+    // The team's own runbook lists the alert exactly; a second team runbook only by glob.
+    let mut ours = theirs.clone();
+    let mut rb = (*ours.runbook).clone();
+    rb.id = "team-etcd".into();
+    rb.alerts = vec!["EtcdNoLeader".into()];
+    ours.runbook = std::sync::Arc::new(rb);
+    ours.origin = "/srv/runbooks/team-etcd.toml".into();
+    let mut globbed = theirs.clone();
+    let mut rb = (*globbed.runbook).clone();
+    rb.id = "team-etcd-copy".into();
+    globbed.runbook = std::sync::Arc::new(rb);
+    globbed.origin = "/srv/runbooks/team-etcd-copy.toml".into();
+    s.home.library.push(ours);
+    s.home.library.push(globbed);
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "EtcdNoLeader");
+    let ids: Vec<String> = s
+        .home
+        .rows()
+        .into_iter()
+        .filter_map(|r| match r {
+            Row::Runbook(i) => Some(s.home.library[i].runbook.id.clone()),
+            Row::Incident(_) => None,
+        })
+        .collect();
+    assert_eq!(ids[0], "team-etcd", "the exact alert first: {ids:?}");
+    // The same glob match: the team's copy above the bundled one.
+    let pos = |id: &str| ids.iter().position(|x| x == id).unwrap();
+    assert!(pos("team-etcd-copy") < pos("etcd-quorum-loss"), "{ids:?}");
 }
 
 #[test]

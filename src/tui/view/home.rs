@@ -11,6 +11,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+/// Cells a runbook's title keeps beside its id before the id column gives way.
+const TITLE_MIN: usize = 20;
+
 pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     let t = Theme::of(s);
     let block = Block::bordered().title(Line::styled(" Incidents and runbooks ", t.title()));
@@ -121,8 +124,8 @@ fn list_lines(
     } else if !filtered {
         lines.push(|| Line::styled("Open incidents: none", t.dim()));
     }
-    // Runbook ids get a column as wide as the widest shown (the id is what people type and
-    // what the CLI takes); the title follows when there is room for enough of it.
+    // Runbook ids get a column as wide as the widest shown while a title keeps TITLE_MIN
+    // cells: the title is what a reader recognises, so a long id is shortened instead.
     let id_w = rows
         .iter()
         .filter_map(|r| match r {
@@ -130,7 +133,10 @@ fn list_lines(
             Row::Incident(_) => None,
         })
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0);
+    let id_w = id_w
+        .min(max.saturating_sub(2 + 1 + 4 + 1 + TITLE_MIN))
+        .max(id_w.min(12))
         .min(max.saturating_sub(2 + 5));
     let title_room = max.saturating_sub(2 + id_w + 1 + 4 + 1);
     let mut group: Option<&str> = None;
@@ -184,7 +190,7 @@ fn list_lines(
                     let mut row = vec![
                         Span::raw(sel),
                         Span::styled(problem, t.warn()),
-                        Span::raw(pad(&one(&rb.id), id_w)),
+                        Span::raw(pad(&fit(&one(&rb.id), id_w), id_w)),
                         Span::raw(" "),
                         Span::styled(rb.severity.name(), t.strong()),
                     ];

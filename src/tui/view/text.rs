@@ -242,6 +242,8 @@ pub fn scroll_hint(above: usize, below: usize) -> Option<String> {
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
+    } else if ["s", "x", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+        format!("{n} {word}es")
     } else {
         format!("{n} {word}s")
     }
