@@ -36,9 +36,13 @@ pub struct Global {
     /// Who is acting, as recorded in the journal [default: $RUNBOOK_USER, else $USER].
     #[arg(long = "as", value_name = "NAME", global = true)]
     pub author: Option<String>,
-    /// Time zone for --at times given as HH:MM (an IANA name) [default: UTC].
+    /// Time zone for --at times given as HH:MM (an IANA name).
     #[arg(long, value_name = "ZONE", global = true, default_value = "UTC")]
     pub tz: String,
+    /// Leave the bundled runbooks and scenarios out of the library (also `bundled = false`
+    /// in ~/.config/runbook/config.toml).
+    #[arg(long, global = true)]
+    pub no_bundled: bool,
 }
 
 /// When something happened, if not now.

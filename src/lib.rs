@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod domain;
 pub mod drill;
 pub mod export;

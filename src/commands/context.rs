@@ -21,13 +21,7 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(global: Global) -> anyhow::Result<Ctx> {
         let tz = when::parse_tz(&global.tz).map_err(super::usage)?;
-        let author = global
-            .author
-            .clone()
-            .or_else(|| std::env::var("RUNBOOK_USER").ok())
-            .or_else(|| std::env::var("USER").ok())
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_string());
+        let author = who(global.author.as_deref()).unwrap_or_default();
         let store = Store::locate(global.state_dir.clone());
         Ok(Ctx {
             clock: clock_from_env()?,
@@ -36,6 +30,17 @@ impl Ctx {
             tz,
             global,
         })
+    }
+
+    /// Fails (misuse, exit 2) when no author could be determined: nothing is recorded by an
+    /// anonymous "unknown".
+    pub fn need_author(&self) -> anyhow::Result<&str> {
+        if self.author.is_empty() {
+            return Err(super::usage(
+                "who you are cannot be told (no --as, $RUNBOOK_USER, $USER or login name): pass --as NAME or set RUNBOOK_USER; every record names its author",
+            ));
+        }
+        Ok(&self.author)
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -89,6 +94,36 @@ impl Ctx {
         }
         Ok(s)
     }
+}
+
+/// Who is acting: `--as`, else `$RUNBOOK_USER`, `$USER`, `$LOGNAME`, else the login name of
+/// the process's user from `/etc/passwd`. None when nothing says: then nothing can be
+/// recorded (`domain::rules` refuses an empty author), rather than records by "unknown".
+pub fn who(flag: Option<&str>) -> Option<String> {
+    let named = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    named(flag.map(str::to_string))
+        .or_else(|| named(std::env::var("RUNBOOK_USER").ok()))
+        .or_else(|| named(std::env::var("USER").ok()))
+        .or_else(|| named(std::env::var("LOGNAME").ok()))
+        .or_else(|| named(login_name()))
+}
+
+/// The user name of this process's real uid, read from `/proc/self/status` and `/etc/passwd`.
+fn login_name() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        let _ = f.next();
+        (f.next()? == uid).then(|| name.to_string())
+    })
 }
 
 /// `RUNBOOK_NOW` (RFC 3339) fixes the clock: for tests and for replaying an incident at the

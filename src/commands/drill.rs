@@ -11,7 +11,7 @@ use crate::domain::event::{Event, Known, ScenarioPin};
 use crate::drill::scenario::{MAX_SPEED, ScenarioReport, show};
 use crate::drill::scorecard::hms;
 use crate::drill::{self, INJECT_AUTHOR, Scorecard, catalog, schedule};
-use crate::runbook::library::{Root, SearchEnv};
+use crate::runbook::library::Root;
 use crate::runbook::sanitize::visible;
 use crate::runbook::sha256_hex;
 use anyhow::bail;
@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 /// The search path's roots, as the library uses them.
 fn roots(g: &Global) -> Vec<Root> {
-    SearchEnv::from_process(g.runbooks.clone()).roots()
+    super::library::search_env(g).roots()
 }
 
 pub fn drill(g: &Global, a: DrillArgs) -> anyhow::Result<ExitCode> {

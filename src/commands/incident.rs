@@ -32,6 +32,12 @@ pub struct StartArgs {
 }
 
 pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
+    cx.need_author()?;
+    if a.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(usage(
+            "--title is empty: give the incident a title people will recognise, or leave --title out to use the runbook's",
+        ));
+    }
     let lib = load_library(&cx.global);
     let Some(entry) = lib.get(&a.runbook) else {
         let hint = crate::domain::suggest::hint(

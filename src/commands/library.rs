@@ -11,9 +11,24 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The search path the arguments, the environment and the settings file describe.
+pub fn search_env(g: &Global) -> SearchEnv {
+    let mut env = SearchEnv::from_process(g.runbooks.clone());
+    let bundled = match crate::config::load(env.config_home.as_deref()) {
+        Ok(c) => c.bundled,
+        Err(e) => {
+            // A broken settings file is said, and the defaults are used.
+            eprintln!("runbook: warning: {e:#}; using the default settings");
+            None
+        }
+    };
+    env.bundled = !g.no_bundled && bundled.unwrap_or(true);
+    env
+}
+
 /// Loads the library from the search path the arguments and environment describe.
 pub fn load_library(g: &Global) -> Library {
-    let env = SearchEnv::from_process(g.runbooks.clone());
+    let env = search_env(g);
     let explicit = !g.runbooks.is_empty() || env.runbook_path.is_some();
     library::load(&env.roots(), explicit)
 }

@@ -20,6 +20,7 @@ pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
             "the interactive app needs a terminal; without one, use the headless commands (`runbook --help`)",
         ));
     }
+    cx.need_author()?;
     shell::run(Options {
         store: cx.store.clone(),
         reloader: reloader(cx),
@@ -33,7 +34,7 @@ pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
 
 /// The library as the search path describes it, reloadable when files change.
 fn reloader(cx: &Ctx) -> crate::runbook::watch::Reloader {
-    let env = crate::runbook::library::SearchEnv::from_process(cx.global.runbooks.clone());
+    let env = super::library::search_env(&cx.global);
     let explicit = !cx.global.runbooks.is_empty() || env.runbook_path.is_some();
     crate::runbook::watch::Reloader::new(env.roots(), explicit)
 }

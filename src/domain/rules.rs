@@ -77,6 +77,11 @@ pub fn check_with(
     at: DateTime<Utc>,
     opts: Opts,
 ) -> Result<Vec<String>, Refused> {
+    if author.trim().is_empty() {
+        return Err(Refused::new(
+            "nothing is recorded without an author, and who you are cannot be told: pass --as NAME or set RUNBOOK_USER",
+        ));
+    }
     if inc.is_closed() {
         return Err(Refused::new(format!(
             "incident {} is closed; nothing more can be recorded in it",

@@ -77,7 +77,7 @@ impl Library {
 }
 
 /// The environment the search path depends on, passed in so the order is testable.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SearchEnv {
     pub cli_dirs: Vec<PathBuf>,
     /// `RUNBOOK_PATH`, colon-separated.
@@ -86,6 +86,9 @@ pub struct SearchEnv {
     pub cwd: PathBuf,
     /// `XDG_CONFIG_HOME`, else `$HOME/.config`.
     pub config_home: Option<PathBuf>,
+    /// Search the bundled library last (true unless turned off by `--no-bundled` or the
+    /// settings file's `bundled = false`).
+    pub bundled: bool,
 }
 
 impl SearchEnv {
@@ -100,6 +103,7 @@ impl SearchEnv {
             runbook_path: std::env::var("RUNBOOK_PATH").ok().filter(|v| !v.is_empty()),
             cwd: std::env::current_dir().unwrap_or_default(),
             config_home,
+            bundled: true,
         }
     }
 
@@ -123,7 +127,9 @@ impl SearchEnv {
             }
             v
         };
-        roots.push(Root::Bundled);
+        if self.bundled {
+            roots.push(Root::Bundled);
+        }
         roots
     }
 }

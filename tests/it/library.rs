@@ -173,6 +173,7 @@ fn search_order_is_flags_else_env_else_local_and_config_then_bundled() {
         runbook_path: None,
         cwd: d.path().to_path_buf(),
         config_home: Some(d.path().join("cfg")),
+        bundled: true,
     };
     // No ./runbooks in cwd: only the config dir and the bundled library.
     assert_eq!(
@@ -211,6 +212,12 @@ fn search_order_is_flags_else_env_else_local_and_config_then_bundled() {
         with_flags.roots(),
         vec![Root::Dir("/x".into()), Root::Bundled]
     );
+    // Turned off (--no-bundled, or bundled = false in the settings): the team's only.
+    let own = SearchEnv {
+        bundled: false,
+        ..with_flags
+    };
+    assert_eq!(own.roots(), vec![Root::Dir("/x".into())]);
 }
 
 #[test]

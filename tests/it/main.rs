@@ -6,6 +6,7 @@
 mod support;
 
 mod cli_incident;
+mod cli_polish;
 mod drill_cli;
 mod drill_clock;
 mod drill_scenario;
