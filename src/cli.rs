@@ -344,6 +344,20 @@ pub enum Command {
         after_help = "Examples:\n  runbook drill --list\n  runbook drill etcd-quorum-loss --scenario etcd-oom-quorum-loss --speed 10\n  runbook drill --scenario my-drills/db-failover.toml --no-tui\n  runbook drill tick                   fire the injects that are due (scripts)\n  runbook drill scorecard --markdown\n  runbook drill validate runbooks/scenarios/\n\nScenarios are searched in scenarios/ of each runbook directory, then the bundled ones.\nDrills never run real commands: command steps show the scenario's canned output."
     )]
     Drill(DrillArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  runbook completions bash > ~/.local/share/bash-completion/completions/runbook\n  runbook completions zsh > ~/.zfunc/_runbook\n  runbook completions fish > ~/.config/fish/completions/runbook.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man`.
+    #[command(
+        after_help = "Examples:\n  runbook man > ~/.local/share/man/man1/runbook.1\n  runbook man | man -l -"
+    )]
+    Man,
     /// The incident's timeline as text; --follow prints new events as anyone appends them.
     #[command(
         after_help = "Examples:\n  runbook log\n  runbook log 20260530-2212-etcd-quorum-loss --follow"

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod context;
+pub mod docs;
 pub mod drill;
 pub mod export;
 pub mod incident;
@@ -127,6 +128,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         }) => export::export(&cx()?, id.as_deref(), format, template, output.as_deref()),
         Some(Command::Drill(args)) => drill::drill(&g, args),
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man) => docs::man(),
         Some(Command::Log {
             incident: id,
             follow,

@@ -89,3 +89,30 @@ fn the_bundled_library_can_be_left_out_by_flag_or_setting() {
     );
     assert!(ids(&String::from_utf8(out.stdout).unwrap()).contains(&"disk-full".to_string()));
 }
+
+#[test]
+fn completions_and_the_man_page_describe_every_subcommand() {
+    let e = Env::new();
+    let bash = e.ok(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("runbook.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success(), "the bash completion script parses");
+    for shell in ["zsh", "fish"] {
+        let out = e.ok(&["completions", shell]);
+        for sub in ["signoff", "export", "drill", "completions"] {
+            assert!(out.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    let man = e.ok(&["man"]);
+    assert!(man.contains(".TH runbook 1"), "{man}");
+    for sub in ["validate", "start", "signoff", "export", "drill", "log"] {
+        assert!(man.contains(sub), "the man page lacks {sub}");
+    }
+    e.fails(2, &["completions", "tcsh"]);
+}
