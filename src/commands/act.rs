@@ -55,7 +55,8 @@ pub fn step(cx: &Ctx, which: &Which, a: StepArgs, at: &At) -> anyhow::Result<Exi
             step: step.clone(),
             reason,
         };
-        crate::domain::rules::check_with(&s.incident, &overriding, &cx.author, cx.now(), opts)?;
+        let now = s.now(cx.clock.as_ref());
+        crate::domain::rules::check_with(&s.incident, &overriding, &cx.author, now, opts)?;
         cx.record_with(&mut s, at, overriding, opts)?;
     }
     cx.record_with(&mut s, at, event, opts)?;

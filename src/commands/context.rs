@@ -47,11 +47,17 @@ impl Ctx {
         self.clock.now()
     }
 
-    /// The `--at` time, if given.
+    /// The `--at` time, if given, read relative to now.
     pub fn at(&self, at: &At) -> anyhow::Result<Option<DateTime<Utc>>> {
+        self.at_from(at, self.now())
+    }
+
+    /// The `--at` time, if given, read relative to `now` (an incident's own now: a drill's
+    /// simulated time).
+    pub fn at_from(&self, at: &At, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
         at.at
             .as_deref()
-            .map(|s| when::parse_at(s, self.now(), self.tz).map_err(super::usage))
+            .map(|s| when::parse_at(s, now, self.tz).map_err(super::usage))
             .transpose()
     }
 
@@ -68,7 +74,8 @@ impl Ctx {
         event: Known,
         opts: Opts,
     ) -> anyhow::Result<Record> {
-        let at = self.at(at)?;
+        // In a sped-up drill `-15m` means fifteen minutes of drill time.
+        let at = self.at_from(at, s.now(self.clock.as_ref()))?;
         let (rec, warnings) = s.record_with(self.clock.as_ref(), at, &self.author, event, opts)?;
         for w in warnings {
             eprintln!("runbook: warning: {w}");

@@ -174,6 +174,12 @@ fn speed_scales_the_drill_clock_and_is_checked() {
     // One real minute is an hour of drill.
     let out = env.ok_at(&real(60), &["note", "an hour in"]);
     assert!(out.contains("at 2026-05-30T23:12:00.000Z"), "{out}");
+    // Every command tells drill time: status's elapsed time, and --at read relative to it.
+    let status: serde_json::Value =
+        serde_json::from_str(&env.ok_at(&real(60), &["status", id, "--json"])).unwrap();
+    assert_eq!(status["elapsed_s"], 3600, "{status}");
+    let out = env.ok_at(&real(60), &["note", "--at=-10m", "ten drill minutes ago"]);
+    assert!(out.contains("at 2026-05-30T23:02:00.000Z"), "{out}");
     let out = env.ok_at(&real(60), &["drill", "tick"]);
     // Drill +60m: everything up to the +55m inject has fired, in one tick.
     assert!(
