@@ -155,16 +155,6 @@ fn summary_json(i: &Incident, cx: &Ctx) -> serde_json::Value {
     })
 }
 
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Pending => "pending",
-        Status::Active => "active",
-        Status::Done => "done",
-        Status::Failed => "failed",
-        Status::Skipped => "skipped",
-    }
-}
-
 pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     let s = cx.session(id)?;
     let i = &s.incident;
@@ -179,7 +169,7 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             .zip(&i.steps)
             .map(|(d, st)| {
                 json!({
-                    "id": d.id, "title": crate::domain::template::fill(&d.title, &i.vars), "kind": d.kind.name(), "status": status_name(st.status),
+                    "id": d.id, "title": crate::domain::template::fill(&d.title, &i.vars), "kind": d.kind.name(), "status": st.status.name(),
                     "started": st.started.map(stamp), "ended": st.ended.map(stamp),
                     "duration_s": st.duration().map(|d| d.num_seconds()), "target_s": d.target.map(|t| t.secs()),
                     "skip_reason": st.skip_reason, "signed_off_by": st.signed_off_by,
@@ -192,16 +182,10 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             .iter()
             .map(|(m, mark)| (m.name().to_string(), json!(stamp(mark.at))))
             .collect();
-        let counts: serde_json::Map<String, serde_json::Value> = [
-            Status::Pending,
-            Status::Active,
-            Status::Done,
-            Status::Failed,
-            Status::Skipped,
-        ]
-        .into_iter()
-        .map(|st| (status_name(st).to_string(), json!(i.count(st))))
-        .collect();
+        let counts: serde_json::Map<String, serde_json::Value> = Status::ALL
+            .into_iter()
+            .map(|st| (st.name().to_string(), json!(i.count(st))))
+            .collect();
         let v = json!({
             "id": i.id, "title": i.title, "severity": i.severity, "drill": i.drill,
             "open": !i.is_closed(), "opened": stamp(i.opened), "started": stamp(i.started_at()),

@@ -22,6 +22,27 @@ pub enum Status {
     Skipped,
 }
 
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Active,
+        Status::Done,
+        Status::Failed,
+        Status::Skipped,
+    ];
+
+    /// The status's one name, as `status --json` and the screen spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Active => "active",
+            Status::Done => "done",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepState {
     pub status: Status,

@@ -96,6 +96,9 @@ impl StepKind {
     }
 }
 
+/// The roles most incidents have; runbooks and responders may name any other.
+pub const USUAL_ROLES: [&str; 4] = ["ic", "ops", "comms", "scribe"];
+
 /// "an action", "a check": for messages.
 pub fn with_article(word: &str) -> String {
     let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {

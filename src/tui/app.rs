@@ -6,124 +6,11 @@
 //! The screen is a projection of the journal: an action becomes `Effect::Append`, and only the
 //! `Msg::Synced` that comes back once the records are on disk changes what is shown as done.
 
-use super::state::{
-    AppState, Flash, Home, IncidentRow, IncidentView, LibraryRow, Overlay, Screen, Tone,
-};
+pub use super::effect::Effect;
+pub use super::msg::{CommandDone, Msg, Opened};
+use super::state::{AppState, Flash, Home, IncidentView, Overlay, Screen, Tone};
 use super::{home, incident, overlay};
-use crate::domain::Severity;
-use crate::domain::event::{Known, Record};
-use crate::domain::incident::Incident;
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::KeyEvent;
-use std::path::PathBuf;
-
-#[derive(Clone, Debug)]
-pub enum Msg {
-    Key(KeyEvent, DateTime<Utc>),
-    /// Text pasted into the terminal (bracketed paste): inserted into a text field, never
-    /// read as keys, so it can neither confirm anything nor trigger a binding.
-    Paste(String),
-    Tick(DateTime<Utc>),
-    /// The terminal's size (columns, rows): at start and on every resize.
-    Resize(u16, u16),
-    /// Records now durable in the journal (ours and other writers'), in order.
-    Synced(Vec<Record>),
-    /// An append failed: nothing from the batch after the failure was recorded.
-    AppendFailed {
-        error: String,
-        origin: Option<Overlay>,
-    },
-    Opened(Box<Opened>),
-    OpenFailed(String),
-    Library(Vec<LibraryRow>),
-    Incidents(Vec<IncidentRow>),
-    /// The incidents directory changed (another process appended).
-    JournalChanged,
-    /// A runbook directory changed (a save, a rename, a delete).
-    RunbooksChanged,
-    /// A command's `command_started` is durable and the command runs now.
-    Running {
-        incident: String,
-        step: String,
-    },
-    CommandDone(CommandDone),
-    Exported(Result<PathBuf, String>),
-    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: leave now (everything recorded is already durable;
-    /// a running command is killed and recorded as interrupted first).
-    Terminate,
-    /// SIGTSTP from outside (`kill -TSTP`): restore the terminal, then stop.
-    Suspend,
-    /// SIGCONT: the app runs again after a stop; the screen is drawn anew.
-    Continued,
-}
-
-#[derive(Clone, Debug)]
-pub struct Opened {
-    pub incident: Incident,
-    pub records: Vec<Record>,
-    /// Repairs made on opening (a torn tail set aside).
-    pub notices: Vec<String>,
-    pub read_only: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandDone {
-    pub step: String,
-    pub command: String,
-    pub exit_code: Option<i32>,
-    pub timed_out: bool,
-    /// Killed on purpose (quitting, a signal): the result is not the command's own.
-    pub interrupted: bool,
-    pub duration_ms: u64,
-    pub excerpt: String,
-    pub sha256: String,
-    pub output_path: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    /// Append these events in order, stopping at the first failure. `origin` is the dialog the
-    /// action came from, reopened on failure so nothing typed is lost.
-    Append {
-        events: Vec<Known>,
-        origin: Option<Overlay>,
-        /// How it was asked for (a deliberate repeat).
-        opts: crate::domain::rules::Opts,
-        /// When it happened, when the responder said so (backdated); else now.
-        at: Option<DateTime<Utc>>,
-    },
-    /// Read what other processes appended.
-    CatchUp,
-    OpenIncident(String),
-    StartIncident {
-        runbook: String,
-        title: String,
-        severity: Severity,
-        vars: Vec<(String, String)>,
-        drill: bool,
-    },
-    RefreshIncidents,
-    /// Load the library again (keeping the last good version of files that broke).
-    ReloadLibrary,
-    /// Record `command_started`, run the command with a timeout, answer `CommandDone`.
-    RunCommand {
-        step: String,
-        command: String,
-        timeout_s: u64,
-    },
-    /// Announce a drill's injects: appended as the drill (not the responder).
-    FireInjects(Vec<Known>),
-    /// Put text on the clipboard with OSC 52.
-    Copy(String),
-    /// Stop the running command's process group; its result comes back as interrupted.
-    CancelCommand,
-    /// Ctrl-Z: restore the terminal, stop the process, and redraw when it continues.
-    Suspend,
-    /// Draw the whole screen again (after the terminal was used by something else).
-    Redraw,
-    Bell,
-    Export,
-}
 
 impl AppState {
     pub fn new(now: DateTime<Utc>, author: String, color: bool) -> AppState {
@@ -140,6 +27,7 @@ impl AppState {
             leaving: None,
             color,
             size: (0, 0),
+            drawn: Default::default(),
         }
     }
 
@@ -155,6 +43,14 @@ impl AppState {
 /// screen, and has been read to the end once its last line was shown. Returns whether the
 /// state changed in a way that shows (then the screen is drawn again).
 pub fn drawn(s: &mut AppState, at: DateTime<Utc>, d: &super::view::Drawn) -> bool {
+    s.drawn = *d;
+    // Offsets are kept to what the frame could show (a pane that grew, a smaller terminal).
+    if let (Some(v), Some(e)) = (&mut s.incident, d.detail) {
+        v.detail_scroll = e.from;
+    }
+    if let Some(e) = d.preview {
+        s.home.preview_scroll = e.from;
+    }
     let (Some(Overlay::Confirm(c)), Some(shown)) = (&mut s.overlay, d.confirm) else {
         return false;
     };

@@ -2,7 +2,8 @@
 //! then tell the state), open and start incidents, run commands, copy, ring, export. Every
 //! result comes back as a `Msg`.
 
-use super::app::{Effect, Msg, Opened};
+use super::effect::Effect;
+use super::msg::{Msg, Opened};
 use super::state::{IncidentRow, LibraryRow};
 use crate::domain::clock::Clock;
 use crate::domain::event::Known;
@@ -258,7 +259,7 @@ impl Shell {
                         Some(0),
                     ),
                 };
-                super::app::CommandDone {
+                super::msg::CommandDone {
                     step,
                     command,
                     exit_code,

@@ -1,10 +1,9 @@
 //! Keys on the home screen: move through open incidents and the library, filter as you type,
 //! resume an incident or open the start form for a runbook.
 
-use super::app::Effect;
+use super::effect::Effect;
 use super::keymap::{Action, Mode, lookup};
 use super::state::{AppState, FormVar, Home, Overlay, Row, StartForm};
-use super::view::{Pane, scrolled};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -21,7 +20,8 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Open) => return open(s),
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
             let down = a == Action::ScrollDown;
-            let (offset, any) = scrolled(s, Pane::Preview, s.home.preview_scroll, down);
+            let extent = s.drawn.preview.unwrap_or_default();
+            let (offset, any) = extent.page(s.home.preview_scroll, down);
             s.home.preview_scroll = offset;
             if !any {
                 s.flash(super::state::Tone::Info, "the preview is all on screen");

@@ -2,10 +2,11 @@
 //! Actions become `Effect::Append`; the state changes only when `Msg::Synced` brings the
 //! records back from disk.
 
-use super::app::{CommandDone, Effect};
+use super::effect::Effect;
 use super::keymap::{Action, Mode, lookup};
+use super::msg::CommandDone;
 use super::state::{
-    AppState, Ask, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, Screen, Tone,
+    AppState, Ask, Confirm, Input, InputPurpose, Menu, Overlay, Pick, Screen, Tone,
 };
 use crate::domain::event::{Event, Known, Outcome, Record};
 use crate::domain::incident::Status;
@@ -88,13 +89,11 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Action::Adopt => match &v.newer {
             Some(n) => {
                 let items = vec![
-                    format!("Adopt the new version: {}", n.summary),
-                    "Keep the pinned version".to_string(),
+                    (format!("Adopt the new version: {}", n.summary), Pick::Adopt),
+                    ("Keep the pinned version".to_string(), Pick::KeepPinned),
                 ];
-                let title = "The runbook changed on disk".to_string();
                 s.overlay = Some(Overlay::Menu(Menu {
-                    purpose: MenuPurpose::Adopt,
-                    title,
+                    title: "The runbook changed on disk".to_string(),
                     items,
                     selected: 0,
                 }));
@@ -114,33 +113,38 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Action::Milestone => {
             let items = Milestone::ALL
                 .iter()
-                .map(|m| match v.incident.milestones.get(m) {
-                    Some(mark) => format!("{m}  (recorded {})", mark.at.format("%H:%M:%S")),
-                    None => m.to_string(),
+                .map(|m| {
+                    let label = match v.incident.milestones.get(m) {
+                        Some(mark) => format!("{m}  (recorded {})", mark.at.format("%H:%M:%S")),
+                        None => m.to_string(),
+                    };
+                    (label, Pick::Milestone(*m))
                 })
                 .collect();
             s.overlay = Some(Overlay::Menu(Menu {
-                purpose: MenuPurpose::Milestone,
                 title: "Record a milestone".into(),
                 items,
                 selected: 0,
             }));
         }
         Action::Severity => {
-            let items = Severity::ALL.iter().map(|x| x.to_string()).collect();
+            let items = Severity::ALL
+                .iter()
+                .map(|x| (x.to_string(), Pick::Severity(*x)))
+                .collect();
             let selected = Severity::ALL
                 .iter()
                 .position(|x| *x == v.incident.severity)
                 .unwrap_or(0);
             s.overlay = Some(Overlay::Menu(Menu {
-                purpose: MenuPurpose::Severity,
                 title: "Change severity".into(),
                 items,
                 selected,
             }));
         }
         Action::Role => {
-            let mut items: Vec<String> = ["ic", "ops", "comms", "scribe"]
+            // The usual roles, then every role the runbook's steps name, then any other.
+            let mut roles: Vec<String> = crate::domain::runbook::USUAL_ROLES
                 .iter()
                 .map(|r| r.to_string())
                 .collect();
@@ -151,13 +155,16 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
                 .iter()
                 .filter_map(|st| st.role.clone())
             {
-                if !items.contains(&r) {
-                    items.push(r);
+                if !roles.contains(&r) {
+                    roles.push(r);
                 }
             }
-            items.push("other...".into());
+            let mut items: Vec<(String, Pick)> = roles
+                .into_iter()
+                .map(|r| (r.clone(), Pick::Role(r)))
+                .collect();
+            items.push(("another role…".into(), Pick::OtherRole));
             s.overlay = Some(Overlay::Menu(Menu {
-                purpose: MenuPurpose::Role,
                 title: "Assign a role".into(),
                 items,
                 selected: 0,
@@ -185,16 +192,20 @@ fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
                     .iter()
                     .enumerate()
                     .map(|(n, c)| {
-                        format!(
+                        let label = format!(
                             "{}. {} → {}",
                             n + 1,
                             fill(&c.label, &v.incident.vars),
                             c.next
-                        )
+                        );
+                        let pick = Pick::Choice {
+                            step: id.clone(),
+                            choice: n + 1,
+                        };
+                        (label, pick)
                     })
                     .collect();
                 s.overlay = Some(Overlay::Menu(Menu {
-                    purpose: MenuPurpose::Choice { step: id },
                     title: fill(&def.title, &v.incident.vars),
                     items,
                     selected: 0,
@@ -646,12 +657,12 @@ fn drill_news(s: &mut AppState) -> Vec<Effect> {
     fx
 }
 
-/// `J`/`K`: the detail pane by half its height (`view::scrolled`).
+/// `J`/`K`: the detail pane by half its height, as far as the last frame showed there is.
 fn scroll_detail(s: &mut AppState, down: bool) {
     let Some(offset) = s.incident.as_ref().map(|v| v.detail_scroll) else {
         return;
     };
-    let (offset, any) = super::view::scrolled(s, super::view::Pane::Detail, offset, down);
+    let (offset, any) = s.drawn.detail.unwrap_or_default().page(offset, down);
     if let Some(v) = &mut s.incident {
         v.detail_scroll = offset;
     }

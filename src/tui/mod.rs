@@ -3,11 +3,13 @@
 //! the terminal, the journal handle, the threads, and nothing else.
 
 pub mod app;
+pub mod effect;
 pub mod effects;
 pub mod filter;
 pub mod home;
 pub mod incident;
 pub mod keymap;
+pub mod msg;
 pub mod overlay;
 pub mod paste;
 pub mod quit;

@@ -1,15 +1,15 @@
 //! Keys while an overlay is open: help, text inputs, menus, the command confirmation, the
 //! start form, and blocking errors (dismissing one reopens the dialog it interrupted).
 
-use super::app::Effect;
+use super::effect::Effect;
 use super::incident::append;
 use super::keymap::{Action, Mode, lookup};
 use super::state::{
-    AppState, Ask, Confirm, Input, InputPurpose, Menu, MenuPurpose, Overlay, StartForm, Tone,
+    AppState, Ask, Confirm, Input, InputPurpose, Menu, Overlay, Pick, StartForm, Tone,
 };
+use crate::domain::Severity;
 use crate::domain::event::Known;
 use crate::domain::incident::Status;
-use crate::domain::{Milestone, Severity};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -19,7 +19,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
     };
     match overlay {
         Overlay::Help { scroll } => {
-            let max = super::view::help_scroll_max(s);
+            let max = s.drawn.help.map_or(0, |e| e.lines.saturating_sub(e.room));
             s.overlay = match lookup(Mode::Help, key) {
                 Some(Action::Cancel) => None,
                 Some(Action::Down) => Some(Overlay::Help {
@@ -358,68 +358,62 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
             s.overlay = Some(Overlay::Menu(menu));
             Vec::new()
         }
-        Some(Action::Submit) => match menu.purpose.clone() {
-            MenuPurpose::Choice { step } => super::incident::choose(s, &step, menu.selected + 1),
-            MenuPurpose::Milestone => {
-                // Then when it happened: detection is often noticed late, and must not land
-                // after acknowledgement.
-                let milestone = Milestone::ALL[menu.selected.min(Milestone::ALL.len() - 1)];
-                s.overlay = Some(Overlay::Input(Input {
-                    purpose: InputPurpose::MilestoneAt { milestone },
-                    title: format!(
-                        "When was it {milestone}? Enter: now; or 22:15, 22:15:30, -15m, an RFC 3339 time (UTC)"
-                    ),
-                    text: String::new(),
-                    cursor: 0,
-                    error: None,
-                    context: Vec::new(),
-                }));
-                Vec::new()
-            }
-            MenuPurpose::Severity => {
-                let severity = Severity::ALL[menu.selected.min(Severity::ALL.len() - 1)];
-                append(s, vec![Known::SeverityChanged { severity }], None)
-            }
-            MenuPurpose::Adopt => {
-                let newer = s.incident.as_ref().and_then(|v| v.newer.clone());
-                match newer {
-                    Some(n) if menu.selected == 0 => append(
-                        s,
-                        vec![Known::RunbookAdopted {
-                            runbook_sha256: n.sha256,
-                            runbook_source: n.source,
-                        }],
-                        None,
-                    ),
-                    _ => {
-                        s.flash(Tone::Info, "keeping the pinned version");
-                        Vec::new()
-                    }
-                }
-            }
-            MenuPurpose::Role => {
-                let role = menu.items.get(menu.selected).cloned().unwrap_or_default();
-                let (purpose, title) = if role == "other..." {
-                    (InputPurpose::RoleName, "Role name".to_string())
-                } else {
-                    let title = format!("Who is {role} now?");
-                    (InputPurpose::RolePerson { role }, title)
-                };
-                s.overlay = Some(Overlay::Input(Input {
-                    purpose,
-                    title,
-                    text: String::new(),
-                    cursor: 0,
-                    error: None,
-                    context: Vec::new(),
-                }));
-                Vec::new()
-            }
+        Some(Action::Submit) => match menu.items.get(menu.selected).map(|(_, p)| p.clone()) {
+            Some(pick) => picked(s, pick),
+            None => Vec::new(),
         },
         _ => {
             s.overlay = Some(Overlay::Menu(menu));
             Vec::new()
         }
+    }
+}
+
+/// What picking a menu item does.
+fn picked(s: &mut AppState, pick: Pick) -> Vec<Effect> {
+    let ask = |s: &mut AppState, purpose: InputPurpose, title: String| {
+        s.overlay = Some(Overlay::Input(Input {
+            purpose,
+            title,
+            text: String::new(),
+            cursor: 0,
+            error: None,
+            context: Vec::new(),
+        }));
+        Vec::new()
+    };
+    match pick {
+        Pick::Choice { step, choice } => super::incident::choose(s, &step, choice),
+        // Then when it happened: detection is often noticed late, and must not land after
+        // acknowledgement.
+        Pick::Milestone(milestone) => ask(
+            s,
+            InputPurpose::MilestoneAt { milestone },
+            format!(
+                "When was it {milestone}? Enter: now; or 22:15, 22:15:30, -15m, an RFC 3339 time (UTC)"
+            ),
+        ),
+        Pick::Severity(severity) => append(s, vec![Known::SeverityChanged { severity }], None),
+        Pick::Adopt => match s.incident.as_ref().and_then(|v| v.newer.clone()) {
+            Some(n) => append(
+                s,
+                vec![Known::RunbookAdopted {
+                    runbook_sha256: n.sha256,
+                    runbook_source: n.source,
+                }],
+                None,
+            ),
+            None => Vec::new(),
+        },
+        Pick::KeepPinned => {
+            s.flash(Tone::Info, "keeping the pinned version");
+            Vec::new()
+        }
+        Pick::Role(role) => {
+            let title = format!("Who is {role} now?");
+            ask(s, InputPurpose::RolePerson { role }, title)
+        }
+        Pick::OtherRole => ask(s, InputPurpose::RoleName, "Role name".to_string()),
     }
 }
 

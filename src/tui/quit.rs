@@ -3,7 +3,7 @@
 //! signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) kills it; either way its result is recorded
 //! (as interrupted when killed) before the app exits. Pure.
 
-use super::app::Effect;
+use super::effect::Effect;
 use super::keymap::{Action, Mode, lookup};
 use super::state::{AppState, Leaving, Overlay, Tone};
 use ratatui::crossterm::event::KeyEvent;

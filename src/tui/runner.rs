@@ -3,7 +3,7 @@
 //! its sha256, and a bounded excerpt (first and last lines) for the journal and the screen.
 //! Memory stays bounded whatever the command prints.
 
-use super::app::CommandDone;
+use super::msg::CommandDone;
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{Read, Write};

@@ -175,16 +175,21 @@ fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
 
 /// Handles one message and every answer its effects bring, before anything else: a key typed
 /// ahead must see the state its predecessors produced (e.g. the incident they opened).
-fn settle(state: &mut AppState, shell: &mut Shell, msg: Msg) {
+/// Answers are handled in the order they come (first in, first out). Returns the effects
+/// carried out, in order (for tests, which drive the app through this same function).
+pub fn settle(state: &mut AppState, shell: &mut Shell, msg: Msg) -> Vec<super::effect::Effect> {
+    let mut done = Vec::new();
     let mut pending = VecDeque::from([msg]);
     while let Some(m) = pending.pop_front() {
         for effect in update(state, m) {
+            done.push(effect.clone());
             pending.extend(shell.run(effect));
         }
         if state.quit {
-            return;
+            break;
         }
     }
+    done
 }
 
 fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>) {

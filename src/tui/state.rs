@@ -28,9 +28,35 @@ pub struct AppState {
     /// Who is acting: recorded as the author of every event.
     pub author: String,
     /// The terminal's size (columns, rows) from the last `Msg::Resize`, (0, 0) before the
-    /// first. Views draw into whatever frame they get; `update` uses it only to know how far
-    /// a pane can scroll.
+    /// first.
     pub size: (u16, u16),
+    /// What the last frame showed of the scrollable panes (`app::drawn`): how far `J`/`K`
+    /// and the help can scroll.
+    pub drawn: crate::tui::view::Drawn,
+}
+
+/// How much of a scrollable thing a frame showed: its length in lines, the lines in view,
+/// and the first one shown. Views report it (`view::Drawn`); `update` pages with it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extent {
+    pub lines: usize,
+    pub room: usize,
+    pub from: usize,
+}
+
+impl Extent {
+    /// `offset` moved half a view down or up, kept within what can be scrolled, and whether
+    /// there is anything to scroll at all.
+    pub fn page(self, offset: usize, down: bool) -> (usize, bool) {
+        let room = self.lines.saturating_sub(self.room);
+        let (at, step) = (offset.min(room), (self.room / 2).max(1));
+        let moved = if down {
+            (at + step).min(room)
+        } else {
+            at.saturating_sub(step)
+        };
+        (moved, room > 0)
+    }
 }
 
 /// A command in progress: its `command_started` is durable.
@@ -252,26 +278,32 @@ pub enum InputPurpose {
     },
 }
 
+/// A list to pick one item from; each item carries what picking it means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Menu {
-    pub purpose: MenuPurpose,
     pub title: String,
-    pub items: Vec<String>,
+    pub items: Vec<(String, Pick)>,
     pub selected: usize,
 }
 
+/// What a menu item stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MenuPurpose {
-    Milestone,
-    Severity,
-    Role,
-    /// A decision's choices, in order: item `i` is choice `i + 1`. Any number of them (the
-    /// digit keys reach nine).
+pub enum Pick {
+    Milestone(crate::domain::Milestone),
+    Severity(Severity),
+    /// Assign this role (a person is asked for next).
+    Role(String),
+    /// A role not in the list: its name is asked for next.
+    OtherRole,
+    /// Adopt the newer version of the runbook.
+    Adopt,
+    /// Keep the pinned version.
+    KeepPinned,
+    /// Take choice `choice` (1-based) of decision `step`.
     Choice {
         step: String,
+        choice: usize,
     },
-    /// Adopt the newer version of the runbook, or keep the pinned one.
-    Adopt,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -419,6 +419,17 @@ fn key(s: &mut AppState, code: KeyCode) {
 }
 
 fn key_with(s: &mut AppState, code: KeyCode, mods: KeyModifiers) {
+    // As in the app, the screen was drawn before the key was pressed (at the size the state
+    // was told), and the frame told the state what it showed.
+    if s.size != (0, 0) {
+        let (w, h) = s.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut shown = runbook::tui::view::Drawn::default();
+        terminal
+            .draw(|f| shown = runbook::tui::view::draw(f, s))
+            .unwrap();
+        runbook::tui::app::drawn(s, s.now, &shown);
+    }
     let at = s.now;
     update(s, Msg::Key(KeyEvent::new(code, mods), at));
 }

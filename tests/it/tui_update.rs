@@ -69,20 +69,10 @@ impl Sim {
         sim
     }
 
-    /// Sends a message and carries out every effect (and the messages they answer with).
+    /// Sends a message and carries out every effect (and the messages they answer with),
+    /// through the app's own `settle`.
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
-        let mut all = Vec::new();
-        let mut queue = vec![msg];
-        while let Some(m) = queue.pop() {
-            let fx = update(&mut self.s, m);
-            for e in fx {
-                all.push(e.clone());
-                let mut answers = self.shell.run(e);
-                answers.reverse();
-                queue.extend(answers);
-            }
-        }
-        all
+        runbook::tui::shell::settle(&mut self.s, &mut self.shell, msg)
     }
 
     fn key(&mut self, code: KeyCode) -> Vec<Effect> {

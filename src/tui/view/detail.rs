@@ -11,8 +11,8 @@
 //! Runbook text has its variables filled and is made visible; output is made visible and
 //! bounded. When everything does not fit, the pane first shows what there is to act on: the
 //! body is shortened, and what still does not fit is cut at the bottom; `J`/`K` then scroll
-//! the whole document, output and all (`IncidentView::detail_scroll`, clamped by `update`
-//! with `scroll_extent`; the border says how much is above and below).
+//! the whole document, output and all (`IncidentView::detail_scroll`; the border says how much
+//! is above and below, and `render` tells `update` the extent it drew).
 
 use super::steps::{taken_so_far, target_secs};
 use super::text::{
@@ -21,46 +21,38 @@ use super::text::{
 use super::theme::{OVER, Theme, checkbox, status_glyph, status_word};
 use crate::domain::incident::{Incident, Status, StepState};
 use crate::domain::{Step, StepKind};
-use crate::tui::state::{AppState, IncidentView};
+use crate::tui::state::{AppState, Extent, IncidentView};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
-pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
-    let Some(v) = &s.incident else {
-        return;
-    };
+/// Draws the pane; says how much of the step's document there is and how much is shown.
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Option<Extent> {
+    let v = s.incident.as_ref()?;
     let t = Theme::of(s);
     let n = v.incident.runbook.steps.len();
     let i = v.selected.min(n.saturating_sub(1));
-    let Some(def) = v.incident.runbook.steps.get(i) else {
-        return;
-    };
+    let def = v.incident.runbook.steps.get(i)?;
     let title = format!(" Step {} of {n} · {} ", i + 1, def.kind.name());
     let mut block = Block::bordered().title(Line::styled(title, t.title()));
     let inner = block.inner(area);
     let Some(shown) = shown(s, v, inner) else {
         frame.render_widget(block, area);
-        return;
+        return None;
     };
     if let Some(hint) = scroll_hint(shown.above, shown.below) {
         block = block.title_bottom(Line::styled(hint, t.dim()));
     }
     frame.render_widget(block, area);
+    let room = usize::from(inner.height);
+    let extent = Extent {
+        lines: shown.above + room.min(shown.lines.len()) + shown.below,
+        room,
+        from: shown.above,
+    };
     frame.render_widget(Paragraph::new(shown.lines), inner);
-}
-
-/// The detail pane in `area`: (lines of the selected step's whole document, lines the pane
-/// shows). For `update`, which clamps `J`/`K` with it.
-pub fn scroll_extent(s: &AppState, area: Rect) -> (usize, usize) {
-    let inner = Block::bordered().inner(area);
-    let len = s
-        .incident
-        .as_ref()
-        .and_then(|v| document(s, v, usize::from(inner.width)))
-        .map_or(0, |doc| doc.len());
-    (len, usize::from(inner.height))
+    Some(extent)
 }
 
 /// What the pane shows, and how many lines of the whole document are out of view.

@@ -14,7 +14,6 @@ mod form;
 mod header;
 mod home;
 mod overlay;
-pub use overlay::help_scroll_max;
 mod preview;
 mod steps;
 mod text;
@@ -22,7 +21,7 @@ pub mod theme;
 mod timeline;
 
 use super::keymap::Mode;
-use super::state::{AppState, Screen};
+use super::state::{AppState, Extent, Screen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -45,6 +44,12 @@ pub fn render(frame: &mut Frame, s: &AppState) {
 pub struct Drawn {
     /// The command confirmation's lines, as shown.
     pub confirm: Option<confirm::Shown>,
+    /// The incident screen's detail pane (the selected step's document).
+    pub detail: Option<Extent>,
+    /// The home screen's preview.
+    pub preview: Option<Extent>,
+    /// The help overlay.
+    pub help: Option<Extent>,
 }
 
 /// `render`, returning the layout facts `update` needs.
@@ -55,16 +60,20 @@ pub fn draw(frame: &mut Frame, s: &AppState) -> Drawn {
         return Drawn::default();
     }
     let [body, foot] = screen_and_footer(area);
+    let mut drawn = Drawn::default();
     match (s.screen, &s.incident) {
-        (Screen::Incident, Some(_)) => incident_screen(frame, body, s),
-        _ => home_screen(frame, body, s),
+        (Screen::Incident, Some(_)) => drawn.detail = incident_screen(frame, body, s),
+        _ => drawn.preview = Some(home_screen(frame, body, s)),
     }
     footer::render(frame, foot, s);
-    let confirm = s
-        .overlay
-        .as_ref()
-        .and_then(|o| overlay::render(frame, area, s, o));
-    Drawn { confirm }
+    if let Some(o) = &s.overlay {
+        match overlay::render(frame, area, s, o) {
+            overlay::Shown::Confirm(c) => drawn.confirm = Some(c),
+            overlay::Shown::Help(h) => drawn.help = Some(h),
+            overlay::Shown::Other => {}
+        }
+    }
+    drawn
 }
 
 /// The mode of the screen under any overlay: what the footer hints and the help describe.
@@ -77,10 +86,10 @@ pub fn screen_mode(s: &AppState) -> Mode {
 }
 
 /// Home: the list of incidents and runbooks on the left, a preview of the selection on the right.
-fn home_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+fn home_screen(frame: &mut Frame, area: Rect, s: &AppState) -> Extent {
     let [list, pre] = home_panes(area);
     home::render(frame, list, s);
-    preview::render(frame, pre, s);
+    preview::render(frame, pre, s)
 }
 
 fn home_panes(area: Rect) -> [Rect; 2] {
@@ -127,50 +136,13 @@ fn incident_panes(area: Rect) -> Panes {
     }
 }
 
-fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) {
+fn incident_screen(frame: &mut Frame, area: Rect, s: &AppState) -> Option<Extent> {
     let p = incident_panes(area);
     header::render(frame, p.head, s);
     steps::render(frame, p.steps, s);
-    detail::render(frame, p.detail, s);
+    let detail = detail::render(frame, p.detail, s);
     timeline::render(frame, p.timeline, s);
-}
-
-/// Which scrollable pane on the right: the incident's detail pane or the home preview.
-#[derive(Clone, Copy)]
-pub enum Pane {
-    Detail,
-    Preview,
-}
-
-/// `J`/`K` on `pane`: `offset` moved half the pane's height down or up, within what is out
-/// of view at the terminal size `AppState::size` (laid out as `render` lays it out, and kept
-/// in range when the pane grew), and whether there is anything to scroll at all.
-pub fn scrolled(s: &AppState, pane: Pane, offset: usize, down: bool) -> (usize, bool) {
-    let Some(body) = screen_body(s) else {
-        return (0, false);
-    };
-    let (len, h) = match pane {
-        Pane::Detail => detail::scroll_extent(s, incident_panes(body).detail),
-        Pane::Preview => preview::scroll_extent(s, home_panes(body)[1]),
-    };
-    let room = len.saturating_sub(h);
-    let (at, page) = (offset.min(room), (h / 2).max(1));
-    let moved = if down {
-        (at + page).min(room)
-    } else {
-        at.saturating_sub(page)
-    };
-    (moved, room > 0)
-}
-
-/// The screen above the footer at `AppState::size`, when it is big enough to lay out.
-fn screen_body(s: &AppState) -> Option<Rect> {
-    let (w, h) = s.size;
-    if w < MIN_WIDTH || h < MIN_HEIGHT {
-        return None;
-    }
-    let [body, _] = screen_and_footer(Rect::new(0, 0, w, h));
-    Some(body)
+    detail
 }
 
 /// The screen above, the one-line footer below.

@@ -11,20 +11,31 @@ use super::text::{Lines, centered, fit, one, scroll_offset, width, wrap, wrapped
 use super::theme::{CURSOR, Theme};
 use super::{confirm, form, screen_mode};
 use crate::tui::keymap::{Action, Mode, help};
-use crate::tui::state::{AppState, Input, Menu, Overlay};
+use crate::tui::state::{AppState, Extent, Input, Menu, Overlay};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
-/// Draws the overlay; for the command confirmation, what it showed of the command.
-pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Option<confirm::Shown> {
+/// What a drawn overlay showed that `update` needs.
+pub enum Shown {
+    Confirm(confirm::Shown),
+    Help(Extent),
+    Other,
+}
+
+/// Draws the overlay; for the confirmation and the help, what they showed.
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Shown {
     match o {
-        Overlay::Help { scroll } => help_popup(frame, area, s, *scroll),
+        Overlay::Help { scroll } => return Shown::Help(help_popup(frame, area, s, *scroll)),
         Overlay::Input(i) => input(frame, area, s, i),
         Overlay::Menu(m) => menu(frame, area, s, m),
-        Overlay::Confirm(_) => return confirm::render(frame, area, s),
+        Overlay::Confirm(_) => {
+            if let Some(c) = confirm::render(frame, area, s) {
+                return Shown::Confirm(c);
+            }
+        }
         Overlay::StartForm(_) => form::render(frame, area, s),
         Overlay::Error { message, .. } => error(frame, area, s, message, "Error", 0),
         Overlay::Info {
@@ -35,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState, o: &Overlay) -> Optio
         Overlay::Ask(a) => ask(frame, area, s, a),
         Overlay::Quit => quit(frame, area, s),
     }
-    None
+    Shown::Other
 }
 
 /// Clears a centred rectangle for `w` x `h` cells of content (plus border and a one-cell margin
@@ -146,15 +157,7 @@ fn help_room(area: Rect) -> usize {
         .max(1)
 }
 
-/// How far the help can scroll at the terminal size `AppState::size` (0 when it all fits).
-pub fn help_scroll_max(s: &AppState) -> usize {
-    let (w, h) = s.size;
-    let area = Rect::new(0, 0, w, h);
-    let (body, _) = help_body(area, s);
-    body.len().saturating_sub(help_room(area))
-}
-
-fn help_popup(frame: &mut Frame, area: Rect, s: &AppState, scroll: usize) {
+fn help_popup(frame: &mut Frame, area: Rect, s: &AppState, scroll: usize) -> Extent {
     let t = Theme::of(s);
     let mode = screen_mode(s);
     let (body, w) = help_body(area, s);
@@ -179,6 +182,11 @@ fn help_popup(frame: &mut Frame, area: Rect, s: &AppState, scroll: usize) {
     let title = format!("Keys — {mode:?}");
     let inner = popup(frame, area, w, lines.len(), &title, t.popup_border());
     fill(frame, inner, lines, t);
+    Extent {
+        lines: total,
+        room,
+        from: at,
+    }
 }
 
 /// Help rows as a column: the key, then the description wrapped beside it.
@@ -247,7 +255,12 @@ fn input(frame: &mut Frame, area: Rect, s: &AppState, i: &Input) {
 
 fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
     let t = Theme::of(s);
-    let item_w = m.items.iter().map(|it| width(&one(it))).max().unwrap_or(0);
+    let item_w = m
+        .items
+        .iter()
+        .map(|(label, _)| width(&one(label)))
+        .max()
+        .unwrap_or(0);
     let items = [
         (Action::Down, "next"),
         (Action::Up, "previous"),
@@ -268,7 +281,7 @@ fn menu(frame: &mut Frame, area: Rect, s: &AppState, m: &Menu) {
         } else {
             ("  ", t.plain())
         };
-        let text = format!("{mark}{}", one(item));
+        let text = format!("{mark}{}", one(&item.0));
         lines.push(Line::styled(super::text::pad(&text, w), style));
     }
     lines.push(Line::raw(""));

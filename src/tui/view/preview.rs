@@ -4,17 +4,18 @@
 //! kind (or, on the first frame, that the file is still being checked). For an open incident:
 //! title, DRILL, severity, id, runbook, when it was opened (and how long ago, from
 //! `AppState::now`) and the step it is at. What does not fit is below: the border says how
-//! much, and `J`/`K` scroll (`Home::preview_scroll`, clamped by `update` with `scroll_extent`).
+//! much, and `J`/`K` scroll (`Home::preview_scroll`; `render` tells `update` the extent it drew).
 
 use super::text::{Lines, clock, fit, hanging, one, prose, scroll_hint, wrap, wrapped};
 use super::theme::Theme;
-use crate::tui::state::{AppState, IncidentRow, LibraryRow, Row};
+use crate::tui::state::{AppState, Extent, IncidentRow, LibraryRow, Row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
+/// Draws the preview; says how long it is and how much of it is shown.
+pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Extent {
     let t = Theme::of(s);
     let mut block = Block::bordered().title(Line::styled(" Preview ", t.title()));
     let inner = block.inner(area);
@@ -26,18 +27,17 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         block = block.title_bottom(Line::styled(hint, t.dim()));
     }
     frame.render_widget(block, area);
+    let extent = Extent {
+        lines: lines.len(),
+        room: h,
+        from: offset,
+    };
     if inner.is_empty() {
-        return;
+        return extent;
     }
     let shown: Lines = lines.into_iter().skip(offset).take(h).collect();
     frame.render_widget(Paragraph::new(shown), inner);
-}
-
-/// The preview in `area`: (lines of the whole preview, lines the pane shows).
-pub fn scroll_extent(s: &AppState, area: Rect) -> (usize, usize) {
-    let inner = Block::bordered().inner(area);
-    let len = document(s, usize::from(inner.width)).len();
-    (len, usize::from(inner.height))
+    extent
 }
 
 /// The whole preview of the selected row at width `max`.

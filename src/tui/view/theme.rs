@@ -134,13 +134,11 @@ pub fn status_glyph(status: Status) -> &'static str {
 }
 
 /// A step's status as a word, for the detail pane.
+/// The status's name (`Status::name`), a failure in capitals so it stands out without colour.
 pub fn status_word(status: Status) -> &'static str {
     match status {
-        Status::Pending => "pending",
-        Status::Active => "active",
-        Status::Done => "done",
         Status::Failed => "FAILED",
-        Status::Skipped => "skipped",
+        other => other.name(),
     }
 }
 

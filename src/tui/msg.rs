@@ -1,0 +1,73 @@
+//! What `update` is told: the facts that reach the app (a key at a time, a tick, records
+//! now durable in the journal, a command's result). Every message carries the data it
+//! brings, times included, so `update` reads no clock. Plain data, no behaviour.
+
+use super::state::{IncidentRow, LibraryRow, Overlay};
+use crate::domain::event::Record;
+use crate::domain::incident::Incident;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent, DateTime<Utc>),
+    /// Text pasted into the terminal (bracketed paste): inserted into a text field, never
+    /// read as keys, so it can neither confirm anything nor trigger a binding.
+    Paste(String),
+    Tick(DateTime<Utc>),
+    /// The terminal's size (columns, rows): at start and on every resize.
+    Resize(u16, u16),
+    /// Records now durable in the journal (ours and other writers'), in order.
+    Synced(Vec<Record>),
+    /// An append failed: nothing from the batch after the failure was recorded.
+    AppendFailed {
+        error: String,
+        origin: Option<Overlay>,
+    },
+    Opened(Box<Opened>),
+    OpenFailed(String),
+    Library(Vec<LibraryRow>),
+    Incidents(Vec<IncidentRow>),
+    /// The incidents directory changed (another process appended).
+    JournalChanged,
+    /// A runbook directory changed (a save, a rename, a delete).
+    RunbooksChanged,
+    /// A command's `command_started` is durable and the command runs now.
+    Running {
+        incident: String,
+        step: String,
+    },
+    CommandDone(CommandDone),
+    Exported(Result<PathBuf, String>),
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: leave now (everything recorded is already durable;
+    /// a running command is killed and recorded as interrupted first).
+    Terminate,
+    /// SIGTSTP from outside (`kill -TSTP`): restore the terminal, then stop.
+    Suspend,
+    /// SIGCONT: the app runs again after a stop; the screen is drawn anew.
+    Continued,
+}
+
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub incident: Incident,
+    pub records: Vec<Record>,
+    /// Repairs made on opening (a torn tail set aside).
+    pub notices: Vec<String>,
+    pub read_only: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandDone {
+    pub step: String,
+    pub command: String,
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    /// Killed on purpose (quitting, a signal): the result is not the command's own.
+    pub interrupted: bool,
+    pub duration_ms: u64,
+    pub excerpt: String,
+    pub sha256: String,
+    pub output_path: Option<String>,
+}
