@@ -11,6 +11,7 @@ pub use super::msg::{CommandDone, Msg, Opened};
 use super::state::{AppState, Flash, Home, IncidentView, Overlay, Screen, Tone};
 use super::{home, incident, overlay};
 use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
 
 impl AppState {
     pub fn new(now: DateTime<Utc>, author: String, color: bool) -> AppState {
@@ -82,81 +83,22 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
 
 fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key, at) => {
-            s.now = s.now.max(at);
-            let k = super::keymap::key_of(&key);
-            if k == super::keymap::CTRL_C {
-                return super::quit::interrupt(s);
-            }
-            if k == super::keymap::CTRL_Z {
-                return vec![Effect::Suspend];
-            }
-            if s.overlay.is_some() {
-                return overlay::key(s, &key, at);
-            }
-            match s.screen {
-                Screen::Home => home::key(s, &key),
-                Screen::Incident => incident::key(s, &key),
-            }
-        }
+        Msg::Key(k, at) => on_key(s, k, at),
         Msg::Paste(text) => {
             super::paste::paste(s, &text);
             Vec::new()
         }
         Msg::Tick(now) => {
             s.now = s.now.max(now);
-            incident::tick(s)
+            super::tick::tick(s)
         }
         Msg::Resize(w, h) => {
             s.size = (w, h);
             Vec::new()
         }
-        Msg::Synced(records) => incident::synced(s, records),
-        Msg::AppendFailed { error, origin } => {
-            if let Some(v) = &mut s.incident {
-                v.pending = false;
-                v.then_ask = None;
-            }
-            // Leaving: the result could not be recorded; resuming shows the run as
-            // interrupted, result unknown.
-            if s.leaving.is_some() && s.running.is_none() {
-                s.quit = true;
-                return Vec::new();
-            }
-            s.overlay = Some(match origin {
-                // From a dialog: it comes back with what was typed and the reason inside it.
-                Some(Overlay::Input(mut input)) => {
-                    input.error = Some(format!("NOT RECORDED: {error}"));
-                    Overlay::Input(input)
-                }
-                origin => Overlay::Error {
-                    message: format!("NOT RECORDED: {error}"),
-                    then: origin.map(Box::new),
-                },
-            });
-            Vec::new()
-        }
-        Msg::Opened(o) => {
-            let o = *o;
-            let mut view = IncidentView::new(o.incident, o.records);
-            view.read_only = o.read_only;
-            s.incident = Some(view);
-            incident::offer_newer(s);
-            s.screen = Screen::Incident;
-            // The filter found what it was for; coming back, the incident should be in view.
-            s.home.filter.clear();
-            s.home.filtering = false;
-            s.home.selected = 0;
-            s.home.moved = false;
-            s.overlay = None;
-            if let Some(n) = o.notices.into_iter().next() {
-                s.overlay = Some(Overlay::Error {
-                    message: n,
-                    then: None,
-                });
-            }
-            Vec::new()
-        }
+        Msg::Synced(records) => super::record::synced(s, records),
+        Msg::AppendFailed { error, origin } => append_failed(s, error, origin),
+        Msg::Opened(o) => opened(s, o),
         Msg::OpenFailed(e) => {
             s.overlay = Some(Overlay::Error {
                 message: e,
@@ -166,7 +108,7 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Library(rows) => {
             home::relist(s, |h| h.library = rows);
-            incident::offer_newer(s);
+            super::record::offer_newer(s);
             Vec::new()
         }
         Msg::RunbooksChanged => vec![Effect::ReloadLibrary],
@@ -195,24 +137,95 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             });
             Vec::new()
         }
-        Msg::CommandDone(done) => incident::command_done(s, done),
-        Msg::Exported(r) => {
-            match r {
-                Ok(p) => s.flash(
-                    Tone::Good,
-                    format!("postmortem draft written to {}", p.display()),
-                ),
-                Err(e) => {
-                    s.overlay = Some(Overlay::Error {
-                        message: format!("export failed: {e}"),
-                        then: None,
-                    })
-                }
-            }
-            Vec::new()
-        }
+        Msg::CommandDone(done) => super::record::command_done(s, done),
+        Msg::Exported(r) => exported(s, r),
         Msg::Terminate => super::quit::terminate(s),
         Msg::Suspend => vec![Effect::Suspend],
         Msg::Continued => vec![Effect::Redraw],
     }
+}
+
+/// A key: Ctrl-C and Ctrl-Z anywhere, else the overlay, else the screen underneath.
+fn on_key(s: &mut AppState, key: KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
+    s.now = s.now.max(at);
+    let k = super::keymap::key_of(&key);
+    if k == super::keymap::CTRL_C {
+        return super::quit::interrupt(s);
+    }
+    if k == super::keymap::CTRL_Z {
+        return vec![Effect::Suspend];
+    }
+    if s.overlay.is_some() {
+        return overlay::key(s, &key, at);
+    }
+    match s.screen {
+        Screen::Home => home::key(s, &key),
+        Screen::Incident => incident::key(s, &key),
+    }
+}
+
+/// Nothing of the batch was recorded from the failure on: said where it was asked for.
+fn append_failed(s: &mut AppState, error: String, origin: Option<Overlay>) -> Vec<Effect> {
+    if let Some(v) = &mut s.incident {
+        v.pending = false;
+        v.then_ask = None;
+    }
+    // Leaving: the result could not be recorded; resuming shows the run as
+    // interrupted, result unknown.
+    if s.leaving.is_some() && s.running.is_none() {
+        s.quit = true;
+        return Vec::new();
+    }
+    s.overlay = Some(match origin {
+        // From a dialog: it comes back with what was typed and the reason inside it.
+        Some(Overlay::Input(mut input)) => {
+            input.error = Some(format!("NOT RECORDED: {error}"));
+            Overlay::Input(input)
+        }
+        origin => Overlay::Error {
+            message: format!("NOT RECORDED: {error}"),
+            then: origin.map(Box::new),
+        },
+    });
+    Vec::new()
+}
+
+/// An incident is open: its screen, with any notice about its journal first.
+fn opened(s: &mut AppState, o: Box<super::msg::Opened>) -> Vec<Effect> {
+    let o = *o;
+    let mut view = IncidentView::new(o.incident, o.records);
+    view.read_only = o.read_only;
+    s.incident = Some(view);
+    super::record::offer_newer(s);
+    s.screen = Screen::Incident;
+    // The filter found what it was for; coming back, the incident should be in view.
+    s.home.filter.clear();
+    s.home.filtering = false;
+    s.home.selected = 0;
+    s.home.moved = false;
+    s.overlay = None;
+    if let Some(n) = o.notices.into_iter().next() {
+        s.overlay = Some(Overlay::Error {
+            message: n,
+            then: None,
+        });
+    }
+    Vec::new()
+}
+
+/// Where the draft went, or why it did not.
+fn exported(s: &mut AppState, r: Result<std::path::PathBuf, String>) -> Vec<Effect> {
+    match r {
+        Ok(p) => s.flash(
+            Tone::Good,
+            format!("postmortem draft written to {}", p.display()),
+        ),
+        Err(e) => {
+            s.overlay = Some(Overlay::Error {
+                message: format!("export failed: {e}"),
+                then: None,
+            })
+        }
+    }
+    Vec::new()
 }

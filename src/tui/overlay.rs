@@ -2,8 +2,8 @@
 //! start form, and blocking errors (dismissing one reopens the dialog it interrupted).
 
 use super::effect::Effect;
-use super::incident::append;
 use super::keymap::{Action, Mode, lookup};
+use super::record::append;
 use super::state::{
     AppState, Ask, Confirm, Input, InputPurpose, Menu, Overlay, Pick, StartForm, Tone,
 };
@@ -68,7 +68,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
         }
         Overlay::Ask(a) => match lookup(Mode::Ask, key) {
             Some(Action::Yes) => {
-                super::incident::append_with(s, a.events, a.origin.map(|b| *b), a.opts)
+                super::record::append_with(s, a.events, a.origin.map(|b| *b), a.opts)
             }
             Some(Action::No) => {
                 s.overlay = a.origin.map(|b| *b);
@@ -117,7 +117,7 @@ fn confirm_key(s: &mut AppState, mut c: Confirm, key: &KeyEvent, at: DateTime<Ut
         // (the runbook was adopted anew meanwhile), ask again.
         Some(Action::Yes)
             if c.refused.is_none()
-                && super::incident::command_now(s, &c.step) != Some(c.command.clone()) =>
+                && super::step::command_now(s, &c.step) != Some(c.command.clone()) =>
         {
             s.flash(
                 Tone::Warn,
@@ -276,7 +276,7 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 return append(s, event, origin);
             }
             match crate::domain::when::parse_at(&text, s.now, chrono_tz::UTC) {
-                Ok(at) => super::incident::append_at(s, event, origin, at),
+                Ok(at) => super::record::append_at(s, event, origin, at),
                 Err(e) => {
                     let mut input = input.clone();
                     input.error = Some(e);
@@ -383,7 +383,7 @@ fn picked(s: &mut AppState, pick: Pick) -> Vec<Effect> {
         Vec::new()
     };
     match pick {
-        Pick::Choice { step, choice } => super::incident::choose(s, &step, choice),
+        Pick::Choice { step, choice } => super::step::choose(s, &step, choice),
         // Then when it happened: detection is often noticed late, and must not land after
         // acknowledgement.
         Pick::Milestone(milestone) => ask(

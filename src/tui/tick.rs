@@ -1,0 +1,42 @@
+//! Once a second: a drill's injects when their time comes, and the bell when a wait step's
+//! countdown runs out (once per run). Pure.
+
+use super::effect::Effect;
+use super::state::{AppState, Tone};
+use crate::domain::StepKind;
+use crate::domain::incident::Status;
+
+/// Once a second: ring the bell when a wait step's countdown runs out.
+pub fn tick(s: &mut AppState) -> Vec<Effect> {
+    let now = s.now;
+    let Some(v) = &mut s.incident else {
+        return Vec::new();
+    };
+    let mut fx = Vec::new();
+    // A drill's injects, announced when their drill time comes (and only once: the journal
+    // says which have fired, and each message is settled before the next tick).
+    if let Some(sc) = &v.scenario {
+        let due = crate::drill::due_events(&v.incident, sc, now);
+        if !due.is_empty() {
+            fx.push(Effect::FireInjects(due));
+        }
+    }
+    for (def, st) in v.incident.runbook.steps.iter().zip(&v.incident.steps) {
+        let (StepKind::Wait { duration }, Status::Active, Some(start)) =
+            (&def.kind, st.status, st.started)
+        else {
+            continue;
+        };
+        let due = start + chrono::Duration::seconds(duration.secs() as i64);
+        let key = (def.id.clone(), st.runs);
+        if now >= due && !v.rung.contains(&key) {
+            v.rung.push(key);
+            fx.push(Effect::Bell);
+            s.flash = Some(super::state::Flash {
+                text: format!("wait \"{}\" is over", def.title),
+                tone: Tone::Warn,
+            });
+        }
+    }
+    fx
+}
