@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Examples:
-  runbook                              open the app on the library
-  runbook validate runbooks/           check every runbook in a directory
-  runbook list --type database         runbooks for one incident type
-  runbook show etcd-quorum-loss        a runbook as readable text
-  runbook new disk-full --type storage write a starter runbook
+  runbook                                       open the app on the library
+  runbook validate runbooks/                    check every runbook in a directory
+  runbook list --type database                  runbooks for one incident type
+  runbook show etcd-quorum-loss                 a runbook as readable text
+  runbook new cache-stampede --type caching     write a starter runbook
 
 Runbooks are searched in: --runbooks DIR (repeatable) or RUNBOOK_PATH (colon-separated);
 otherwise ./runbooks and $XDG_CONFIG_HOME/runbook/runbooks; and always, last, the bundled
@@ -95,7 +95,7 @@ pub enum StepAction {
 pub enum Command {
     /// Check runbooks and report every problem, with file, line and column.
     #[command(
-        after_help = "Examples:\n  runbook validate                     the whole library\n  runbook validate runbooks/etcd.toml  one file\n  runbook validate --deny-warnings dir/\n\nExit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 misuse."
+        after_help = "Examples:\n  runbook validate                          the whole library\n  runbook validate runbooks/disk-full.toml   one file\n  runbook validate --deny-warnings runbooks/\n\nExit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 misuse."
     )]
     Validate {
         /// Files or directories (searched recursively for *.toml, skipping scenarios/).
@@ -129,7 +129,7 @@ pub enum Command {
     )]
     Schema,
     /// Write a commented starter runbook that validates.
-    #[command(after_help = "Example:\n  runbook new disk-full --type storage --dir runbooks/")]
+    #[command(after_help = "Example:\n  runbook new cache-stampede --type caching --dir runbooks/")]
     New {
         /// The new runbook's id (lowercase letters, digits and '-').
         id: String,
@@ -142,7 +142,7 @@ pub enum Command {
     },
     /// Start an incident from a runbook; prints the new incident id.
     #[command(
-        after_help = "Examples:\n  runbook start etcd-quorum-loss --var cluster=sd-prod --no-tui\n  runbook start disk-full --severity sev3 --title \"db-3 /var full\" --at 22:12 --no-tui\n  runbook start incident-command-basics --drill --no-tui"
+        after_help = "Examples:\n  runbook start etcd-quorum-loss --var region=eu-west-1 --no-tui\n  runbook start disk-full --title \"db-3 full\" --at 22:12 --no-tui\n  runbook start incident-command-basics --drill --no-tui"
     )]
     Start {
         /// The runbook id (see `runbook list`).
@@ -188,7 +188,7 @@ pub enum Command {
     },
     /// Start, complete, fail or skip a step.
     #[command(
-        after_help = "Examples:\n  runbook step declare start\n  runbook step member-health done\n  runbook step network fail --at 22:31\n  runbook step watch skip --reason \"members already healthy\"\n  runbook step restore-apply done --override \"no second person reachable; IC approved by phone\"\n\nDoing again what is already done (completing a done step, restarting one the runbook is not\nat) is refused with who did it and when; --again records it anyway."
+        after_help = "Examples:\n  runbook step acknowledge start\n  runbook step first-update done\n  runbook step etcd-health fail --at 22:31\n  runbook step check-oom skip --reason \"the console shows the OOM kills\"\n  runbook step restore-new-cluster done --override \"IC ok by phone\"\n\nDoing again what is already done (completing a done step, restarting one the runbook is not\nat) is refused with who did it and when; --again records it anyway."
     )]
     Step {
         #[command(flatten)]
@@ -213,7 +213,7 @@ pub enum Command {
     },
     /// Take a decision's choice (by number, or by its label or a prefix of whole words of it).
     #[command(
-        after_help = "Examples:\n  runbook decide oom-killed 1\n  runbook decide oom-killed \"No\"\n\nA decision already taken is not taken again unless the runbook is back at it or --again\nis given."
+        after_help = "Examples:\n  runbook decide decide-cause 1\n  runbook decide decide-cause \"etcd healthy\"\n\nA decision already taken is not taken again unless the runbook is back at it or --again\nis given."
     )]
     Decide {
         #[command(flatten)]
@@ -231,7 +231,7 @@ pub enum Command {
     },
     /// Add a note to the timeline (TODO: notes become action items).
     #[command(
-        after_help = "Examples:\n  runbook note \"etcd-2 dmesg shows oom-kill\"\n  runbook note --action \"Alert on etcd memory near the limit\"\n  runbook note --decision --at 22:40 \"Recreate the cluster instead of repairing it\""
+        after_help = "Examples:\n  runbook note \"etcd-2 dmesg shows oom-kill\"\n  runbook note --action \"Alert on etcd memory near the limit\"\n  runbook note --decision --at 22:40 \"Recreate the cluster, not repair it\""
     )]
     Note {
         #[command(flatten)]
@@ -283,7 +283,7 @@ pub enum Command {
     },
     /// Sign off a step that needs a second person, as yourself (--as, $RUNBOOK_USER, $USER).
     #[command(
-        after_help = "Examples:\n  runbook signoff grow-memory\n  runbook signoff restore-apply --override \"no second person reachable; IC approved by phone\"\n\nThe signer is whoever runs this: there is no way to sign in someone else's name. The\nsigner must be someone other than whoever started the step and whoever completes it.\n--override records a break-glass override instead (flagged in every export), which lets\nthe step be run and completed without a second person."
+        after_help = "Examples:\n  runbook signoff restore-new-cluster\n  runbook signoff restore-new-cluster --override \"IC ok by phone\"\n\nThe signer is whoever runs this: there is no way to sign in someone else's name. The\nsigner must be someone other than whoever started the step and whoever completes it.\n--override records a break-glass override instead (flagged in every export), which lets\nthe step be run and completed without a second person."
     )]
     Signoff {
         #[command(flatten)]
@@ -323,7 +323,7 @@ pub enum Command {
     },
     /// Write the postmortem draft of an incident (Markdown or JSON), to stdout or a file.
     #[command(
-        after_help = "Examples:\n  runbook export > postmortem.md\n  runbook export 20260530-2212-etcd-quorum-loss --template atlassian --tz Europe/Berlin\n  runbook export --format json -o incident.json"
+        after_help = "Examples:\n  runbook export > postmortem.md\n  runbook export 20260530-2212-etcd-quorum-loss --template atlassian\n  runbook export --format json -o incident.json"
     )]
     Export {
         /// The incident id; optional when exactly one is open.
@@ -341,7 +341,7 @@ pub enum Command {
     /// Start a drill: a practice incident with a scenario's timed injects, on a clock that may
     /// run faster than real time; prints the new incident id.
     #[command(
-        after_help = "Examples:\n  runbook drill --list\n  runbook drill etcd-quorum-loss --scenario etcd-oom-quorum-loss --speed 10\n  runbook drill --scenario my-drills/db-failover.toml --no-tui\n  runbook drill tick                   fire the injects that are due (scripts)\n  runbook drill scorecard --markdown\n  runbook drill validate runbooks/scenarios/\n\nScenarios are searched in scenarios/ of each runbook directory, then the bundled ones.\nDrills never run real commands: command steps show the scenario's canned output."
+        after_help = "Examples:\n  runbook drill --list\n  runbook drill etcd-quorum-loss --scenario etcd-oom-quorum-loss --speed 10\n  runbook drill --scenario runbooks/scenarios/etcd-oom-quorum-loss.toml\n  runbook drill tick                  fire the injects that are due (scripts)\n  runbook drill scorecard --markdown\n  runbook drill validate runbooks/scenarios/\n\nScenarios are searched in scenarios/ of each runbook directory, then the bundled ones.\nDrills never run real commands: command steps show the scenario's canned output."
     )]
     Drill(DrillArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -423,7 +423,7 @@ pub enum DrillAction {
     },
     /// Check scenario files and report every problem, with file, line and column.
     #[command(
-        after_help = "Examples:\n  runbook drill validate                           every scenario on the search path\n  runbook drill validate runbooks/scenarios/x.toml\n\nExit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 misuse."
+        after_help = "Examples:\n  runbook drill validate                           every scenario on the search path\n  runbook drill validate runbooks/scenarios/etcd-oom-quorum-loss.toml\n\nExit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 misuse."
     )]
     Validate {
         /// Scenario files or directories of them. Without any, every scenario found.

@@ -21,6 +21,7 @@ mod export_render;
 mod export_schema_migration;
 mod fold;
 mod header;
+mod help_examples;
 mod journal_concurrent;
 mod journal_crash;
 mod journal_create;
