@@ -164,7 +164,7 @@ fn bench_open(dir: &Path) {
         let opened = Journal::<Rec>::open(&path).expect("open");
         ms.push(start.elapsed().as_secs_f64() * 1_000.0);
         assert_eq!(opened.records.len() as u64, OPEN_RECORDS);
-        assert!(opened.damage.is_none() && opened.recovery.is_none());
+        assert!(opened.damage.is_none() && opened.torn.is_none());
     }
     ms.sort_by(f64::total_cmp);
     let median = ms[ms.len() / 2];

@@ -1,6 +1,7 @@
 //! The command line: clap definitions. Each subcommand's behaviour lives in `commands/`.
 
 use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -53,12 +54,15 @@ pub struct At {
     pub at: Option<String>,
 }
 
-/// Which incident; may be omitted when exactly one is open.
+/// Which incident; may be omitted when exactly one is open. Taken as an `OsString` so that
+/// every value, even one that is not UTF-8, reaches the id check (`store::IncidentRef`) and is
+/// refused there with a clear message.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Which {
-    /// The incident id (see `runbook incidents`); optional when exactly one is open.
+    /// The incident id, or a unique start of it (see `runbook incidents`); optional when
+    /// exactly one is open.
     #[arg(long = "incident", value_name = "INC")]
-    pub incident: Option<String>,
+    pub incident: Option<OsString>,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,8 +184,8 @@ pub enum Command {
         after_help = "Examples:\n  runbook status\n  runbook status 20260530-2212-etcd-quorum-loss --json"
     )]
     Status {
-        /// The incident id; optional when exactly one is open.
-        incident: Option<String>,
+        /// The incident id, or a unique start of it; optional when exactly one is open.
+        incident: Option<OsString>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -305,8 +309,8 @@ pub enum Command {
         after_help = "Examples:\n  runbook close 20260530-2212-etcd-quorum-loss\n  runbook close --summary \"etcd restored on larger members; follow-ups filed\""
     )]
     Close {
-        /// The incident id; optional when exactly one is open.
-        incident: Option<String>,
+        /// The incident id, or a unique start of it; optional when exactly one is open.
+        incident: Option<OsString>,
         /// A line for the record: how it ended.
         #[arg(long)]
         summary: Option<String>,
@@ -318,25 +322,30 @@ pub enum Command {
         after_help = "Examples:\n  runbook resume\n  runbook resume 20260530-2212-etcd-quorum-loss"
     )]
     Resume {
-        /// The incident id; optional when exactly one is open.
-        incident: Option<String>,
+        /// The incident id, or a unique start of it; optional when exactly one is open.
+        incident: Option<OsString>,
     },
     /// Write the postmortem draft of an incident (Markdown or JSON), to stdout or a file.
     #[command(
-        after_help = "Examples:\n  runbook export > postmortem.md\n  runbook export 20260530-2212-etcd-quorum-loss --template atlassian\n  runbook export --format json -o incident.json"
+        after_help = "Examples:\n  runbook export > postmortem.md\n  runbook export 20260530-2212-etcd-quorum-loss --template atlassian\n  runbook export --format json -o incident.json\n  runbook export 20260530-2212 --allow-damaged -o -\n\nA journal with a damaged or torn line is not exported: the command says which line and\nwhy, and exits 1. --allow-damaged writes the draft anyway, with a first section listing\nwhat it leaves out (the JSON lists it in \"warnings\")."
     )]
     Export {
-        /// The incident id; optional when exactly one is open.
-        incident: Option<String>,
+        /// The incident id, or a unique start of it; optional when exactly one is open.
+        incident: Option<OsString>,
         /// Output format.
         #[arg(long, value_enum, default_value = "md")]
         format: ExportFormat,
         /// Markdown layout, after the published postmortem templates of these organisations.
         #[arg(long, value_enum, default_value = "google")]
         template: ExportTemplate,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (`-` is stdout). An existing FILE is replaced
+        /// only when it is a regular file: never a symlink, a device or a FIFO.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Export a journal with damaged or torn lines anyway: the draft starts with what it
+        /// leaves out (line, byte offset, bytes, why).
+        #[arg(long)]
+        allow_damaged: bool,
     },
     /// Start a drill: a practice incident with a scenario's timed injects, on a clock that may
     /// run faster than real time; prints the new incident id.
@@ -363,8 +372,8 @@ pub enum Command {
         after_help = "Examples:\n  runbook log\n  runbook log 20260530-2212-etcd-quorum-loss --follow"
     )]
     Log {
-        /// The incident id; optional when exactly one is open.
-        incident: Option<String>,
+        /// The incident id, or a unique start of it; optional when exactly one is open.
+        incident: Option<OsString>,
         /// Keep printing events as they are appended (by any process), until interrupted.
         #[arg(long)]
         follow: bool,

@@ -1,14 +1,20 @@
 //! What every incident command needs: the clock, the store, who is acting, the time zone for
 //! `--at`, and the output conventions (one confirmation line on stdout, warnings on stderr).
+//!
+//! Incident arguments become ids here, at the boundary: a value that is not an id (or a unique
+//! start of one) is a usage error before any file is touched. Readers (`read`) open journals
+//! read-only; writers (`session`) open them to append. Typed store errors become `anyhow`
+//! here, at the edge.
 
 use crate::cli::{At, Global};
 use crate::domain::clock::{Clock, FixedClock, SystemClock};
 use crate::domain::event::{Known, Record};
 use crate::domain::rules::Opts;
 use crate::domain::when;
-use crate::store::{Session, Store};
+use crate::store::{Access, IncidentRef, RecordError, Session, Store};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use std::ffi::OsStr;
 
 pub struct Ctx {
     pub global: Global,
@@ -23,6 +29,9 @@ impl Ctx {
         let tz = when::parse_tz(&global.tz).map_err(super::usage)?;
         let author = who(global.author.as_deref()).unwrap_or_default();
         let store = Store::locate(global.state_dir.clone());
+        if let Some(w) = store.exposure_warning() {
+            eprintln!("runbook: warning: {w}");
+        }
         Ok(Ctx {
             clock: clock_from_env()?,
             store,
@@ -76,26 +85,53 @@ impl Ctx {
     ) -> anyhow::Result<Record> {
         // In a sped-up drill `-15m` means fifteen minutes of drill time.
         let at = self.at_from(at, s.now(self.clock.as_ref()))?;
-        let (rec, warnings) = s.record_with(self.clock.as_ref(), at, &self.author, event, opts)?;
-        for w in warnings {
+        let done = match s.record_with(self.clock.as_ref(), at, &self.author, event, opts) {
+            Ok(done) => done,
+            Err(RecordError::Written { record, error }) => {
+                // On disk, so say so first; then fail on what came after.
+                self.confirm(s, &record);
+                return Err(anyhow::Error::new(RecordError::Written { record, error }));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(r) = &done.recovery {
+            eprintln!("runbook: warning: before recording, {r}");
+        }
+        for w in &done.warnings {
             eprintln!("runbook: warning: {w}");
         }
+        self.confirm(s, &done.record);
+        Ok(done.record)
+    }
+
+    /// The confirmation line, printed only for a durable record.
+    fn confirm(&self, s: &Session, rec: &Record) {
         println!(
             "recorded #{} {} at {}: {}",
             rec.seq,
             rec.event.kind(),
             crate::domain::clock::stamp(rec.at),
             crate::runbook::sanitize::visible(&crate::domain::describe::describe(
-                &rec,
+                rec,
                 Some(&s.incident)
             ))
         );
-        Ok(rec)
     }
 
-    /// The incident a command is about, telling the user about any repair made on opening it.
-    pub fn session(&self, id: Option<&str>) -> anyhow::Result<Session> {
-        let s = self.store.pick(id)?;
+    /// The incident a writing command is about (an id, a unique start of one, or the only open
+    /// incident), opened to append, telling the user what was found on opening it.
+    pub fn session(&self, id: Option<&OsStr>) -> anyhow::Result<Session> {
+        self.pick(id, Access::Append)
+    }
+
+    /// The incident a reading command is about, opened read-only: nothing is changed.
+    pub fn read(&self, id: Option<&OsStr>) -> anyhow::Result<Session> {
+        self.pick(id, Access::Read)
+    }
+
+    fn pick(&self, id: Option<&OsStr>, access: Access) -> anyhow::Result<Session> {
+        let r = id.map(incident_ref).transpose()?;
+        let s = self.store.pick(r.as_ref(), access)?;
         for n in &s.notices {
             eprintln!("runbook: {n}");
         }
@@ -131,6 +167,11 @@ fn login_name() -> Option<String> {
         let _ = f.next();
         (f.next()? == uid).then(|| name.to_string())
     })
+}
+
+/// An incident argument as an id or prefix; anything else is misuse (exit 2).
+pub fn incident_ref(arg: &OsStr) -> anyhow::Result<IncidentRef> {
+    IncidentRef::parse_os(arg).map_err(|e| super::usage(e.to_string()))
 }
 
 /// `RUNBOOK_NOW` (RFC 3339) fixes the clock: for tests and for replaying an incident at the

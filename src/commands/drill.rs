@@ -163,7 +163,14 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
         else {
             break;
         };
-        let (rec, warnings) = s.record(cx.clock.as_ref(), None, INJECT_AUTHOR, ev)?;
+        let crate::store::Recorded {
+            record: rec,
+            warnings,
+            recovery,
+        } = s.record(cx.clock.as_ref(), None, INJECT_AUTHOR, ev)?;
+        if let Some(r) = recovery {
+            eprintln!("runbook: warning: before recording, {r}");
+        }
         for w in warnings {
             eprintln!("runbook: warning: {w}");
         }
@@ -213,7 +220,7 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
 
 fn scorecard(cx: &Ctx, id: Option<&str>, markdown: bool) -> anyhow::Result<ExitCode> {
     let s = match id {
-        Some(id) => cx.session(Some(id))?,
+        Some(id) => cx.read(Some(std::ffi::OsStr::new(id)))?,
         // Scorecards are mostly read after the drill is closed: the newest drill, either way.
         None => {
             let (all, _) = cx.store.all();

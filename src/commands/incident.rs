@@ -1,4 +1,7 @@
 //! `start`, `incidents`, `status`, `close`: opening, finding and closing incidents.
+//! `incidents` and `status` only read: journals are opened read-only and never changed, and
+//! what is wrong with one (a damaged or torn line, a pin that does not match) is said on stderr
+//! with its line; one unreadable journal never breaks the listing.
 
 use super::context::Ctx;
 use super::library::load_library;
@@ -6,13 +9,15 @@ use super::usage;
 use crate::cli::At;
 use crate::domain::clock::{SimClock, stamp};
 use crate::domain::event::{Known, ScenarioPin};
-use crate::domain::incident::{Incident, Status};
+use crate::domain::incident::Status;
 use crate::domain::{Milestone, Severity};
 use crate::runbook::sanitize::visible;
 use crate::runbook::vars;
 use crate::store::NewIncident;
+use crate::store::Session;
 use anyhow::bail;
 use serde_json::json;
+use std::ffi::OsStr;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -93,9 +98,9 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
             None => session.record(cx.clock.as_ref(), None, &cx.author, pin)?,
         };
     }
-    println!("{}", session.incident.id);
+    println!("{}", session.id);
     if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return super::tui::app(cx, Some(session.incident.id.clone()));
+        return super::tui::app(cx, Some(session.id.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -107,32 +112,42 @@ pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
     } else {
         cx.store.open_sessions()
     };
-    let shown: Vec<&Incident> = sessions
+    let shown: Vec<&Session> = sessions
         .iter()
-        .map(|s| &s.incident)
-        .filter(|i| all || !i.is_closed())
+        .filter(|s| all || !s.incident.is_closed())
         .collect();
     if json {
-        let rows: Vec<_> = shown.iter().map(|i| summary_json(i, cx)).collect();
+        let rows: Vec<_> = shown.iter().map(|s| summary_json(s, cx)).collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if shown.is_empty() {
         println!(
             "no {}incidents in {}",
             if all { "" } else { "open " },
-            cx.store.incidents_dir().display()
+            visible(&cx.store.incidents_dir().display().to_string())
         );
     } else {
-        for i in shown {
+        for s in &shown {
+            let i = &s.incident;
             let state = if i.is_closed() { "closed" } else { "open" };
             let drill = if i.drill { " DRILL" } else { "" };
+            let damaged = if s.problems.is_empty() {
+                ""
+            } else {
+                "  [journal damaged: see below]"
+            };
             println!(
-                "{}  {}  {:<6} {}{drill}  {}",
-                i.id,
+                "{}  {}  {:<6} {}{drill}  {}{damaged}",
+                s.id,
                 i.severity,
                 state,
                 stamp(i.opened),
                 visible(&i.title)
             );
+        }
+    }
+    for s in &shown {
+        for n in &s.notices {
+            eprintln!("runbook: incident {}: {n}", s.id);
         }
     }
     for (id, why) in broken {
@@ -141,9 +156,10 @@ pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn summary_json(i: &Incident, cx: &Ctx) -> serde_json::Value {
+fn summary_json(s: &Session, cx: &Ctx) -> serde_json::Value {
+    let i = &s.incident;
     json!({
-        "id": i.id,
+        "id": s.id.as_str(),
         "title": i.title,
         "severity": i.severity,
         "drill": i.drill,
@@ -151,12 +167,13 @@ fn summary_json(i: &Incident, cx: &Ctx) -> serde_json::Value {
         "opened": stamp(i.opened),
         "closed": i.closed.map(stamp),
         "runbook": i.runbook.id,
-        "path": cx.store.journal_path(&i.id).display().to_string(),
+        "path": cx.store.journal_path(&s.id).display().to_string(),
+        "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
     })
 }
 
-pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
-    let s = cx.session(id)?;
+pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCode> {
+    let s = cx.read(id)?;
     let i = &s.incident;
     // A sped-up drill's elapsed time is drill time, as the app shows it.
     let end = i.closed.unwrap_or_else(|| s.now(cx.clock.as_ref()));
@@ -201,6 +218,7 @@ pub fn status(cx: &Ctx, id: Option<&str>, json: bool) -> anyhow::Result<ExitCode
             "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
             "overrides": i.overrides.iter().map(|o| json!({"seq": o.seq, "at": stamp(o.at), "by": o.by, "step": o.step, "reason": o.reason})).collect::<Vec<_>>(),
             "last_seq": i.last_seq, "warnings": i.warnings,
+            "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -309,7 +327,7 @@ pub fn hms(secs: i64) -> String {
 
 pub fn close(
     cx: &Ctx,
-    id: Option<&str>,
+    id: Option<&OsStr>,
     summary: Option<String>,
     at: &At,
 ) -> anyhow::Result<ExitCode> {

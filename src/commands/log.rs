@@ -1,4 +1,5 @@
-//! `runbook log [--follow]`: the timeline as text, and new events as anyone appends them.
+//! `runbook log [--follow]`: the timeline as text, and new events as anyone appends them. The
+//! journal is opened read-only and never changed (read permission is enough).
 //! Following uses a `notify` watcher on the incidents directory (editors and other processes
 //! may replace files; watching the directory sees every change), with a once-a-second re-read
 //! as a safety net for file systems where notifications are not delivered.
@@ -10,6 +11,7 @@ use crate::domain::event::Record;
 use crate::domain::incident::Incident;
 use crate::runbook::sanitize::visible;
 use notify::{RecursiveMode, Watcher};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -31,8 +33,8 @@ pub fn line(r: &Record, inc: Option<&Incident>) -> String {
     )
 }
 
-pub fn log(cx: &Ctx, id: Option<&str>, follow: bool) -> anyhow::Result<ExitCode> {
-    let mut s = cx.session(id)?;
+pub fn log(cx: &Ctx, id: Option<&OsStr>, follow: bool) -> anyhow::Result<ExitCode> {
+    let mut s = cx.read(id)?;
     let mut out = std::io::stdout().lock();
     for r in &s.records {
         writeln!(out, "{}", line(r, Some(&s.incident)))?;

@@ -126,7 +126,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             template,
             output,
-        }) => export::export(&cx()?, id.as_deref(), format, template, output.as_deref()),
+            allow_damaged,
+        }) => export::export(
+            &cx()?,
+            id.as_deref(),
+            export::Args {
+                format,
+                template,
+                output,
+                allow_damaged,
+            },
+        ),
         Some(Command::Drill(args)) => drill::drill(&g, args),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man) => docs::man(),

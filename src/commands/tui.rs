@@ -39,14 +39,17 @@ fn reloader(cx: &Ctx) -> crate::runbook::watch::Reloader {
     crate::runbook::watch::Reloader::new(env.roots(), explicit)
 }
 
-/// Opens the named incident, or the newest open one.
-pub fn resume(cx: &Ctx, id: Option<String>) -> anyhow::Result<ExitCode> {
+/// Opens the named incident (an id or a unique start of one), or the newest open one.
+pub fn resume(cx: &Ctx, id: Option<std::ffi::OsString>) -> anyhow::Result<ExitCode> {
     let id = match id {
-        Some(id) => id,
+        Some(arg) => cx
+            .store
+            .resolve(&super::context::incident_ref(&arg)?)?
+            .to_string(),
         None => {
             let (open, _) = cx.store.open_sessions();
             match open.into_iter().next() {
-                Some(s) => s.incident.id,
+                Some(s) => s.id.to_string(),
                 None => anyhow::bail!("no open incident to resume; `runbook` opens the library"),
             }
         }

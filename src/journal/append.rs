@@ -1,11 +1,14 @@
-//! `append`: under the exclusive lock, catch up on what other handles wrote (repairing a torn
-//! tail first), give the record the next seq, encode it as one line, write the whole line with
-//! one `write_all` on the `O_APPEND` file, `fdatasync`, and only then acknowledge.
+//! `append` and `append_with`: under the exclusive lock, catch up on what other handles wrote,
+//! let the caller decide on the record against everything before it (it may refuse), move a
+//! torn tail aside, give the record the next seq, encode it as one line, write the whole line
+//! with one `write_all` on the `O_APPEND` file, `fdatasync`, and only then acknowledge.
 //!
 //! Owns: the write path and its rollback. Must never: acknowledge before `fdatasync` returns,
 //! write without the exclusive lock, write a line that would not read back as the same record,
-//! leave a partial line behind when it can cut it off, or touch bytes before the catch-up point.
+//! change the file when the caller refuses, leave a partial line behind when it can cut it
+//! off, or touch bytes before the catch-up point.
 
+use std::fmt;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -17,6 +20,32 @@ use super::handle::{Journal, read_scan};
 use super::lock::LockGuard;
 use super::scan::{Position, Scan, Tail};
 use super::{Appended, JournalError, Sequenced, torn};
+
+/// Why `append_with` wrote nothing.
+#[derive(Debug)]
+pub enum AppendError<E> {
+    /// The caller's decision refused the record, having seen everything written before it.
+    Refused(E),
+    /// The journal could not take it (IO, damage, a read-only handle...).
+    Journal(JournalError),
+}
+
+impl<E: fmt::Display> fmt::Display for AppendError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppendError::Refused(e) => e.fmt(f),
+            AppendError::Journal(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for AppendError<E> {}
+
+impl<E> From<JournalError> for AppendError<E> {
+    fn from(e: JournalError) -> Self {
+        AppendError::Journal(e)
+    }
+}
 
 impl<R> Journal<R>
 where
@@ -31,19 +60,45 @@ where
     /// records caught up on during the failed call come back from the next `read_new` or
     /// `append`.
     pub fn append(&mut self, make: impl FnOnce(u64) -> R) -> Result<Appended<R>, JournalError> {
+        self.append_with(|_, seq| Ok::<R, std::convert::Infallible>(make(seq)))
+            .map_err(|err| match err {
+                AppendError::Journal(e) => e,
+                AppendError::Refused(never) => match never {},
+            })
+    }
+
+    /// A conditional append: under the exclusive lock, after catching up on what other handles
+    /// appended since this one last read, `decide(caught_up, seq)` is given those records and
+    /// the seq the new record gets, and returns the record, or refuses. So a decision is taken
+    /// against everything written before it, and two writers who decided on the same state
+    /// cannot both be recorded when the second would not have been allowed.
+    ///
+    /// `decide` runs while the journal is locked: it must be quick and must not use the
+    /// journal. On `Err` (a refusal included) nothing was written or acknowledged and the read
+    /// position is unchanged, so the caught-up records come back from the next `read_new`.
+    pub fn append_with<E>(
+        &mut self,
+        decide: impl FnOnce(&[R], u64) -> Result<R, E>,
+    ) -> Result<Appended<R>, AppendError<E>> {
         const NOTHING: &str = "nothing was recorded";
         let Journal {
             path,
             file,
             pos,
             damage,
+            writable,
             ..
         } = self;
         if let Some(damage) = damage {
-            return Err(JournalError::ReadOnly {
+            return Err(AppendError::Journal(JournalError::ReadOnly {
                 path: path.clone(),
                 damage: damage.clone(),
-            });
+            }));
+        }
+        if !*writable {
+            return Err(AppendError::Journal(JournalError::OpenedReadOnly {
+                path: path.clone(),
+            }));
         }
         let _lock = LockGuard::exclusive(file, path, NOTHING)?;
 
@@ -52,15 +107,15 @@ where
             end,
             tail,
         } = read_scan::<R>(file, path, *pos)?;
-        let recovery = match tail {
+        let torn = match tail {
             Tail::Clean => None,
-            Tail::Torn(t) => Some(torn::repair(file, path, end.offset, t)?),
+            Tail::Torn(t) => Some(t),
             Tail::Damaged(found) => {
                 *damage = Some(found.clone());
-                return Err(JournalError::ReadOnly {
+                return Err(AppendError::Journal(JournalError::ReadOnly {
                     path: path.clone(),
                     damage: found,
-                });
+                }));
             }
         };
 
@@ -68,18 +123,23 @@ where
             .last_seq
             .checked_add(1)
             .ok_or_else(|| JournalError::SeqExhausted { path: path.clone() })?;
-        let record = make(seq);
+        let record = decide(&caught_up, seq).map_err(AppendError::Refused)?;
         if record.seq() != seq {
-            return Err(JournalError::SeqMismatch {
+            return Err(AppendError::Journal(JournalError::SeqMismatch {
                 path: path.clone(),
                 expected: seq,
                 found: record.seq(),
-            });
+            }));
         }
         let line = encode(&record, seq).map_err(|reason| JournalError::Encode {
             path: path.clone(),
             reason,
         })?;
+        // Only now, with a record to write, is a torn tail moved aside (and reported).
+        let recovery = match torn {
+            Some(t) => Some(torn::repair(file, path, end.offset, t)?),
+            None => None,
+        };
         write_durably(file, path, end.offset, &line)?;
 
         *pos = Position {
@@ -97,7 +157,7 @@ where
 
 /// The record as one JSON object on one line, newline included, checked to read back as a
 /// record with the same seq (so a reader never finds a line this journal wrote unreadable).
-fn encode<R>(record: &R, seq: u64) -> Result<Vec<u8>, String>
+pub(super) fn encode<R>(record: &R, seq: u64) -> Result<Vec<u8>, String>
 where
     R: Serialize + DeserializeOwned + Sequenced,
 {
@@ -137,8 +197,8 @@ fn write_durably(
         let consequence = if roll_back(file, len_before) {
             "nothing was recorded"
         } else {
-            "nothing was recorded, but part of the line may be left at the end of the file; the \
-             next open or append moves it aside as a torn line"
+            "nothing was recorded, but part of the line (without its newline) may be left at \
+             the end of the file; the next append moves it aside as a torn line"
         };
         return Err(JournalError::io(
             "write the record to",

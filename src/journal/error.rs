@@ -45,6 +45,11 @@ pub enum JournalError {
     Shrunk { path: PathBuf, read: u64, len: u64 },
     /// The journal holds `u64::MAX` records; no further seq exists.
     SeqExhausted { path: PathBuf },
+    /// Something other than a regular file is where a journal (or a file beside it) should
+    /// be: a symbolic link (never followed), a FIFO, a directory...
+    NotAFile { path: PathBuf, what: &'static str },
+    /// An append on a handle opened with `open_read_only`.
+    OpenedReadOnly { path: PathBuf },
 }
 
 impl JournalError {
@@ -82,7 +87,9 @@ impl JournalError {
             | JournalError::SeqMismatch { path, .. }
             | JournalError::Encode { path, .. }
             | JournalError::Shrunk { path, .. }
-            | JournalError::SeqExhausted { path } => path,
+            | JournalError::SeqExhausted { path }
+            | JournalError::NotAFile { path, .. }
+            | JournalError::OpenedReadOnly { path } => path,
         }
     }
 }
@@ -182,6 +189,18 @@ impl fmt::Display for JournalError {
             JournalError::SeqExhausted { path } => write!(
                 f,
                 "journal {} has used every sequence number; start a new journal",
+                path.display()
+            ),
+            JournalError::NotAFile { path, what } => write!(
+                f,
+                "{} is {what}: it is not used (nothing is ever read or written through a \
+                 symbolic link, nor in something other than a regular file there); nothing was \
+                 read or recorded. Look at what put it there, and remove it",
+                path.display()
+            ),
+            JournalError::OpenedReadOnly { path } => write!(
+                f,
+                "journal {} was opened for reading only; nothing was recorded",
                 path.display()
             ),
         }

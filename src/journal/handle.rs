@@ -2,13 +2,13 @@
 //! per-handle read position (byte offset, last seq, line count) that makes catching up read only
 //! new bytes.
 //!
-//! Owns: `create`, `open`, `read_new`, the handle's state, and reading the file under a lock.
-//! Must never: consume a line that is not whole and valid, move the position past damage,
-//! change the file while holding only the shared lock, or write anything but a torn-tail
-//! repair outside `append`.
+//! Owns: `create`, `create_with`, `open`, `open_read_only`, `read_new`, the handle's state, and
+//! reading the file under a lock. Must never: consume a line that is not whole and valid, move
+//! the position past damage, change the file while holding only the shared lock, or write
+//! anything outside `append` (opening never repairs, truncates or moves anything).
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::marker::PhantomData;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -16,10 +16,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::create::create_file;
+use super::append::encode;
+use super::create::{create_file, create_with_line};
+use super::fsopen::open_existing;
 use super::lock::LockGuard;
 use super::scan::{self, Position, Scan, Tail};
-use super::{Damage, JournalError, Opened, Sequenced, torn};
+use super::{Damage, JournalError, Opened, Sequenced, TornTail};
 
 /// An open journal file. Each handle has its own file description, so handles in one process
 /// lock each other out like separate processes do. Holds no lock between calls.
@@ -33,6 +35,8 @@ pub struct Journal<R> {
     pub(super) pos: Position,
     /// Set once damage is found; the handle is then read-only.
     pub(super) damage: Option<Damage>,
+    /// False for a handle from `open_read_only`: appends are refused.
+    pub(super) writable: bool,
     // `fn() -> R`: the handle stores no `R`, so it is `Send`/`Sync` whatever `R` is.
     pub(super) records: PhantomData<fn() -> R>,
 }
@@ -47,64 +51,82 @@ where
     pub fn create(path: impl AsRef<Path>) -> Result<Self, JournalError> {
         let path = path.as_ref();
         let file = create_file(path)?;
-        Ok(Self::with_file(path, file))
+        Ok(Self::with_file(path, file, true))
     }
 
-    /// Opens an existing journal and reads every record.
-    ///
-    /// A torn last line (no newline, or not a record) is copied aside and cut off, and
-    /// reported in [`Opened::recovery`]. Damage before the last line (an unreadable line, a
-    /// seq that does not follow the previous one) makes the handle read-only: the records
-    /// before it are returned and [`Opened::damage`] names the line. Needs write access, to be
-    /// able to repair.
-    pub fn open(path: impl AsRef<Path>) -> Result<Opened<R>, JournalError> {
+    /// Creates a new journal at `path` holding one record, `make(1)`, atomically: the journal
+    /// appears complete, with that record durable, or not at all, and never replaces anything
+    /// already at `path` ([`JournalError::AlreadyExists`]). Returns the handle and the record.
+    pub fn create_with(
+        path: impl AsRef<Path>,
+        make: impl FnOnce(u64) -> R,
+    ) -> Result<(Self, R), JournalError> {
         let path = path.as_ref();
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(|err| JournalError::io("open the journal", path, err, "nothing was read"))?;
-        let mut journal = Self::with_file(path, file);
+        let record = make(1);
+        if record.seq() != 1 {
+            return Err(JournalError::SeqMismatch {
+                path: path.to_path_buf(),
+                expected: 1,
+                found: record.seq(),
+            });
+        }
+        let line = encode(&record, 1).map_err(|reason| JournalError::Encode {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+        let file = create_with_line(path, &line)?;
+        let mut journal = Self::with_file(path, file, true);
+        journal.pos = Position {
+            offset: line.len() as u64,
+            last_seq: 1,
+            lines: 1,
+        };
+        Ok((journal, record))
+    }
+
+    /// Opens an existing journal to read and append to it, and reads every record.
+    ///
+    /// Nothing is changed: a torn last line (no newline) is reported in [`Opened::torn`] and
+    /// left for the next `append` to move aside. Damage (a complete line that is not a record,
+    /// a seq that does not follow) makes the handle read-only: the records before it are
+    /// returned and [`Opened::damage`] names the line. Needs read and write permission; a
+    /// symlink, FIFO or directory at `path` is refused ([`JournalError::NotAFile`]).
+    pub fn open(path: impl AsRef<Path>) -> Result<Opened<R>, JournalError> {
+        Self::open_as(path.as_ref(), true)
+    }
+
+    /// Opens an existing journal only to read it (`O_RDONLY`: read permission is enough), as
+    /// `open` does otherwise. Appends on the handle are refused.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Opened<R>, JournalError> {
+        Self::open_as(path.as_ref(), false)
+    }
+
+    fn open_as(path: &Path, writable: bool) -> Result<Opened<R>, JournalError> {
+        let file = open_existing(path, writable)?;
+        let mut journal = Self::with_file(path, file, writable);
         let first = {
             let _shared = LockGuard::shared(&journal.file, &journal.path)?;
             read_scan(&journal.file, &journal.path, journal.pos)?
         };
         journal.pos = first.end;
-        let mut records = first.records;
-        let mut recovery = None;
-        match first.tail {
-            Tail::Clean => {}
-            Tail::Damaged(damage) => journal.damage = Some(damage),
-            Tail::Torn(_) => {
-                // Repairing needs the exclusive lock. Between the two locks another handle may
-                // have repaired it and appended, so scan again from the last good line.
-                let _exclusive = LockGuard::exclusive(
-                    &journal.file,
-                    &journal.path,
-                    "the torn last line was not repaired",
-                )?;
-                let again: Scan<R> = read_scan(&journal.file, &journal.path, journal.pos)?;
-                journal.pos = again.end;
-                records.extend(again.records);
-                match again.tail {
-                    Tail::Clean => {}
-                    Tail::Damaged(damage) => journal.damage = Some(damage),
-                    Tail::Torn(t) => {
-                        recovery = Some(torn::repair(
-                            &journal.file,
-                            &journal.path,
-                            journal.pos.offset,
-                            t,
-                        )?);
-                    }
-                }
-            }
-        }
-        let damage = journal.damage.clone();
+        let (torn, damage) = match first.tail {
+            Tail::Clean => (None, None),
+            Tail::Torn(t) => (
+                Some(TornTail {
+                    line: t.line,
+                    byte_offset: first.end.offset,
+                    bytes: t.bytes.len() as u64,
+                    reason: t.reason,
+                }),
+                None,
+            ),
+            Tail::Damaged(d) => (None, Some(d)),
+        };
+        journal.damage = damage.clone();
         Ok(Opened {
             journal,
-            records,
-            recovery,
+            records: first.records,
+            torn,
             damage,
         })
     }
@@ -113,7 +135,7 @@ where
     ///
     /// Reads under the shared lock, so it waits for an append in progress to finish; a line
     /// without its newline is left for later (it is either still being written by a writer
-    /// that does not lock, or torn, and then the next `open` or `append` repairs it).
+    /// that does not lock, or torn, and then the next `append` repairs it).
     /// On damage: the good records before it are returned, the handle becomes read-only, and
     /// the next call returns [`JournalError::Damaged`].
     pub fn read_new(&mut self) -> Result<Vec<R>, JournalError> {
@@ -140,12 +162,13 @@ where
 }
 
 impl<R> Journal<R> {
-    fn with_file(path: &Path, file: File) -> Self {
+    fn with_file(path: &Path, file: File, writable: bool) -> Self {
         Journal {
             path: path.to_path_buf(),
             file,
             pos: Position::default(),
             damage: None,
+            writable,
             records: PhantomData,
         }
     }
@@ -170,9 +193,45 @@ impl<R> Journal<R> {
         self.damage.as_ref()
     }
 
-    /// Whether appends are refused because of damage.
+    /// Whether appends are refused: because of damage, or because the handle was opened
+    /// read-only.
     pub fn is_read_only(&self) -> bool {
-        self.damage.is_some()
+        self.damage.is_some() || !self.writable
+    }
+
+    /// Whether the handle was opened to append (`open`, `create`), not with `open_read_only`.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// The byte offset where line `line` (1-based) starts, found by reading the file again
+    /// through this handle; `None` when the file has fewer lines. For reports, not hot paths.
+    pub fn line_start(&self, line: usize) -> Result<Option<u64>, JournalError> {
+        if line <= 1 {
+            return Ok(Some(0));
+        }
+        let len = self.len_on_disk()?;
+        let (mut offset, mut seen) = (0u64, 1usize);
+        while offset < len {
+            let n = usize::try_from((len - offset).min(READ_BLOCK as u64)).unwrap_or(READ_BLOCK);
+            let block = read_at(&self.file, &self.path, offset, n, len)?;
+            for (i, _) in block.iter().enumerate().filter(|&(_, &b)| b == b'\n') {
+                seen += 1;
+                if seen == line {
+                    return Ok(Some(offset + i as u64 + 1));
+                }
+            }
+            offset += n as u64;
+        }
+        Ok(None)
+    }
+
+    /// The journal's length on disk now, in bytes.
+    pub fn len_on_disk(&self) -> Result<u64, JournalError> {
+        self.file
+            .metadata()
+            .map(|m| m.len())
+            .map_err(|err| JournalError::io("inspect the journal", &self.path, err, NOTHING_READ))
     }
 }
 
@@ -184,6 +243,7 @@ impl<R> fmt::Debug for Journal<R> {
             .field("last_seq", &self.pos.last_seq)
             .field("lines", &self.pos.lines)
             .field("damage", &self.damage)
+            .field("writable", &self.writable)
             .finish()
     }
 }

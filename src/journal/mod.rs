@@ -9,29 +9,46 @@
 //! or read the wall clock.
 //!
 //! Layout, one concern per file:
-//! - `handle.rs`: the `Journal` handle, `open`, `read_new`, and catching up under a lock.
-//! - `append.rs`: `append`: lock, catch up, encode, write, `fdatasync`, roll back on failure.
+//! - `handle.rs`: the `Journal` handle, `open`, `open_read_only`, `read_new`, and catching up
+//!   under a lock.
+//! - `append.rs`: `append` / `append_with`: lock, catch up, let the caller decide (it may
+//!   refuse), repair a torn tail, encode, write, `fdatasync`, roll back on failure.
 //! - `scan.rs`: validating journal bytes: good lines, torn tail or damage (pure).
 //! - `parse.rs`: lines to records, on several threads for a big journal (pure).
-//! - `torn.rs`: saving a torn last line aside and truncating it away.
-//! - `create.rs`: creating the file and its directories with private modes, durably.
+//! - `torn.rs`: saving a torn last line aside and truncating it away; finding saved copies.
+//! - `create.rs`: creating a journal file (atomically, with its first record), durably.
+//! - `private.rs`: private directories and files (0700, 0600) that no planted symlink
+//!   redirects, for the journals and everything kept beside them.
+//! - `fsopen.rs`: opening existing files without following symlinks, regular files only.
 //! - `lock.rs`: the `flock` guard.
 //! - `error.rs`: `JournalError`, with messages that say what failed and what to do.
 //!
+//! Torn and damaged: a torn tail is a last line without its newline (a writer died mid-write;
+//! never acknowledged). Any complete line that is not a record, or whose seq does not follow,
+//! is damage, and makes the handle read-only; nothing after it is trusted.
+//!
+//! Readers never write: `open_read_only` opens `O_RDONLY` (read permission is enough) and
+//! `open` does not repair either; both report a torn tail in [`Opened::torn`] and leave it.
+//! Only an append repairs a torn tail (saving its bytes first), and says so in
+//! [`Appended::recovery`].
+//!
 //! Locking protocol (advisory `flock` on the journal file itself, one open file description
 //! per handle, so handles in one process exclude each other too):
-//! - appends hold the exclusive lock from catch-up to `fdatasync`;
-//! - reads (`open`, `read_new`) hold the shared lock, so they never see an append in progress
-//!   (a line half written, or written but not yet flushed and possibly about to be rolled
-//!   back); a line a crashed writer left whole is a record like any other;
-//! - repairing a torn tail needs the exclusive lock, and is done by `open` and `append` only.
+//! - appends hold the exclusive lock from catch-up to `fdatasync`, and the caller's decision
+//!   (`append_with`) is taken under it, against everything written before;
+//! - reads (`open`, `open_read_only`, `read_new`) hold the shared lock, so they never see an
+//!   append in progress (a line half written, or written but not yet flushed and possibly
+//!   about to be rolled back); a line a crashed writer left whole is a record like any other;
+//! - repairing a torn tail needs the exclusive lock, and is done by `append` only.
 
 mod append;
 mod create;
 mod error;
+mod fsopen;
 mod handle;
 mod lock;
 mod parse;
+mod private;
 mod scan;
 #[cfg(test)]
 mod test_rec;
@@ -40,9 +57,13 @@ mod torn;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use create::create_private_dir;
+pub use append::AppendError;
+pub use create::is_temp_name;
 pub use error::JournalError;
+pub use fsopen::open_no_follow;
 pub use handle::Journal;
+pub use private::{create_private_dir, create_private_dir_under, create_private_file};
+pub use torn::torn_copies;
 
 /// Records stored in a journal carry their own sequence number, 1 for the first record.
 pub trait Sequenced {
@@ -59,18 +80,33 @@ pub trait Sequenced {
     }
 }
 
-/// What [`Journal::open`] found.
+/// What [`Journal::open`] and [`Journal::open_read_only`] found. Opening never changes the
+/// file.
 #[derive(Debug)]
 pub struct Opened<R> {
-    /// The handle; read-only when `damage` is `Some`.
+    /// The handle; read-only when `damage` is `Some` (or when opened read-only).
     pub journal: Journal<R>,
     /// Every record before the first damaged line (all of them when there is no damage).
     pub records: Vec<R>,
-    /// Set when a torn last line was moved aside.
-    pub recovery: Option<Recovery>,
-    /// Set when a line other than the last is unreadable or out of sequence. The journal is
-    /// then read-only: appends fail, and nothing after the damaged line is trusted.
+    /// Set when the last line has no newline; it was left where it is (the next append moves
+    /// it aside).
+    pub torn: Option<TornTail>,
+    /// Set when a complete line is unreadable or out of sequence. The journal is then
+    /// read-only: appends fail, and nothing after the damaged line is trusted.
     pub damage: Option<Damage>,
+}
+
+/// A last line without its newline, found and left alone by a reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TornTail {
+    /// 1-based line number.
+    pub line: usize,
+    /// Byte offset where the line starts.
+    pub byte_offset: u64,
+    /// How many bytes it has (all of them after `byte_offset`).
+    pub bytes: u64,
+    /// Why it counts as torn.
+    pub reason: String,
 }
 
 /// What [`Journal::append`] did.
@@ -85,8 +121,8 @@ pub struct Appended<R> {
     pub recovery: Option<Recovery>,
 }
 
-/// A torn last line (an unfinished write, or bytes that are not a record) that was copied aside
-/// and cut off the journal. It was never acknowledged: appends acknowledge only after the whole
+/// A torn last line (an unfinished write: no newline) that an append copied aside and cut off
+/// the journal. It was never acknowledged: appends acknowledge only after the whole
 /// line is on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recovery {
@@ -101,13 +137,16 @@ pub struct Recovery {
     pub reason: String,
 }
 
-/// Damage before the last line: the journal cannot be trusted past it, so it is read-only.
+/// A complete line that is not a record, or whose seq does not follow: the journal cannot be
+/// trusted past it, so it is read-only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Damage {
     /// 1-based line number of the first damaged line.
     pub line: usize,
     /// Byte offset where that line starts.
     pub byte_offset: u64,
+    /// Bytes from the start of that line to the end of the file, none of which is read.
+    pub rest: u64,
     /// What is wrong with it.
     pub message: String,
 }
@@ -121,6 +160,16 @@ impl fmt::Display for Recovery {
             self.reason,
             self.bytes,
             self.saved_to.display()
+        )
+    }
+}
+
+impl fmt::Display for TornTail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {} (byte {}) is torn: {} bytes without a newline ({}); never acknowledged",
+            self.line, self.byte_offset, self.bytes, self.reason
         )
     }
 }

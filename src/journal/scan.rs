@@ -3,9 +3,11 @@
 //! or damage).
 //!
 //! Owns: the rules for what a good line, a torn tail and damage are (`parse.rs` turns single
-//! lines into records). Pure: must never do IO,
-//! and must never accept a line it cannot vouch for (a line without its newline is not
-//! consumed, even if it parses).
+//! lines into records). Torn means incomplete: only a last line WITHOUT its newline (a write
+//! that never finished). A complete line that is not a record, or a seq out of order, is
+//! damage wherever it is, the last line included. Pure: must never do IO, and must never
+//! accept a line it cannot vouch for (a line without its newline is not consumed, even if it
+//! parses).
 
 use serde::de::DeserializeOwned;
 
@@ -23,8 +25,8 @@ pub(super) struct Position {
     pub lines: usize,
 }
 
-/// The last line is unfinished or unreadable, and nothing follows it: the mark a writer leaves
-/// when it dies mid-write. It was never acknowledged.
+/// The last line has no newline: the mark a writer leaves when it dies mid-write. It was never
+/// acknowledged (an append acknowledges only after its whole line, newline last, is on disk).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Torn {
     /// 1-based line number.
@@ -77,6 +79,7 @@ where
             let tail = Tail::Damaged(Damage {
                 line,
                 byte_offset: pos.offset,
+                rest: (buf.len() - good) as u64,
                 message,
             });
             return Scan {
@@ -101,17 +104,12 @@ where
             bytes: buf[good..].to_vec(),
             reason: "the line has no newline: the write that made it never finished".to_string(),
         }),
-        Some((len, problem)) if good + len == buf.len() => Tail::Torn(Torn {
-            line,
-            bytes: buf[good..].to_vec(),
-            reason: problem,
-        }),
-        Some((len, problem)) => Tail::Damaged(Damage {
+        Some((_, problem)) => Tail::Damaged(Damage {
             line,
             byte_offset: pos.offset,
+            rest: (buf.len() - good) as u64,
             message: format!(
-                "{problem}; {} more bytes follow it, so it is not an unfinished last write",
-                buf.len() - good - len
+                "{problem} (a complete line, newline and all, so not an unfinished write)"
             ),
         }),
     };
@@ -195,13 +193,18 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_last_line_with_newline_is_torn() {
+    fn an_invalid_complete_last_line_is_damage_not_torn() {
         let s = run("{\"seq\":1,\"body\":\"a\"}\n\0\0\0\n");
-        let Tail::Torn(torn) = s.tail else {
-            panic!("expected torn, got {:?}", s.tail)
+        let Tail::Damaged(d) = s.tail else {
+            panic!("expected damage, got {:?}", s.tail)
         };
-        assert_eq!(torn.line, 2);
-        assert_eq!(torn.bytes, b"\0\0\0\n");
+        assert_eq!((d.line, d.byte_offset, d.rest), (2, 21, 4));
+        assert!(
+            d.message.contains("not an unfinished write"),
+            "{}",
+            d.message
+        );
+        assert_eq!(s.end.last_seq, 1);
     }
 
     #[test]
@@ -213,6 +216,7 @@ mod tests {
         };
         assert_eq!(d.line, 2);
         assert_eq!(d.byte_offset, 21);
+        assert_eq!(d.rest, 34);
         assert!(d.message.contains("not valid JSON"), "{}", d.message);
         assert!(d.message.contains("at column"), "{}", d.message);
         assert!(!d.message.contains("line 1"), "{}", d.message);

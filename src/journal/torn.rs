@@ -2,9 +2,13 @@
 //! `.torn.2`, `.torn.3`... when earlier ones exist), make that copy durable, and only then cut
 //! the journal back to the end of its last good line and make the cut durable.
 //!
-//! Owns: the save-then-truncate order. Must never: truncate before the copy is on disk,
-//! overwrite or append to an earlier `.torn` file, cut into a good line, or run without the
-//! caller holding the exclusive lock.
+//! Only an append repairs (readers leave a torn tail where it is), and it reports the repair so
+//! the user is told where the bytes went.
+//!
+//! Owns: the save-then-truncate order, and the names of the saved copies. Must never: truncate
+//! before the copy is on disk, overwrite or append to an earlier `.torn` file (or write through
+//! a symlink planted at its name), cut into a good line, or run without the caller holding the
+//! exclusive lock.
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions, Permissions};
@@ -12,7 +16,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use super::create::{parent_dir, sync_dir};
+use super::private::{parent_dir, sync_dir};
 use super::scan::Torn;
 use super::{JournalError, Recovery};
 
@@ -60,6 +64,7 @@ fn save_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf, JournalError> {
             .write(true)
             .create_new(true)
             .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&candidate)
         {
             Ok(file) => file,
@@ -98,6 +103,15 @@ fn save_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf, JournalError> {
         io::Error::other(format!("{MAX_TORN_FILES} .torn files already exist")),
         UNCHANGED,
     ))
+}
+
+/// The saved copies of torn lines beside the journal at `path` that exist now, oldest first
+/// (without following symlinks: a symlink at such a name is listed but never read).
+pub fn torn_copies(path: &Path) -> Vec<PathBuf> {
+    (1..=MAX_TORN_FILES)
+        .map(|n| torn_path(path, n))
+        .take_while(|p| fs::symlink_metadata(p).is_ok())
+        .collect()
 }
 
 /// `<journal>.torn` for the first, `<journal>.torn.N` after.
@@ -145,5 +159,9 @@ mod tests {
         assert_eq!(fs::read(torn_path(&path, 2)).unwrap(), b"BB");
         let mode = fs::metadata(&second.saved_to).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+        assert_eq!(
+            torn_copies(&path),
+            [torn_path(&path, 1), torn_path(&path, 2)]
+        );
     }
 }

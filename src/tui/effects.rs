@@ -127,8 +127,7 @@ impl Shell {
                     return Vec::new();
                 };
                 let opts = crate::export::Options::default();
-                let written =
-                    crate::export::write_draft(&self.store.dir, &s.records, &s.incident, &opts);
+                let written = crate::export::write_draft(&self.store, s, &opts);
                 vec![Msg::Exported(written.map_err(|e| format!("{e:#}")))]
             }
         }
@@ -152,15 +151,22 @@ impl Shell {
         let mut failed = None;
         let mut out = self.synced(|s| {
             for e in events {
+                // The recovery of a torn tail (`Ok(recorded).recovery`) is for the lead to show.
                 if let Err(err) = s.record_with(clock.as_ref(), at, &author, e, opts) {
-                    failed = Some(format!("{err:#}"));
+                    failed = Some(err);
                     break;
                 }
             }
             Ok(())
         });
-        if let Some(error) = failed {
-            out.push(Msg::AppendFailed { error, origin });
+        match failed {
+            // On disk: never say NOT RECORDED about it.
+            Some(err) if err.is_written() => out.push(Msg::OpenFailed(err.to_string())),
+            Some(err) => out.push(Msg::AppendFailed {
+                error: err.to_string(),
+                origin,
+            }),
+            None => {}
         }
         out
     }
@@ -186,17 +192,18 @@ impl Shell {
     }
 
     fn open(&mut self, id: &str) -> Msg {
-        match self.store.open(id) {
+        let id = match crate::store::IncidentId::parse(id) {
+            Ok(id) => id,
+            Err(e) => return Msg::OpenFailed(e.to_string()),
+        };
+        match self.store.open(&id) {
             Ok(session) => self.adopt(session),
             Err(e) => Msg::OpenFailed(format!("{e:#}")),
         }
     }
 
     fn adopt(&mut self, session: Session) -> Msg {
-        let read_only = session
-            .journal
-            .damage()
-            .map(|d| format!("line {}: {}", d.line, d.message));
+        let read_only = session.read_only();
         let msg = Msg::Opened(Box::new(Opened {
             incident: session.incident.clone(),
             records: session.records.clone(),
@@ -239,9 +246,7 @@ impl Shell {
             });
         let save_to = self
             .store
-            .dir
-            .join("outputs")
-            .join(&s.incident.id)
+            .outputs_dir(&s.id)
             .join(format!("{}-{step}.log", s.incident.last_seq));
         let tx = self.tx.clone();
         let cancel = self.cancel.clone();
@@ -286,16 +291,17 @@ impl Shell {
     }
 }
 
-/// Open incidents, newest first, for the home screen.
+/// Open incidents, newest first, for the home screen; then those whose journal cannot be read
+/// (an empty one, say), each titled with why and how to remove it, so none is hidden.
 pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
-    let (sessions, _) = store.open_sessions();
-    sessions
+    let (sessions, broken) = store.open_sessions();
+    let mut rows: Vec<IncidentRow> = sessions
         .into_iter()
         .map(|s| {
             let i = s.incident;
             IncidentRow {
                 at_step: i.current.map(|c| i.runbook.steps[c].title.clone()),
-                id: i.id,
+                id: s.id.to_string(),
                 title: i.title,
                 severity: i.severity,
                 drill: i.drill,
@@ -303,7 +309,17 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
                 runbook: i.runbook.id,
             }
         })
-        .collect()
+        .collect();
+    rows.extend(broken.into_iter().map(|(id, why)| IncidentRow {
+        title: format!("UNREADABLE: {why}"),
+        id: id.to_string(),
+        severity: crate::domain::Severity::Sev4,
+        drill: false,
+        opened: chrono::DateTime::UNIX_EPOCH,
+        runbook: String::new(),
+        at_step: None,
+    }));
+    rows
 }
 
 /// Home screen rows for the runbooks as reloaded, sorted by incident type then id.

@@ -7,7 +7,6 @@ use super::msg::CommandDone;
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -71,18 +70,16 @@ pub fn run(
             }
         }
     });
-    // Command output can hold secrets: its directories are as private as the journals.
-    let mut file = crate::journal::create_private_dir(save_to.parent().unwrap_or(Path::new(".")))
-        .map_err(std::io::Error::other)
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(save_to)
-        })
-        .ok();
+    // Command output can hold secrets: its directories are as private as the journals, and the
+    // file is a new one (never one that exists, nor a symlink planted at its name or dir).
+    let mut file = crate::journal::create_private_file(
+        save_to.parent().unwrap_or(Path::new(".")),
+        &save_to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
+    .ok();
     let mut hasher = Sha256::new();
     let mut lines = Lines::default();
     let deadline = started + timeout;

@@ -275,8 +275,8 @@ fn repaint(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
 /// other processes reach the screen within a second. Without a watcher the app still works;
 /// it just does not see others' appends until the next action.
 fn watch(store: &Store, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
-    let dir = store.incidents_dir();
-    std::fs::create_dir_all(&dir).ok()?;
+    // Created private (0700) like every directory of the state; never through a symlink.
+    let dir = store.ensure_incidents_dir().ok()?;
     let mut w = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if ev.is_ok_and(|e| !e.kind.is_access()) {
             let _ = tx.send(Msg::JournalChanged);

@@ -144,14 +144,15 @@ fn records_carry_drill_time_and_the_real_time() {
     assert_eq!(s.incident.speed, Some(10.0));
     let clock = SimClock::new(real.clone(), t0(), 10.0);
     real.set(t0() + Duration::seconds(30));
-    let (r, _) = s
+    let r = s
         .record(
             &clock,
             None,
             INJECT_AUTHOR,
             drill::inject_event(&scenario().injects[0]),
         )
-        .unwrap();
+        .unwrap()
+        .record;
     assert_eq!(r.ts, t0() + Duration::minutes(5));
     assert_eq!(r.at, t0() + Duration::minutes(5));
     assert_eq!(r.wall, Some(t0() + Duration::seconds(30)));
@@ -167,7 +168,7 @@ fn records_carry_drill_time_and_the_real_time() {
     real.set(t0() + Duration::seconds(90));
     let plain: &dyn Clock = real.as_ref();
     assert_eq!(s.now(plain), t0() + Duration::minutes(15));
-    let (n, _) = s
+    let n = s
         .record(
             plain,
             None,
@@ -178,7 +179,8 @@ fn records_carry_drill_time_and_the_real_time() {
                 decision: false,
             },
         )
-        .unwrap();
+        .unwrap()
+        .record;
     assert_eq!(
         (n.ts, n.wall),
         (

@@ -89,7 +89,7 @@ impl Drill {
 
     fn act(&mut self, drill_secs: i64, who: &str, ev: Known) {
         self.at(drill_secs);
-        let (r, _) = self.s.record(&self.clock, None, who, ev).unwrap();
+        let r = self.s.record(&self.clock, None, who, ev).unwrap().record;
         assert_eq!(r.ts, t0() + Duration::seconds(drill_secs));
         assert_eq!(
             r.wall,

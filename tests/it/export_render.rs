@@ -170,7 +170,18 @@ fn write_draft_puts_a_private_draft_in_the_exports_directory() {
     let (records, inc) = journal();
     let state = tempfile::tempdir().unwrap();
     let opts = Options::default();
-    let path = export::write_draft(state.path(), &records, &inc, &opts).unwrap();
+    let store = runbook::store::Store {
+        dir: state.path().to_path_buf(),
+    };
+    let id: runbook::store::IncidentId = inc.id.parse().unwrap();
+    let lines: String = records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    std::fs::create_dir_all(store.incidents_dir()).unwrap();
+    std::fs::write(store.journal_path(&id), lines).unwrap();
+    let session = store.read(&id).unwrap();
+    let path = export::write_draft(&store, &session, &opts).unwrap();
     assert_eq!(
         path,
         state
@@ -186,7 +197,7 @@ fn write_draft_puts_a_private_draft_in_the_exports_directory() {
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().unwrap()), 0o700);
     // Again: replaced in place, nothing else left behind.
-    export::write_draft(state.path(), &records, &inc, &opts).unwrap();
+    export::write_draft(&store, &session, &opts).unwrap();
     let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -131,7 +131,7 @@ fn two_processes_append_1000_each_without_interleaving() {
     assert_eq!(by_writer["a"], all);
     assert_eq!(by_writer["b"], all);
     let opened = Journal::<Rec>::open(&path).unwrap();
-    assert_eq!((opened.damage, opened.recovery), (None, None));
+    assert_eq!((opened.damage, opened.torn), (None, None));
     assert_eq!(opened.journal.last_seq(), 2 * PER_PROCESS);
 }
 

@@ -107,7 +107,7 @@ fn an_empty_file_is_a_valid_empty_journal() {
     fs::write(&path, b"").unwrap();
     let opened = Journal::<Rec>::open(&path).unwrap();
     assert!(opened.records.is_empty());
-    assert_eq!((opened.recovery, opened.damage), (None, None));
+    assert_eq!((opened.torn, opened.damage), (None, None));
     let mut journal = opened.journal;
     assert_eq!(journal.last_seq(), 0);
     let appended = journal

@@ -37,7 +37,7 @@ fn assert_damaged_at(path: &Path, good: u64, line: usize, needle: &str) {
     let damage = opened.damage.clone().expect("damage reported");
     assert_eq!(damage.line, line, "{damage}");
     assert!(damage.message.contains(needle), "{damage}");
-    assert_eq!(opened.recovery, None);
+    assert_eq!(opened.torn, None);
     assert_eq!(opened.records, (1..=good).map(rec).collect::<Vec<_>>());
 
     let mut journal = opened.journal;

@@ -1,6 +1,6 @@
 //! Properties over many inputs: any record bodies read back exactly; any single corrupted byte
-//! or any garbage after the last line is reported (never a panic, never an error from `open`),
-//! and never costs a record that came before it.
+//! or any garbage after the last line is reported (never a panic, never an error from `open`,
+//! never a change to the file), and never costs a record that came before it.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
 use std::fs;
@@ -48,6 +48,11 @@ fn check_prefix_survives(
     let path = dir.join("j.jsonl");
     fs::write(&path, bytes).expect("write");
     let opened = Journal::<Rec>::open(&path).expect("open must not fail on bad content");
+    prop_assert_eq!(
+        fs::read(&path).expect("read"),
+        bytes,
+        "opening changed the file"
+    );
     let expected = originals();
     prop_assert!(opened.records.len() >= intact_lines);
     prop_assert_eq!(&opened.records[..intact_lines], &expected[..intact_lines]);
@@ -55,11 +60,12 @@ fn check_prefix_survives(
         prop_assert!(damage.line > intact_lines, "damage at line {}", damage.line);
         prop_assert!(opened.journal.is_read_only());
     }
-    if let Some(recovery) = &opened.recovery {
-        prop_assert!(recovery.line > intact_lines);
-        let saved = fs::read(&recovery.saved_to).expect("saved torn bytes");
-        prop_assert_eq!(saved.len(), recovery.bytes);
-        prop_assert!(bytes.ends_with(&saved));
+    if let Some(torn) = &opened.torn {
+        // Torn means incomplete: the bytes after the last newline, and only those.
+        prop_assert!(torn.line > intact_lines);
+        let tail = &bytes[torn.byte_offset as usize..];
+        prop_assert_eq!(tail.len() as u64, torn.bytes);
+        prop_assert!(!tail.contains(&b'\n'));
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ impl Sim {
     /// the journal change as it would from the watcher.
     fn as_other(&mut self, author: &str, event: Known) {
         let id = self.s.incident.as_ref().unwrap().incident.id.clone();
-        let mut other = self.shell.store.open(&id).unwrap();
+        let mut other = self.shell.store.open(&id.parse().unwrap()).unwrap();
         other
             .record(self.clock.as_ref(), None, author, event)
             .unwrap();
@@ -280,7 +280,9 @@ fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
         ]
     );
     // The screen state is the fold of the journal on disk.
-    let on_disk = runbook::store::Session::open(&sim.shell.store.journal_path(&inc.id)).unwrap();
+    let on_disk =
+        runbook::store::Session::open(&sim.shell.store.journal_path(&inc.id.parse().unwrap()))
+            .unwrap();
     assert_eq!(on_disk.incident, *inc);
     // q goes home (the incident is listed there), Ctrl-C quits.
     sim.key(KeyCode::Char('q'));
@@ -498,10 +500,16 @@ fn other_writers_appear_on_catch_up() {
     sim.enter();
     sim.enter();
     sim.enter();
-    let path = sim
-        .shell
-        .store
-        .journal_path(&sim.s.incident.as_ref().unwrap().incident.id);
+    let path = sim.shell.store.journal_path(
+        &sim.s
+            .incident
+            .as_ref()
+            .unwrap()
+            .incident
+            .id
+            .parse()
+            .unwrap(),
+    );
     let mut other = runbook::store::Session::open(&path).unwrap();
     other
         .record(
