@@ -15,10 +15,12 @@ pub struct Env {
 }
 
 impl Env {
+    /// A private state directory (0700, as the app makes one; a wider one is warned about).
     pub fn new() -> Env {
-        Env {
-            state: tempfile::tempdir().unwrap(),
-        }
+        use std::os::unix::fs::PermissionsExt;
+        let state = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(state.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        Env { state }
     }
 
     /// The command, on real time `now` (RFC 3339, through `RUNBOOK_NOW`) when given, else on
@@ -42,6 +44,32 @@ impl Env {
 
     pub fn cmd(&self, args: &[&str]) -> Command {
         self.cmd_at(None, args)
+    }
+
+    /// The command run through `wrapper` (e.g. `["setpriv", "--reuid=65534", ...]`), with the
+    /// same environment as `cmd`.
+    pub fn cmd_via(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let plain = self.cmd(args);
+        let mut c = Command::new(wrapper[0]);
+        c.args(&wrapper[1..])
+            .arg(plain.get_program())
+            .args(plain.get_args());
+        for (k, v) in plain.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c.current_dir(self.state.path()).stdin(Stdio::null());
+        c
+    }
+
+    /// The incident's journal file.
+    pub fn journal_path(&self, inc: &str) -> std::path::PathBuf {
+        self.state
+            .path()
+            .join("incidents")
+            .join(format!("{inc}.jsonl"))
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
