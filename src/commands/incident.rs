@@ -133,7 +133,7 @@ pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
             let damaged = if s.problems.is_empty() {
                 ""
             } else {
-                "  [journal damaged: see below]"
+                "  [journal not whole: see stderr]"
             };
             println!(
                 "{}  {}  {:<6} {}{drill}  {}{damaged}",
