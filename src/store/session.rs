@@ -89,7 +89,11 @@ impl Session {
         problems.extend(damage.as_ref().map(Problem::damaged));
         problems.extend(torn.as_ref().map(Problem::torn));
         problems.sort_by_key(|p| p.line);
-        let saved = saved_copies(path);
+        let saved = if problems.is_empty() {
+            String::new()
+        } else {
+            saved_copies(path)
+        };
         for p in &problems {
             notices.push(format!("{}{saved}", p.notice(path)));
         }
