@@ -16,8 +16,9 @@ use std::path::Path;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::handle::{Journal, read_scan};
+use super::handle::Journal;
 use super::lock::LockGuard;
+use super::read::read_scan;
 use super::scan::{Position, Scan, Tail};
 use super::{Appended, JournalError, Sequenced, torn};
 

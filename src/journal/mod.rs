@@ -11,6 +11,7 @@
 //! Layout, one concern per file:
 //! - `handle.rs`: the `Journal` handle, `open`, `open_read_only`, `read_new`, and catching up
 //!   under a lock.
+//! - `read.rs`: reading the file from a position, a block of whole lines at a time.
 //! - `append.rs`: `append` / `append_with`: lock, catch up, let the caller decide (it may
 //!   refuse), repair a torn tail, encode, write, `fdatasync`, roll back on failure.
 //! - `scan.rs`: validating journal bytes: good lines, torn tail or damage (pure).
@@ -49,6 +50,7 @@ mod handle;
 mod lock;
 mod parse;
 mod private;
+mod read;
 mod scan;
 #[cfg(test)]
 mod test_rec;
