@@ -35,6 +35,7 @@ mod paths;
 mod reload;
 mod signoff;
 mod store_conditional;
+mod store_record;
 mod store_start;
 mod tui_pty;
 mod tui_render;
