@@ -522,11 +522,14 @@ impl Incident {
             Known::RunbookAdopted {
                 runbook_sha256,
                 runbook_source,
-            } => {
-                let new = parse(runbook_source)
-                    .map_err(|why| FoldError::BadRunbook { seq: r.seq, why })?;
-                self.adopt(new, runbook_sha256.clone());
-            }
+            } => match parse(runbook_source) {
+                Ok(new) => self.adopt(new, runbook_sha256.clone()),
+                // History stays readable: the incident goes on with the version it had.
+                Err(why) => self.warnings.push(format!(
+                    "record {}: the adopted runbook cannot be read ({why}); the incident keeps the version it had",
+                    r.seq
+                )),
+            },
             Known::IncidentClosed { .. } => self.closed = Some(r.at),
             Known::DrillConfigured { scenario, speed } => {
                 if !self.drill {

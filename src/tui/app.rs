@@ -99,6 +99,14 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Synced(records) => super::record::synced(s, records),
         Msg::AppendFailed { error, origin } => append_failed(s, error, origin),
         Msg::Opened(o) => opened(s, o),
+        Msg::Notice(text) => {
+            s.overlay = Some(Overlay::Info {
+                title: "The journal was repaired".into(),
+                body: text,
+                scroll: 0,
+            });
+            Vec::new()
+        }
         Msg::OpenFailed(e) => {
             s.overlay = Some(Overlay::Error {
                 message: e,

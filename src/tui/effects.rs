@@ -149,16 +149,21 @@ impl Shell {
         let clock = self.clock.clone();
         let author = self.author.clone();
         let mut failed = None;
+        let mut repaired = Vec::new();
         let mut out = self.synced(|s| {
             for e in events {
-                // The recovery of a torn tail (`Ok(recorded).recovery`) is for the lead to show.
-                if let Err(err) = s.record_with(clock.as_ref(), at, &author, e, opts) {
-                    failed = Some(err);
-                    break;
+                match s.record_with(clock.as_ref(), at, &author, e, opts) {
+                    // A torn tail a crashed writer left was set aside first: say where.
+                    Ok(recorded) => repaired.extend(recorded.recovery),
+                    Err(err) => {
+                        failed = Some(err);
+                        break;
+                    }
                 }
             }
             Ok(())
         });
+        out.extend(repaired.into_iter().map(|r| Msg::Notice(r.to_string())));
         match failed {
             // On disk: never say NOT RECORDED about it.
             Some(err) if err.is_written() => out.push(Msg::OpenFailed(err.to_string())),
@@ -307,17 +312,21 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
                 drill: i.drill,
                 opened: i.opened,
                 runbook: i.runbook.id,
+                unreadable: None,
             }
         })
         .collect();
+    // A journal that cannot be read is listed with why: its id is all that is known (the
+    // severity and time below are never shown for it).
     rows.extend(broken.into_iter().map(|(id, why)| IncidentRow {
-        title: format!("UNREADABLE: {why}"),
+        title: String::new(),
         id: id.to_string(),
         severity: crate::domain::Severity::Sev4,
         drill: false,
         opened: chrono::DateTime::UNIX_EPOCH,
         runbook: String::new(),
         at_step: None,
+        unreadable: Some(why),
     }));
     rows
 }

@@ -25,6 +25,10 @@ pub enum Msg {
         error: String,
         origin: Option<Overlay>,
     },
+    /// Something the responder must be told that is not an error (a torn last line of the
+    /// journal, left by a crashed writer, was set aside before our record: where its bytes
+    /// went).
+    Notice(String),
     Opened(Box<Opened>),
     OpenFailed(String),
     Library(Vec<LibraryRow>),

@@ -126,6 +126,8 @@ pub struct IncidentRow {
     pub runbook: String,
     /// Title of the step it is at.
     pub at_step: Option<String>,
+    /// Why its journal cannot be read (then only the id is known): listed, never hidden.
+    pub unreadable: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -692,3 +692,35 @@ fn the_update_cadence_counts_every_update_and_stops_at_resolved() {
     .unwrap();
     assert_eq!(cadence::at(&b.inc, at(120)), None);
 }
+
+#[test]
+fn an_adopted_runbook_that_does_not_parse_is_flagged_and_the_incident_stays_readable() {
+    let first = opened("etcd-quorum-loss");
+    let bad = rec(
+        2,
+        1,
+        "ana",
+        Known::RunbookAdopted {
+            runbook_sha256: sha256_hex("not a runbook"),
+            runbook_source: "not a runbook".into(),
+        },
+    );
+    let after = rec(
+        3,
+        2,
+        "ana",
+        Known::StepStarted {
+            step: "acknowledge".into(),
+        },
+    );
+    let inc = fold(&[first, bad, after], &parse).expect("still folds");
+    assert!(
+        inc.warnings
+            .iter()
+            .any(|w| w.contains("record 2: the adopted runbook cannot be read")),
+        "{:?}",
+        inc.warnings
+    );
+    assert_eq!(inc.runbook.id, "etcd-quorum-loss");
+    assert_eq!(inc.steps[0].status, Status::Active);
+}

@@ -66,30 +66,31 @@ fn damage_found_under_the_lock_writes_nothing_and_names_the_line() {
 }
 
 #[test]
-fn a_record_on_disk_whose_fold_fails_is_reported_as_written() {
+fn an_adopted_runbook_that_does_not_parse_is_kept_and_flagged_not_fatal() {
     let (e, store, id) = setup();
     let mut s = store.open(&id).unwrap();
-    // A runbook that does not parse is pinned as it is (and matches its sha256), but the fold
-    // cannot use it: the record is durable all the same.
+    // A runbook that does not parse, pinned as it is (it matches its sha256): the record is
+    // history and is kept, the incident goes on with the version it had, and every reader
+    // can still open it (it once made the whole incident unreadable).
     let source = "schema_version = 1\nid = ";
     let adopted = Known::RunbookAdopted {
         runbook_sha256: runbook::runbook::sha256_hex(source),
         runbook_source: source.to_string(),
     };
-    let err = s.record(&clock(), None, "ana", adopted).unwrap_err();
-    let RecordError::Written { record, .. } = &err else {
-        panic!("expected written-but, got {err}");
-    };
-    assert!(err.is_written());
-    assert_eq!(record.seq, 2);
+    let done = s.record(&clock(), None, "ana", adopted).unwrap();
+    assert_eq!(done.record.seq, 2);
     assert!(
-        err.to_string()
-            .starts_with("recorded as #2 (runbook_adopted), but then"),
-        "{err}"
+        s.incident
+            .warnings
+            .iter()
+            .any(|w| w.contains("record 2: the adopted runbook cannot be read")),
+        "{:?}",
+        s.incident.warnings
     );
     let journal = e.journal(id.as_str());
     assert_eq!(journal.len(), 2);
-    assert_eq!(journal[1]["kind"], "runbook_adopted");
+    let again = store.read(&id).unwrap();
+    assert_eq!(again.incident.runbook.id, s.incident.runbook.id);
 }
 
 #[test]

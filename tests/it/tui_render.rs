@@ -391,6 +391,7 @@ fn home_state(color: bool) -> AppState {
             opened: t0(),
             runbook: "etcd-quorum-loss".into(),
             at_step: Some("Let the restored members settle".into()),
+            unreadable: None,
         },
         IncidentRow {
             id: "20260530-1400-dns-resolution-failure".into(),
@@ -400,6 +401,7 @@ fn home_state(color: bool) -> AppState {
             opened: Utc.with_ymd_and_hms(2026, 5, 30, 14, 0, 0).unwrap(),
             runbook: "dns-resolution-failure".into(),
             at_step: Some("Check resolver health".into()),
+            unreadable: None,
         },
     ];
     s
@@ -1253,4 +1255,26 @@ fn a_scorecard_taller_than_the_terminal_scrolls_to_its_end() {
     let end = text(draw(&s, 120, 36).backend().buffer());
     assert!(end.contains("scorecard line 80"), "{end}");
     assert!(end.contains("↓0 more"), "{end}");
+}
+
+#[test]
+fn an_unreadable_journal_is_listed_with_why_not_as_an_incident() {
+    let mut s = home_state(false);
+    s.home.incidents.push(IncidentRow {
+        id: "20200101-0000-disk-full".into(),
+        title: String::new(),
+        severity: Severity::Sev4,
+        drill: false,
+        opened: chrono::DateTime::UNIX_EPOCH,
+        runbook: String::new(),
+        at_step: None,
+        unreadable: Some("the journal is empty (0 bytes): remove it with rm X".into()),
+    });
+    let all = text(draw(&s, 120, 36).backend().buffer());
+    assert!(
+        all.contains("! UNREADABLE 20200101-0000-disk-full"),
+        "{all}"
+    );
+    assert!(!all.contains("sev4"), "no made-up severity: {all}");
+    assert!(!all.contains("1970"), "no made-up time: {all}");
 }

@@ -835,6 +835,7 @@ fn a_new_incident_takes_the_top_until_the_responder_moves() {
                 opened: t0(),
                 runbook: "disk-full".into(),
                 at_step: None,
+                unreadable: None,
             })
             .collect()
     };
@@ -1259,4 +1260,34 @@ fn closing_in_the_app_says_what_is_still_open() {
         panic!("incident_closed expected")
     };
     assert_eq!(summary.as_deref(), Some("handed to the day shift"));
+}
+
+#[test]
+fn an_append_that_repairs_a_torn_tail_says_where_the_bytes_went() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    // A writer elsewhere died mid-line.
+    let id = sim.s.incident.as_ref().unwrap().incident.id.clone();
+    let path = sim
+        .shell
+        .store
+        .journal_path(&runbook::store::IncidentId::parse(&id).unwrap());
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"{\"seq\":2,\"ts\":\"2026").unwrap();
+    drop(f);
+    sim.key(KeyCode::Char('n'));
+    sim.typed("after the crash");
+    sim.enter();
+    let Some(Overlay::Info { title, body, .. }) = &sim.s.overlay else {
+        panic!("the repair is said, got {:?}", sim.s.overlay)
+    };
+    assert_eq!(title, "The journal was repaired");
+    assert!(body.contains(".torn"), "{body}");
+    assert_eq!(sim.kinds().last().map(String::as_str), Some("note_added"));
 }

@@ -149,6 +149,13 @@ fn list_lines(
                     continue;
                 };
                 spans.push((lines.n, 2));
+                if let Some(why) = &inc.unreadable {
+                    let head = format!("{sel}! UNREADABLE {}", one(&inc.id));
+                    lines.push(|| Line::styled(fit(&head, max), t.bad()));
+                    let second = format!("    {}", one(why));
+                    lines.push(|| Line::styled(fit(&second, max), t.dim()));
+                    continue;
+                }
                 let mut first = vec![
                     Span::raw(format!("{sel} ")),
                     Span::styled(format!("{} ", inc.severity), t.strong()),

@@ -136,6 +136,24 @@ fn runbook(s: &AppState, entry: &LibraryRow, max: usize) -> Lines {
 
 fn incident(s: &AppState, row: &IncidentRow, max: usize) -> Lines {
     let t = Theme::of(s);
+    if let Some(why) = &row.unreadable {
+        let mut out = wrapped(
+            &format!("The journal of {} cannot be read.", one(&row.id)),
+            &[],
+            max,
+            t.bad(),
+        );
+        out.push(Line::raw(""));
+        out.extend(wrapped(&one(why), &[], max, t.plain()));
+        out.push(Line::raw(""));
+        out.extend(hanging(
+            "",
+            "Nothing in it was changed. `runbook status ID` says the same from a shell.",
+            max,
+            t.dim(),
+        ));
+        return out;
+    }
     let mut out: Lines = wrap(&one(&row.title), max)
         .into_iter()
         .map(|l| Line::styled(l, t.title()))
