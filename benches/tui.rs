@@ -21,8 +21,8 @@ use runbook::runbook::sha256_hex;
 use runbook::runbook::watch::Reloader;
 use runbook::store::parse_runbook;
 use runbook::tui::app::{Msg, update};
-use runbook::tui::effects::current_rows;
 use runbook::tui::state::{AppState, IncidentView, Screen};
+use runbook::tui::worker::current_rows;
 use std::time::{Duration, Instant};
 
 #[path = "support/library.rs"]
@@ -96,7 +96,7 @@ fn main() {
     let incident = fold(&records, &parse_runbook).expect("folds");
     let now = t0 + CDuration::hours(3);
     let mut state = AppState::new(now, "ana".into(), true);
-    state.incident = Some(IncidentView::new(incident, records));
+    state.incident = Some(IncidentView::new(std::sync::Arc::new(incident), records));
     state.screen = Screen::Incident;
     let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     for _ in 0..20 {

@@ -82,7 +82,11 @@ pub fn check_with(
             "nothing is recorded without an author, and who you are cannot be told: pass --as NAME or set RUNBOOK_USER",
         ));
     }
-    if inc.is_closed() {
+    // A command's result is history even when the incident was closed while it ran: it
+    // belongs with its start. Nothing else is recorded in a closed incident.
+    let result_of_a_run = matches!(event, Known::CommandFinished { step, .. }
+        if inc.commands.iter().any(|c| c.step == *step && c.finished.is_none()));
+    if inc.is_closed() && !result_of_a_run {
         return Err(Refused::new(format!(
             "incident {} is closed; nothing more can be recorded in it",
             inc.id

@@ -25,11 +25,20 @@ impl AppState {
             flash: None,
             quit: false,
             running: None,
+            launch: None,
+            opening: false,
+            reloading: false,
             leaving: None,
             color,
             size: (0, 0),
             drawn: Default::default(),
         }
+    }
+
+    /// Whether an answer the next key must see is still to come (an append in flight, an
+    /// incident being opened): the event loop holds keys until it is not.
+    pub fn waiting(&self) -> bool {
+        self.opening || self.reloading || self.incident.as_ref().is_some_and(|v| v.in_flight > 0)
     }
 
     pub fn flash(&mut self, tone: Tone, text: impl Into<String>) {
@@ -96,9 +105,18 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.size = (w, h);
             Vec::new()
         }
-        Msg::Synced(records) => super::record::synced(s, records),
-        Msg::AppendFailed { error, origin } => append_failed(s, error, origin),
-        Msg::Opened(o) => opened(s, o),
+        Msg::Synced {
+            incident,
+            view,
+            records,
+            appended,
+        } => super::record::synced(s, &incident, view, records, appended),
+        Msg::AppendFailed {
+            incident,
+            error,
+            origin,
+        } => append_failed(s, &incident, error, origin),
+        Msg::Opened(o) => opened(s, *o),
         Msg::Notice(text) => {
             s.overlay = Some(Overlay::Info {
                 title: "The journal was repaired".into(),
@@ -108,6 +126,7 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::OpenFailed(e) => {
+            s.opening = false;
             s.overlay = Some(Overlay::Error {
                 message: e,
                 then: None,
@@ -115,11 +134,15 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Library(rows) => {
+            s.reloading = false;
             home::relist(s, |h| h.library = rows);
             super::record::offer_newer(s);
             Vec::new()
         }
-        Msg::RunbooksChanged => vec![Effect::ReloadLibrary],
+        Msg::RunbooksChanged => {
+            s.reloading = true;
+            vec![Effect::ReloadLibrary]
+        }
         Msg::Incidents(rows) => {
             home::relist(s, |h| h.incidents = rows);
             Vec::new()
@@ -129,17 +152,24 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         // screen (and when going back to it).
         Msg::JournalChanged => {
             let mut fx = Vec::new();
-            if s.incident.is_some() {
-                fx.push(Effect::CatchUp);
+            if let Some(v) = &s.incident {
+                fx.push(Effect::CatchUp {
+                    incident: v.incident.id.clone(),
+                });
             }
             if s.screen == Screen::Home {
                 fx.push(Effect::RefreshIncidents);
             }
             fx
         }
-        Msg::Running { incident, step } => {
+        Msg::Running {
+            incident,
+            run,
+            step,
+        } => {
             s.running = Some(super::state::Running {
                 incident,
+                run,
                 step,
                 since: s.now,
             });
@@ -173,11 +203,26 @@ fn on_key(s: &mut AppState, key: KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
 }
 
 /// Nothing of the batch was recorded from the failure on: said where it was asked for.
-fn append_failed(s: &mut AppState, error: String, origin: Option<Overlay>) -> Vec<Effect> {
-    if let Some(v) = &mut s.incident {
-        v.pending = false;
-        v.then_ask = None;
+fn append_failed(
+    s: &mut AppState,
+    incident: &str,
+    error: String,
+    origin: Option<Overlay>,
+) -> Vec<Effect> {
+    if s.launch.as_ref().is_some_and(|l| l.incident == incident) {
+        s.launch = None;
     }
+    let here = s.incident.as_mut().filter(|v| v.incident.id == incident);
+    let Some(v) = here else {
+        // For an incident no longer on screen (a command's result): said, with which one.
+        s.overlay = Some(Overlay::Error {
+            message: format!("NOT RECORDED in incident {incident}: {error}"),
+            then: None,
+        });
+        return Vec::new();
+    };
+    v.in_flight = v.in_flight.saturating_sub(1);
+    v.then_ask = None;
     // Leaving: the result could not be recorded; resuming shows the run as
     // interrupted, result unknown.
     if s.leaving.is_some() && s.running.is_none() {
@@ -199,8 +244,8 @@ fn append_failed(s: &mut AppState, error: String, origin: Option<Overlay>) -> Ve
 }
 
 /// An incident is open: its screen, with any notice about its journal first.
-fn opened(s: &mut AppState, o: Box<super::msg::Opened>) -> Vec<Effect> {
-    let o = *o;
+fn opened(s: &mut AppState, o: super::msg::Opened) -> Vec<Effect> {
+    s.opening = false;
     let mut view = IncidentView::new(o.incident, o.records);
     view.read_only = o.read_only;
     s.incident = Some(view);

@@ -12,15 +12,22 @@ pub enum Effect {
     /// Append these events in order, stopping at the first failure. `origin` is the dialog the
     /// action came from, reopened on failure so nothing typed is lost.
     Append {
+        /// The incident it is for (not necessarily the one on screen: a command's result is
+        /// recorded in its own incident).
+        incident: String,
         events: Vec<Known>,
         origin: Option<Overlay>,
         /// How it was asked for (a deliberate repeat).
         opts: crate::domain::rules::Opts,
         /// When it happened, when the responder said so (backdated); else now.
         at: Option<DateTime<Utc>>,
+        /// Who records it: the responder, or the drill announcing its injects.
+        by: By,
     },
-    /// Read what other processes appended.
-    CatchUp,
+    /// Read what other processes appended to this incident's journal.
+    CatchUp {
+        incident: String,
+    },
     OpenIncident(String),
     StartIncident {
         runbook: String,
@@ -32,14 +39,15 @@ pub enum Effect {
     RefreshIncidents,
     /// Load the library again (keeping the last good version of files that broke).
     ReloadLibrary,
-    /// Record `command_started`, run the command with a timeout, answer `CommandDone`.
+    /// Run the command whose `command_started` is record `run` of `incident` (durable), with
+    /// a timeout; answered by `Msg::Running`, then `Msg::CommandDone`.
     RunCommand {
+        incident: String,
+        run: u64,
         step: String,
         command: String,
         timeout_s: u64,
     },
-    /// Announce a drill's injects: appended as the drill (not the responder).
-    FireInjects(Vec<Known>),
     /// Put text on the clipboard with OSC 52.
     Copy(String),
     /// Stop the running command's process group; its result comes back as interrupted.
@@ -49,5 +57,18 @@ pub enum Effect {
     /// Draw the whole screen again (after the terminal was used by something else).
     Redraw,
     Bell,
-    Export,
+    /// Write the postmortem draft of this incident.
+    Export {
+        incident: String,
+    },
+}
+
+/// Who a record is by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum By {
+    /// The responder at this keyboard.
+    #[default]
+    Responder,
+    /// The drill itself (its injects).
+    Drill,
 }

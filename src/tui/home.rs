@@ -105,7 +105,10 @@ fn identity(h: &Home, r: Row) -> (bool, &str) {
 
 fn open(s: &mut AppState) -> Vec<Effect> {
     match s.home.selected_row() {
-        Some(Row::Incident(i)) => vec![Effect::OpenIncident(s.home.incidents[i].id.clone())],
+        Some(Row::Incident(i)) => {
+            s.opening = true;
+            vec![Effect::OpenIncident(s.home.incidents[i].id.clone())]
+        }
         Some(Row::Runbook(i)) if !s.home.library[i].checked => {
             // Only on the first frame, before the full check (which runs before any key is
             // handled in the app): never start from a runbook whose steps are not read.

@@ -46,7 +46,11 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
                 s.flash(Tone::Info, "toggle which item? press its number");
             }
         }
-        Action::Export => return vec![Effect::Export],
+        Action::Export => {
+            return vec![Effect::Export {
+                incident: v.incident.id.clone(),
+            }];
+        }
         Action::Close => close(s),
         Action::Adopt => adopt_menu(s),
         Action::Note => open_input(s, InputPurpose::Note, "Note", String::new()),

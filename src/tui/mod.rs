@@ -20,3 +20,4 @@ pub mod state;
 pub mod step;
 pub mod tick;
 pub mod view;
+pub mod worker;

@@ -8,6 +8,7 @@ use crate::domain::incident::Incident;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -18,10 +19,17 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// The terminal's size (columns, rows): at start and on every resize.
     Resize(u16, u16),
-    /// Records now durable in the journal (ours and other writers'), in order.
-    Synced(Vec<Record>),
-    /// An append failed: nothing from the batch after the failure was recorded.
+    /// Records now durable in `incident`'s journal (ours and other writers'), in order, and
+    /// its fold as it now is (the session's own, shared). `appended`: the answer to an append.
+    Synced {
+        incident: String,
+        view: Arc<Incident>,
+        records: Vec<Record>,
+        appended: bool,
+    },
+    /// An append to `incident` failed: nothing from the batch after the failure was recorded.
     AppendFailed {
+        incident: String,
         error: String,
         origin: Option<Overlay>,
     },
@@ -37,9 +45,10 @@ pub enum Msg {
     JournalChanged,
     /// A runbook directory changed (a save, a rename, a delete).
     RunbooksChanged,
-    /// A command's `command_started` is durable and the command runs now.
+    /// A command's `command_started` (record `run`) is durable and the command runs now.
     Running {
         incident: String,
+        run: u64,
         step: String,
     },
     CommandDone(CommandDone),
@@ -55,7 +64,8 @@ pub enum Msg {
 
 #[derive(Clone, Debug)]
 pub struct Opened {
-    pub incident: Incident,
+    /// The session's fold, shared read-only.
+    pub incident: Arc<Incident>,
     pub records: Vec<Record>,
     /// Repairs made on opening (a torn tail set aside).
     pub notices: Vec<String>,
@@ -64,6 +74,9 @@ pub struct Opened {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandDone {
+    /// The incident and the run (the seq of its `command_started`) this result answers.
+    pub incident: String,
+    pub run: u64,
     pub step: String,
     pub command: String,
     pub exit_code: Option<i32>,

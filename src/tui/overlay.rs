@@ -130,11 +130,7 @@ fn confirm_key(s: &mut AppState, mut c: Confirm, key: &KeyEvent, at: DateTime<Ut
                 Tone::Info,
                 format!("running: {}", crate::runbook::sanitize::visible(&c.command)),
             );
-            return vec![Effect::RunCommand {
-                step: c.step,
-                command: c.command,
-                timeout_s: c.timeout_s,
-            }];
+            return super::step::launch(s, c.step, c.command, c.timeout_s);
         }
         Some(Action::Yes | Action::No) => {
             s.flash(Tone::Info, "not run");
@@ -444,6 +440,7 @@ fn form_key(s: &mut AppState, mut f: StartForm, key: &KeyEvent) -> Vec<Effect> {
                     .iter()
                     .map(|v| (v.name.clone(), v.value.clone()))
                     .collect();
+                s.opening = true;
                 return vec![Effect::StartIncident {
                     runbook: f.runbook,
                     title: f.title.trim().to_string(),

@@ -7,8 +7,10 @@ use super::effect::Effect;
 use super::msg::CommandDone;
 use super::state::{AppState, Ask, Input, InputPurpose, Overlay, Tone};
 use crate::domain::event::{Event, Known, Record};
+use crate::domain::incident::Incident;
 use crate::domain::rules;
 use crate::runbook::sanitize;
+use std::sync::Arc;
 
 pub fn open_input(s: &mut AppState, purpose: InputPurpose, title: &str, text: String) {
     let cursor = text.chars().count();
@@ -91,37 +93,47 @@ pub fn append_with(
         });
         return Vec::new();
     }
-    v.pending = true;
+    v.in_flight += 1;
     vec![Effect::Append {
+        incident: v.incident.id.clone(),
         events,
         origin,
         opts,
         at: None,
+        by: super::effect::By::Responder,
     }]
 }
 
-/// Records are durable: fold them in, and follow the flow with the selection.
-pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
-    let Some(v) = &mut s.incident else {
+/// Records are durable in `incident`'s journal; `view` is its fold as it now is. For the
+/// incident on screen: the view replaces the old one, the records join the timeline, the
+/// selection follows the work, and a command confirmed here starts once its
+/// `command_started` is among them. An answer for any other incident changes nothing here (it
+/// is on disk in its own journal).
+pub fn synced(
+    s: &mut AppState,
+    incident: &str,
+    view: Arc<Incident>,
+    records: Vec<Record>,
+    appended: bool,
+) -> Vec<Effect> {
+    let Some(v) = s.incident.as_mut().filter(|v| v.incident.id == incident) else {
         return Vec::new();
     };
-    v.pending = false;
+    if appended {
+        v.in_flight = v.in_flight.saturating_sub(1);
+    }
     // The selection is kept by step id (an adoption may reorder the steps); when it sat on
     // the step the runbook was at, it follows the runbook on, whoever moved it.
     let steps = &v.incident.runbook.steps;
     let selected_id = steps[v.selected.min(steps.len() - 1)].id.clone();
     let mut followed = v.incident.current == Some(v.selected);
+    let seen = v.incident.last_seq;
+    v.incident = view;
     let mut last = None;
+    let mut fx = Vec::new();
     for r in records {
-        if r.seq <= v.incident.last_seq {
-            continue; // already folded (a catch-up racing our own append)
-        }
-        if let Err(e) = v.incident.apply(&r, &crate::store::parse_runbook) {
-            s.overlay = Some(Overlay::Error {
-                message: format!("cannot fold record {}: {e}", r.seq),
-                then: None,
-            });
-            return Vec::new();
+        if r.seq <= seen {
+            continue; // already shown (a catch-up racing our own append)
         }
         // Ending the selected step oneself moves on to where the runbook is now.
         followed |= r.author == s.author
@@ -129,6 +141,15 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
                 Known::StepCompleted { step, .. }
                 | Known::StepSkipped { step, .. }
                 | Known::DecisionMade { step, .. }) if *step == selected_id);
+        if let Some(go) = launched(&mut s.launch, &s.author, incident, &r) {
+            // A drill never runs anything: the scenario's canned output is its result.
+            if v.incident.drill {
+                v.in_flight += 1;
+                fx.push(canned(v, go));
+            } else {
+                fx.push(go);
+            }
+        }
         last = Some(crate::domain::describe::describe(&r, Some(&v.incident)));
         v.records.push(r);
     }
@@ -156,7 +177,78 @@ pub fn synced(s: &mut AppState, records: Vec<Record>) -> Vec<Effect> {
     // An adoption (ours or a teammate's) changes what is pinned.
     offer_newer(s);
     super::quit::after_synced(s);
-    drill_news(s)
+    fx.extend(drill_news(s));
+    fx
+}
+
+/// The command confirmed here, when `r` is its `command_started`: the effect that runs it.
+/// (A drill's canned output is recorded instead, by `run_launched`.)
+fn launched(
+    launch: &mut Option<super::state::Launch>,
+    author: &str,
+    incident: &str,
+    r: &Record,
+) -> Option<Effect> {
+    let l = launch.as_ref()?;
+    let Event::Known(Known::CommandStarted { step, command }) = &r.event else {
+        return None;
+    };
+    if l.incident != incident || l.step != *step || l.command != *command || r.author != author {
+        return None;
+    }
+    let l = launch.take()?;
+    Some(Effect::RunCommand {
+        incident: l.incident,
+        run: r.seq,
+        step: l.step,
+        command: l.command,
+        timeout_s: l.timeout_s,
+    })
+}
+
+/// The result a drill records for a command it does not run: the scenario's canned output
+/// for the step (from an inject already announced), or a line saying there is none.
+fn canned(v: &super::state::IncidentView, run: Effect) -> Effect {
+    let Effect::RunCommand {
+        incident,
+        step,
+        command,
+        ..
+    } = run
+    else {
+        return run;
+    };
+    let found = v.scenario.as_ref().and_then(|sc| {
+        sc.canned(&step, &crate::drill::fired(&v.incident))
+            .map(|i| (i.output.clone(), i.exit_code))
+    });
+    let (output, exit_code) = match found {
+        Some((Some(out), code)) => (
+            format!("DRILL (canned output, nothing was run):\n{out}"),
+            Some(code),
+        ),
+        _ => (
+            "DRILL: the command was not run (the scenario has no output for it)".to_string(),
+            Some(0),
+        ),
+    };
+    Effect::Append {
+        incident,
+        events: vec![Known::CommandFinished {
+            step,
+            command,
+            exit_code,
+            duration_ms: 0,
+            timed_out: false,
+            output_sha256: crate::runbook::sha256_hex(&output),
+            output_excerpt: output,
+            output_path: None,
+        }],
+        origin: None,
+        opts: rules::Opts::default(),
+        at: None,
+        by: super::effect::By::Responder,
+    }
 }
 
 /// After records arrive in a drill: the latest inject becomes the banner (with the bell), and
@@ -217,12 +309,31 @@ pub fn offer_newer(s: &mut AppState) {
 }
 
 pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
-    s.running = None;
-    let Some(v) = &mut s.incident else {
-        return Vec::new();
-    };
-    v.output = Some((d.step.clone(), d.excerpt.clone()));
-    let ev = Known::CommandFinished {
+    if s.running
+        .as_ref()
+        .is_some_and(|r| r.run == d.run && r.incident == d.incident)
+    {
+        s.running = None;
+    }
+    let here = s.incident.as_mut().filter(|v| v.incident.id == d.incident);
+    if let Some(v) = here {
+        v.output = Some((d.step.clone(), d.excerpt.clone()));
+        v.in_flight += 1;
+    }
+    // The result is history: recorded in its own incident, whatever is on screen now.
+    vec![Effect::Append {
+        incident: d.incident.clone(),
+        events: vec![finished(d)],
+        origin: None,
+        opts: rules::Opts::default(),
+        at: None,
+        by: super::effect::By::Responder,
+    }]
+}
+
+/// The `command_finished` record of a result.
+fn finished(d: CommandDone) -> Known {
+    Known::CommandFinished {
         step: d.step,
         command: d.command,
         exit_code: d.exit_code,
@@ -231,13 +342,5 @@ pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
         output_excerpt: d.excerpt,
         output_sha256: d.sha256,
         output_path: d.output_path,
-    };
-    // The result is history: record it even if the incident's rules changed meanwhile.
-    v.pending = true;
-    vec![Effect::Append {
-        events: vec![ev],
-        origin: None,
-        opts: rules::Opts::default(),
-        at: None,
-    }]
+    }
 }

@@ -28,6 +28,9 @@ pub fn run(
 ) -> CommandDone {
     let started = Instant::now();
     let mut done = CommandDone {
+        // The caller says which incident and run this answers.
+        incident: String::new(),
+        run: 0,
         step: step.to_string(),
         command: command.to_string(),
         exit_code: None,

@@ -8,13 +8,16 @@
 //! durable, so leaving at any moment loses nothing.
 
 use super::app::{Msg, update};
-use super::effects::{Shell, TerminalRequest, incident_rows};
+use super::effect::Effect;
+use super::effects::{Shell, TerminalRequest, Worker};
 use super::state::AppState;
+use super::worker::{Journaler, current_rows, incident_rows};
 use crate::domain::clock::Clock;
 use crate::runbook::watch::Reloader;
 use crate::store::Store;
 use notify::{RecursiveMode, Watcher};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -38,40 +41,43 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     let switch = Arc::new(crate::domain::clock::Switchable::new(o.clock.clone()));
     let clock: Arc<dyn Clock> = switch.clone();
     let mut state = AppState::new(clock.now(), o.author.clone(), o.color);
-    let mut shell = Shell {
-        store: o.store,
+    let mut journaler = Journaler {
+        store: o.store.clone(),
         reloader: o.reloader,
         current: Vec::new(),
-        session: None,
+        sessions: HashMap::new(),
         clock: clock.clone(),
         drill_clock: Some((switch, o.clock.clone())),
         author: o.author,
+    };
+    let mut queue: VecDeque<Msg> = VecDeque::new();
+    // The first frame comes at once, with the library listed by the runbooks' top-level
+    // fields; every file is checked right after it is drawn (RunbooksChanged), and keys typed
+    // meanwhile wait for that check.
+    queue.push_back(Msg::Library(current_rows(&journaler.reloader.list())));
+    queue.push_back(Msg::RunbooksChanged);
+    queue.push_back(Msg::Incidents(incident_rows(&journaler.store)));
+    if let Some(id) = &o.open {
+        match journaler.handle(Effect::OpenIncident(id.clone())).pop() {
+            Some(Msg::Opened(op)) => queue.push_back(Msg::Opened(op)),
+            Some(Msg::OpenFailed(e)) => anyhow::bail!("{e}"),
+            _ => anyhow::bail!("could not open incident {id}"),
+        }
+    }
+    let roots = journaler.reloader.roots().to_vec();
+    let (jobs, worker) = super::worker::spawn(journaler, tx.clone());
+    let mut shell = Shell {
+        worker: Worker::Thread(jobs),
+        store: o.store,
+        clock: clock.clone(),
         tx: tx.clone(),
         cancel: Arc::default(),
         terminal: None,
     };
-    let mut queue: VecDeque<Msg> = VecDeque::new();
-    // The first frame comes at once, with the library listed by the runbooks' top-level
-    // fields; every file is checked right after it is drawn. Keys typed meanwhile wait in the
-    // queue.
-    queue.push_back(Msg::Library(first_rows(&mut shell)));
-    queue.push_back(Msg::Incidents(incident_rows(&shell.store)));
-    if let Some(id) = &o.open {
-        queue.push_back(Msg::Opened(
-            match shell
-                .run(super::app::Effect::OpenIncident(id.clone()))
-                .pop()
-            {
-                Some(Msg::Opened(op)) => op,
-                Some(Msg::OpenFailed(e)) => anyhow::bail!("{e}"),
-                _ => anyhow::bail!("could not open incident {id}"),
-            },
-        ));
-    }
     // The watchers must live as long as the loop; they are dropped on return.
     let _watcher = watch(&shell.store, tx.clone());
     let reload_tx = tx.clone();
-    let _runbook_watcher = crate::runbook::watch::watch(shell.reloader.roots(), move || {
+    let _runbook_watcher = crate::runbook::watch::watch(&roots, move || {
         let _ = reload_tx.send(Msg::RunbooksChanged);
     });
     spawn_input(tx.clone(), clock.clone());
@@ -96,6 +102,13 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         queue.push_front(Msg::Resize(size.width, size.height));
     }
     let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);
+    // Appends already sent are finished before the app leaves (bounded: a disk that never
+    // answers must not keep the terminal hostage).
+    drop(shell);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !worker.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     // Restoring can fail when the terminal is gone (SSH dropped): nothing is left to restore.
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
@@ -112,11 +125,23 @@ fn event_loop(
     rx: &Receiver<Msg>,
     mut queue: VecDeque<Msg>,
 ) -> anyhow::Result<()> {
+    // Keys typed while an answer they must see is still to come wait here, in order
+    // (Ctrl-C does not: a disk that hangs must not keep the app from quitting).
+    let mut held: VecDeque<Msg> = VecDeque::new();
     loop {
         while let Some(msg) = queue.pop_front() {
+            if state.waiting() && is_typing(&msg) {
+                held.push_back(msg);
+                continue;
+            }
             settle(state, shell, msg);
             if state.quit {
                 return Ok(());
+            }
+            if !state.waiting() {
+                while let Some(k) = held.pop_back() {
+                    queue.push_front(k);
+                }
             }
             match shell.terminal.take() {
                 Some(TerminalRequest::Suspend) => suspend(terminal)?,
@@ -163,14 +188,13 @@ fn draw(
     Ok(())
 }
 
-/// The rows for the first frame: the whole library, each runbook listed by its top-level
-/// fields (about a quarter of the time of checking it: BENCHMARKS.md). The full reload, which checks every file, is
-/// requested at once: it is the first message after the first draw, so every key sees its
-/// result.
-fn first_rows(shell: &mut Shell) -> Vec<crate::tui::state::LibraryRow> {
-    let listed = shell.reloader.list();
-    let _ = shell.tx.send(Msg::RunbooksChanged);
-    super::effects::current_rows(&listed)
+/// A key or a paste, other than Ctrl-C.
+fn is_typing(msg: &Msg) -> bool {
+    match msg {
+        Msg::Key(k, _) => super::keymap::key_of(k) != super::keymap::CTRL_C,
+        Msg::Paste(_) => true,
+        _ => false,
+    }
 }
 
 /// Handles one message and every answer its effects bring, before anything else: a key typed

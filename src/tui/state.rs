@@ -20,6 +20,12 @@ pub struct AppState {
     pub quit: bool,
     /// The command running now, in whichever incident (one at a time).
     pub running: Option<Running>,
+    /// A command confirmed, waiting for its `command_started` to be durable.
+    pub launch: Option<Launch>,
+    /// An incident is being opened or started: keys typed meanwhile wait for it.
+    pub opening: bool,
+    /// The library is being checked again: keys typed meanwhile wait for the result.
+    pub reloading: bool,
     /// Quitting was asked for while a command ran: the app leaves once its result is
     /// recorded.
     pub leaving: Option<Leaving>,
@@ -59,12 +65,23 @@ impl Extent {
     }
 }
 
-/// A command in progress: its `command_started` is durable.
+/// A command in progress: its `command_started` (record `run`) is durable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Running {
     pub incident: String,
+    pub run: u64,
     pub step: String,
     pub since: DateTime<Utc>,
+}
+
+/// A command confirmed and asked to be recorded as started: once its `command_started` is
+/// back from disk, it is run (or, in a drill, its canned output recorded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Launch {
+    pub incident: String,
+    pub step: String,
+    pub command: String,
+    pub timeout_s: u64,
 }
 
 /// How the app leaves while a command runs.
@@ -153,12 +170,15 @@ pub enum Row {
 
 /// The incident screen's state.
 pub struct IncidentView {
-    pub incident: Incident,
+    /// The session's fold (`worker.rs` folds; the app only ever replaces this with the new
+    /// one a message brings).
+    pub incident: std::sync::Arc<Incident>,
     pub records: Vec<Record>,
     /// The selected step (index into the runbook's steps).
     pub selected: usize,
-    /// An append is in flight: nothing is shown as recorded until it returns.
-    pub pending: bool,
+    /// Appends sent and not yet answered: nothing is shown as recorded until they return,
+    /// the header says "recording…", and keys typed meanwhile wait their turn.
+    pub in_flight: usize,
     /// Why the journal cannot be written (damage): shown, and actions are refused.
     pub read_only: Option<String>,
     /// The last command output shown in the detail pane: (step id, text).
@@ -426,14 +446,14 @@ impl Home {
 }
 
 impl IncidentView {
-    pub fn new(incident: Incident, records: Vec<Record>) -> IncidentView {
+    pub fn new(incident: std::sync::Arc<Incident>, records: Vec<Record>) -> IncidentView {
         let selected = incident.current.unwrap_or(0);
         let scenario = crate::drill::pinned(&incident).and_then(Result::ok);
         IncidentView {
             incident,
             records,
             selected,
-            pending: false,
+            in_flight: 0,
             read_only: None,
             output: None,
             rung: Vec::new(),

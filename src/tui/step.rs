@@ -271,6 +271,36 @@ fn comms(s: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A command confirmed: recorded as started (the step too, when it was still pending: running
+/// a step's command is doing the step), and run once that is durable (`record::synced`).
+pub fn launch(s: &mut AppState, step: String, command: String, timeout_s: u64) -> Vec<Effect> {
+    let Some(v) = &s.incident else {
+        return Vec::new();
+    };
+    let Some(i) = v.incident.runbook.step_index(&step) else {
+        return Vec::new();
+    };
+    let mut events = Vec::new();
+    if v.incident.steps[i].status == Status::Pending {
+        events.push(Known::StepStarted { step: step.clone() });
+    }
+    events.push(Known::CommandStarted {
+        step: step.clone(),
+        command: command.clone(),
+    });
+    s.launch = Some(super::state::Launch {
+        incident: v.incident.id.clone(),
+        step,
+        command,
+        timeout_s,
+    });
+    let fx = append(s, events, None);
+    if fx.is_empty() {
+        s.launch = None;
+    }
+    fx
+}
+
 /// Takes choice `n` (1-based) of decision step `id`, through the rules.
 pub fn choose(s: &mut AppState, id: &str, n: usize) -> Vec<Effect> {
     let Some(v) = &s.incident else {

@@ -13,12 +13,21 @@ pub fn tick(s: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let mut fx = Vec::new();
-    // A drill's injects, announced when their drill time comes (and only once: the journal
-    // says which have fired, and each message is settled before the next tick).
-    if let Some(sc) = &v.scenario {
+    // A drill's injects, announced when their drill time comes, and only once: the journal
+    // says which have fired, and none is asked for while an append is still to be answered
+    // (it may be the last tick's injects).
+    if let Some(sc) = v.scenario.as_ref().filter(|_| v.in_flight == 0) {
         let due = crate::drill::due_events(&v.incident, sc, now);
         if !due.is_empty() {
-            fx.push(Effect::FireInjects(due));
+            v.in_flight += 1;
+            fx.push(Effect::Append {
+                incident: v.incident.id.clone(),
+                events: due,
+                origin: None,
+                opts: Default::default(),
+                at: None,
+                by: super::effect::By::Drill,
+            });
         }
     }
     for (def, st) in v.incident.runbook.steps.iter().zip(&v.incident.steps) {

@@ -94,7 +94,7 @@ fn an_empty_journal_is_listed_as_such_and_breaks_nothing() {
     let store = runbook::store::Store {
         dir: e.state.path().to_path_buf(),
     };
-    let rows = runbook::tui::effects::incident_rows(&store);
+    let rows = runbook::tui::worker::incident_rows(&store);
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0].id, good);
     assert_eq!(rows[1].id, "20200101-0000-disk-full");

@@ -340,7 +340,7 @@ fn etcd_journal(src: &str, drill: bool) -> Journal {
 
 fn incident_state_from(j: Journal, color: bool) -> AppState {
     let mut s = AppState::new(now(), "ana".into(), color);
-    s.incident = Some(IncidentView::new(j.inc, j.records));
+    s.incident = Some(IncidentView::new(std::sync::Arc::new(j.inc), j.records));
     s.screen = Screen::Incident;
     s
 }
@@ -532,7 +532,7 @@ fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
     let mut s = incident_state(color);
     select_step(&mut s, "acknowledge");
     let v = s.incident.as_mut().expect("an incident is open");
-    v.pending = true;
+    v.in_flight = 1;
     v.read_only = Some("the journal has a damaged line 31 (set aside in x.jsonl.damaged)".into());
     v.timeline_scroll = 5;
     out.push(("incident_readonly_scrolled", s));
@@ -599,6 +599,7 @@ fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
     update(
         &mut s,
         Msg::AppendFailed {
+            incident: "20260530-2212-etcd-quorum-loss".into(),
             error: "write /home/ana/.local/state/runbook/incidents/20260530-2212-etcd-quorum-loss.jsonl: No space left on device (os error 28)".into(),
             origin: None,
         },

@@ -12,8 +12,10 @@ use runbook::runbook::library::Root;
 use runbook::runbook::watch::Reloader;
 use runbook::store::Store;
 use runbook::tui::app::{Effect, Msg, update};
-use runbook::tui::effects::{Shell, current_rows, incident_rows};
+use runbook::tui::effect::By;
+use runbook::tui::effects::{Shell, Worker};
 use runbook::tui::state::{AppState, IncidentRow, Overlay, Row, Screen};
+use runbook::tui::worker::{Journaler, current_rows, incident_rows};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
 
@@ -43,14 +45,21 @@ impl Sim {
         let store = Store {
             dir: state.path().into(),
         };
-        let shell = Shell {
-            store,
+        // The journaler runs inline: its answers come back from the same `settle` the app
+        // uses, in the same order.
+        let journaler = Journaler {
+            store: store.clone(),
             reloader,
             current: Vec::new(),
-            session: None,
+            sessions: Default::default(),
             clock: clock.clone(),
             drill_clock: None,
             author: "ana".into(),
+        };
+        let shell = Shell {
+            worker: Worker::Inline(Box::new(journaler)),
+            store,
+            clock: clock.clone(),
             tx,
             cancel: Arc::default(),
             terminal: None,
@@ -62,7 +71,7 @@ impl Sim {
             clock,
             _dirs: vec![state, books],
         };
-        let rows = sim.shell.reload();
+        let rows = sim.j().reload();
         sim.send(Msg::Library(rows));
         let incidents = incident_rows(&sim.shell.store);
         sim.send(Msg::Incidents(incidents));
@@ -102,6 +111,11 @@ impl Sim {
         self.send(Msg::JournalChanged);
     }
 
+    /// The journaler (inline).
+    fn j(&mut self) -> &mut Journaler {
+        self.shell.journaler_mut().unwrap()
+    }
+
     /// Draws a frame at the terminal size (100x30 until a resize says otherwise) and tells
     /// the state what it showed, as the shell does after every batch of messages.
     fn draw(&mut self) {
@@ -134,7 +148,8 @@ impl Sim {
 
     /// The open incident's records, as the shell holds them.
     fn records(&self) -> &[Record] {
-        &self.shell.session.as_ref().unwrap().records
+        let id = &self.s.incident.as_ref().unwrap().incident.id;
+        &self.shell.journaler().unwrap().sessions[id].records
     }
 
     fn kinds(&self) -> Vec<String> {
@@ -283,7 +298,7 @@ fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
     let on_disk =
         runbook::store::Session::open(&sim.shell.store.journal_path(&inc.id.parse().unwrap()))
             .unwrap();
-    assert_eq!(on_disk.incident, *inc);
+    assert_eq!(on_disk.incident, **inc);
     // q goes home (the incident is listed there), Ctrl-C quits.
     sim.key(KeyCode::Char('q'));
     assert_eq!(sim.s.screen, Screen::Home);
@@ -315,12 +330,16 @@ fn a_failed_append_keeps_what_was_typed() {
         &mut sim.s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), now),
     );
-    let Some(Effect::Append { origin, .. }) = fx.into_iter().next() else {
+    let Some(Effect::Append {
+        incident, origin, ..
+    }) = fx.into_iter().next()
+    else {
         panic!("an append")
     };
     update(
         &mut sim.s,
         Msg::AppendFailed {
+            incident,
             error: "disk full".into(),
             origin,
         },
@@ -431,7 +450,7 @@ fn running_a_command_asks_first_and_records_start_and_finish() {
     assert!(c.refused.is_none());
     let fx = sim.confirm_yes();
     assert!(
-        matches!(&fx[..], [Effect::RunCommand { command, .. }] if command == "echo hello from the runbook")
+        fx.iter().any(|e| matches!(e, Effect::RunCommand { command, .. } if command == "echo hello from the runbook"))
     );
     assert_eq!(
         sim.kinds().last().map(String::as_str),
@@ -547,7 +566,7 @@ fn a_changed_runbook_is_offered_and_adoption_keeps_step_states_by_id() {
         "nothing to offer yet"
     );
     // The file changes on disk: a new step, a changed command, the sneaky step removed.
-    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+    let Root::Dir(dir) = sim.j().reloader.roots()[0].clone() else {
         panic!("a directory root")
     };
     let edited = CMD_RUNBOOK
@@ -637,7 +656,7 @@ fn approval_is_for_the_exact_command_text() {
 #[test]
 fn a_bad_edit_keeps_the_last_good_version_usable() {
     let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
-    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+    let Root::Dir(dir) = sim.j().reloader.roots()[0].clone() else {
         panic!("a directory root")
     };
     std::fs::write(
@@ -731,12 +750,13 @@ fn a_drill_fires_its_injects_on_ticks_shows_them_and_scores_at_the_end() {
         assert!(
             !tick(&mut sim, first_at - 1)
                 .iter()
-                .any(|e| matches!(e, Effect::FireInjects(_)))
+                .any(|e| matches!(e, Effect::Append { by: By::Drill, .. }))
         );
     }
     let fx = tick(&mut sim, first_at);
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::FireInjects(_))),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Append { by: By::Drill, .. })),
         "{fx:?}"
     );
     let last = sim.records().last().unwrap().clone();
@@ -755,7 +775,7 @@ fn a_drill_fires_its_injects_on_ticks_shows_them_and_scores_at_the_end() {
     assert!(
         !tick(&mut sim, first_at)
             .iter()
-            .any(|e| matches!(e, Effect::FireInjects(_)))
+            .any(|e| matches!(e, Effect::Append { by: By::Drill, .. }))
     );
 }
 
@@ -772,9 +792,10 @@ fn a_journal_change_rereads_every_incident_only_when_the_list_is_on_screen() {
     sim.enter();
     assert_eq!(sim.s.screen, Screen::Incident);
     // On the incident screen only the open journal's new bytes are read.
+    let id = sim.s.incident.as_ref().unwrap().incident.id.clone();
     assert_eq!(
         update(&mut sim.s, Msg::JournalChanged),
-        vec![Effect::CatchUp]
+        vec![Effect::CatchUp { incident: id }]
     );
     // Going back home shows a fresh list.
     let fx = sim.key(KeyCode::Char('q'));
@@ -800,7 +821,7 @@ fn a_reload_keeps_the_selection_on_the_same_runbook() {
     let chosen = selected_home(&sim);
     let index = sim.s.home.selected;
     // A teammate adds a runbook that sorts first (incident type "aaa").
-    let Root::Dir(dir) = sim.shell.reloader.roots()[0].clone() else {
+    let Root::Dir(dir) = sim.j().reloader.roots()[0].clone() else {
         panic!("a directory root")
     };
     let first = CMD_RUNBOOK
@@ -863,7 +884,7 @@ fn a_new_incident_takes_the_top_until_the_responder_moves() {
 fn a_runbook_listed_on_the_first_frame_starts_only_once_checked() {
     let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);
     // The first frame: the library as quickly listed, before any file is fully checked.
-    let listed = sim.shell.reloader.list();
+    let listed = sim.j().reloader.list();
     sim.send(Msg::Library(current_rows(&listed)));
     let row = sim
         .s
@@ -921,7 +942,10 @@ fn typed_ahead_keys_never_confirm_a_command() {
     // Half a second on screen, then `y` pressed on purpose runs it.
     sim.clock.advance(Duration::milliseconds(400));
     let fx = sim.key(KeyCode::Char('y'));
-    assert!(matches!(&fx[..], [Effect::RunCommand { .. }]), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::RunCommand { .. })),
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -949,9 +973,9 @@ fn a_command_taller_than_the_screen_runs_only_once_every_line_was_shown() {
     }
     assert!(pages >= 180, "it took {pages} lines of scrolling");
     let fx = sim.key(KeyCode::Char('y'));
-    assert!(
-        matches!(&fx[..], [Effect::RunCommand { command, .. }] if command.contains("echo line 201"))
-    );
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::RunCommand { command, .. } if command.contains("echo line 201"))
+    ));
 }
 
 #[test]
@@ -1290,4 +1314,92 @@ fn an_append_that_repairs_a_torn_tail_says_where_the_bytes_went() {
     assert_eq!(title, "The journal was repaired");
     assert!(body.contains(".torn"), "{body}");
     assert_eq!(sim.kinds().last().map(String::as_str), Some("note_added"));
+}
+
+#[test]
+fn a_result_arriving_after_switching_incidents_lands_in_its_own_journal() {
+    let mut sim = open_cmd_test(&[]);
+    let a = sim.s.incident.as_ref().unwrap().incident.id.clone();
+    sim.key(KeyCode::Char('r'));
+    let fx = sim.confirm_yes();
+    let Some(Effect::RunCommand { run, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::RunCommand { .. }))
+        .cloned()
+    else {
+        panic!("the command runs: {fx:?}")
+    };
+    // Before the result comes back, the responder goes home and starts another incident.
+    sim.key(KeyCode::Char('q'));
+    sim.clock.advance(Duration::minutes(2));
+    sim.typed("/disk-full");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    let b = sim.s.incident.as_ref().unwrap().incident.id.clone();
+    assert_ne!(a, b);
+    let done = sim
+        .rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the command finishes");
+    let Msg::CommandDone(d) = &done else {
+        panic!("a result: {done:?}")
+    };
+    assert_eq!((d.incident.as_str(), d.run), (a.as_str(), run));
+    sim.send(done);
+    let kinds = |id: &str| -> Vec<String> {
+        sim.shell.journaler().unwrap().sessions[id]
+            .records
+            .iter()
+            .map(|r| r.event.kind().to_string())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&a).last().map(String::as_str),
+        Some("command_finished")
+    );
+    assert!(
+        !kinds(&b).iter().any(|k| k.starts_with("command")),
+        "{:?}",
+        kinds(&b)
+    );
+    assert!(sim.s.running.is_none());
+    // And on disk, read afresh.
+    let on_disk = sim.shell.store.read(&a.parse().unwrap()).unwrap();
+    assert_eq!(
+        on_disk.records.last().unwrap().event.kind(),
+        "command_finished"
+    );
+}
+
+#[test]
+fn a_command_whose_start_cannot_be_recorded_never_shows_as_running() {
+    let mut sim = open_cmd_test(&[]);
+    sim.key(KeyCode::Char('r'));
+    sim.draw();
+    sim.clock.advance(Duration::seconds(1));
+    // The journal becomes read-only before the yes (damage found, a full disk...).
+    sim.s.incident.as_mut().unwrap().read_only = Some("line 3: bad".into());
+    let fx = sim.key(KeyCode::Char('y'));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RunCommand { .. })),
+        "{fx:?}"
+    );
+    assert!(sim.s.running.is_none());
+    assert!(sim.s.launch.is_none());
+    // A failed append of the start clears the launch too.
+    let id = sim.s.incident.as_ref().unwrap().incident.id.clone();
+    sim.s.launch = Some(runbook::tui::state::Launch {
+        incident: id.clone(),
+        step: "hello".into(),
+        command: "echo hello from the runbook".into(),
+        timeout_s: 20,
+    });
+    sim.send(Msg::AppendFailed {
+        incident: id,
+        error: "No space left on device".into(),
+        origin: None,
+    });
+    assert!(sim.s.launch.is_none());
+    assert!(sim.s.running.is_none());
 }

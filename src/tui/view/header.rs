@@ -92,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     if let Some(why) = &v.read_only {
         bits.push((format!("READ-ONLY: {}", one(why)), t.bad()));
     }
-    if v.pending {
+    if v.in_flight > 0 {
         bits.push(("recording…".to_string(), t.warn()));
     }
     if let Some(b) = &v.banner {
