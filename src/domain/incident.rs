@@ -346,7 +346,14 @@ impl Incident {
                 found: r.seq,
             });
         }
-        self.last_seq = r.seq;
+        self.apply_next(r, parse)
+    }
+
+    /// Applies a record whose place was checked by the caller: the next record of a single
+    /// journal (`apply`), or the next in the merged order of several logs (`merge`).
+    /// `last_seq` counts the records folded.
+    pub(super) fn apply_next(&mut self, r: &Record, parse: Parse<'_>) -> Result<(), FoldError> {
+        self.last_seq = self.last_seq.saturating_add(1);
         self.last_at = self.last_at.max(r.at);
         let k = match &r.event {
             Event::Unknown { .. } => {

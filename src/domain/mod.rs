@@ -13,6 +13,7 @@ pub mod duration;
 pub mod event;
 pub mod find;
 pub mod incident;
+pub mod merge;
 pub mod open_work;
 pub mod rules;
 pub mod runbook;

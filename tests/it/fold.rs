@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use runbook::domain::event::{Event, Known, Outcome, Record};
 use runbook::domain::incident::{FoldError, Incident, Status, fold};
+use runbook::domain::merge;
 use runbook::domain::{Milestone, Severity, rules};
 use runbook::runbook::{library::BUNDLED, parse_source, sha256_hex};
 
@@ -387,6 +388,51 @@ proptest! {
         }
         let full = fold(&records, &parse).unwrap();
         prop_assert_eq!(full.last_seq as usize, records.len());
+    }
+
+    /// With one log, the merged fold is the journal's own fold.
+    #[test]
+    fn one_log_merged_is_the_journal_itself(actions in prop::collection::vec((0u8..9, 0u8..20, 0u8..8), 0..60)) {
+        let records = journal(&actions);
+        let log = merge::Log { name: "ana-laptop-1a2b", records: &records };
+        prop_assert_eq!(merge::fold(&[log], &parse), fold(&records, &parse));
+    }
+
+    /// Split among devices, the same records fold to the same incident whatever order the
+    /// logs are read in, and each device's records keep their order.
+    #[test]
+    fn several_logs_fold_the_same_in_any_order(
+        actions in prop::collection::vec((0u8..9, 0u8..20, 0u8..8), 1..60),
+        owners in prop::collection::vec(0usize..3, 60),
+        rotate in 0usize..3,
+    ) {
+        let records = journal(&actions);
+        let names = ["bo-desk", "ana-laptop", "dee-phone"];
+        // The opening record is the first device's; the rest go to the device drawn for it,
+        // renumbered 1, 2, 3... in each log.
+        let mut logs: Vec<Vec<Record>> = vec![Vec::new(); 3];
+        for (i, r) in records.iter().enumerate() {
+            let d = if i == 0 { 0 } else { owners[i] };
+            let mut r = r.clone();
+            r.seq = logs[d].len() as u64 + 1;
+            logs[d].push(r);
+        }
+        let as_logs = |order: &[usize]| -> Vec<merge::Log<'_>> {
+            order.iter().map(|&d| merge::Log { name: names[d], records: &logs[d] }).collect()
+        };
+        let mut order = vec![0, 1, 2];
+        order.rotate_left(rotate);
+        let a = merge::fold(&as_logs(&[0, 1, 2]), &parse);
+        let b = merge::fold(&as_logs(&order), &parse);
+        prop_assert_eq!(&a, &b);
+        let merged = merge::order(&as_logs(&order));
+        for (d, name) in names.iter().enumerate() {
+            let seqs: Vec<u64> = merged.iter().filter(|(n, _)| n == name).map(|(_, r)| r.seq).collect();
+            prop_assert_eq!(seqs, (1..=logs[d].len() as u64).collect::<Vec<_>>());
+        }
+        if let Ok(inc) = a {
+            prop_assert_eq!(inc.last_seq as usize, records.len());
+        }
     }
 
     #[test]
