@@ -1,13 +1,16 @@
 //! runbook: incident response in the terminal. See README.md for the tour.
 //!
 //! Layers, each depending only on its own tier and those below it:
-//! - `cli`, `commands` (headless subcommands) and `tui` (the app: a pure `update`, views, and
-//!   a shell that does the IO);
-//! - `store` (incidents on disk: journal + fold), `export` (postmortem drafts), `drill`
-//!   (scenarios, schedule, scorecard), `runbook` (loading and validating runbooks);
+//! - `cli`, `commands` (headless subcommands) and `tui` (the app: a pure `update` over
+//!   `state` with `msg` in and `effect` out, views that borrow the state and report what
+//!   they drew, the loop thread's `effects`, and the journaler `worker` that does the
+//!   journal and library IO on its own thread);
+//! - `store` (incidents on disk: ids, sessions, the conditional append), `export`
+//!   (postmortem drafts), `drill` (scenarios, schedule, scorecard), `runbook` (loading and
+//!   validating runbooks), `config` (the settings file);
 //! - `journal` (the append-only file, generic over its records);
-//! - `domain` (runbooks, events, the fold, rules; pure: no IO, and no clock but
-//!   `domain::clock`) and `usage` (the misuse error).
+//! - `domain` (runbooks, events, the fold and the merge of several logs, the rules; pure: no
+//!   IO, and no clock but `domain::clock`) and `usage` (the misuse error).
 
 pub mod cli;
 pub mod commands;
