@@ -42,18 +42,6 @@ impl Catalog {
     }
 }
 
-/// The scenario directories of the search path, in order (those that exist).
-pub fn dirs(roots: &[Root]) -> Vec<PathBuf> {
-    roots
-        .iter()
-        .filter_map(|r| match r {
-            Root::Dir(d) => Some(d.join(SCENARIO_DIR)),
-            Root::Bundled => None,
-        })
-        .filter(|d| d.is_dir())
-        .collect()
-}
-
 /// Loads every scenario on the search path, then the bundled ones, checking each against the
 /// library.
 pub fn load(roots: &[Root], lib: &Library) -> Catalog {

@@ -38,14 +38,8 @@ pub fn resolve(
             missing.push(format!("{} ({})", v.name, v.prompt));
             continue;
         };
-        if let Some(p) = &v.pattern
-            && let Ok(re) = super::patterns::compile(p)
-            && !re.is_match(&value)
-        {
-            problems.push(format!(
-                "variable \"{}\": \"{value}\" does not match {p}",
-                v.name
-            ));
+        if let Some(why) = value_problem(&v.name, &value, v.pattern.as_deref()) {
+            problems.push(why);
         }
         out.push((v.name.clone(), value));
     }
@@ -60,6 +54,22 @@ pub fn resolve(
     } else {
         Err(problems)
     }
+}
+
+/// What is wrong with `value` for variable `name` (empty, or not matching its `pattern`):
+/// the one check the start form and `runbook start --var` share, in the same words.
+pub fn value_problem(name: &str, value: &str, pattern: Option<&str>) -> Option<String> {
+    if value.is_empty() {
+        return Some(format!("variable \"{name}\": a value is needed"));
+    }
+    let p = pattern?;
+    let re = super::patterns::compile(p).ok()?;
+    (!re.is_match(value)).then(|| {
+        format!(
+            "variable \"{name}\": \"{}\" does not match {p}",
+            crate::runbook::sanitize::visible(value)
+        )
+    })
 }
 
 /// Splits `k=v` as given on the command line.

@@ -474,14 +474,8 @@ pub fn form_errors(f: &StartForm) -> Vec<String> {
     if f.title.trim().is_empty() {
         errors.push("the title is empty".to_string());
     }
-    for v in &f.vars {
-        if v.value.is_empty() {
-            errors.push(format!("{}: a value is needed", v.name));
-        } else if let Some(p) = &v.pattern
-            && crate::runbook::patterns::compile(p).is_ok_and(|re| !re.is_match(&v.value))
-        {
-            errors.push(format!("{}: \"{}\" does not match {p}", v.name, v.value));
-        }
-    }
+    errors.extend(f.vars.iter().filter_map(|v| {
+        crate::runbook::vars::value_problem(&v.name, &v.value, v.pattern.as_deref())
+    }));
     errors
 }
