@@ -32,6 +32,7 @@ mod journal_readonly;
 mod journal_torn;
 mod library;
 mod paths;
+mod quoting;
 mod reload;
 mod signoff;
 mod store_conditional;
