@@ -16,6 +16,7 @@ pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
     let succ = successors(spans, &index, w);
     flow(spans, &succ, w);
     vars(text, spans, w);
+    super::command_vars::check(text, spans, w);
     for s in &spans.steps {
         if let (Some((d, span)), Some((id, _))) = (&s.target, &s.id)
             && *d > LONG_TARGET

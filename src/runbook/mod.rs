@@ -6,6 +6,7 @@
 //! Nothing here panics on bad input: every problem becomes a `Diagnostic`.
 
 pub mod check;
+pub mod command_vars;
 pub mod diag;
 pub mod fields;
 pub mod header;

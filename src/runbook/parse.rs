@@ -17,6 +17,8 @@ pub struct Spans {
     pub id: Option<Sp<String>>,
     pub steps: Vec<StepOutline>,
     pub vars: Vec<Sp<String>>,
+    /// Each variable's `pattern`, aligned with `vars`.
+    pub var_patterns: Vec<Option<Sp<String>>>,
     /// Every string in which `{{var}}` is replaced: its span and its decoded value.
     pub templated: Vec<(Range<usize>, String)>,
     pub summary_missing: bool,
@@ -33,6 +35,8 @@ pub struct StepOutline {
     /// `Some` for decisions: each choice's target, when it had a valid one.
     pub choices: Option<Vec<Option<Sp<String>>>>,
     pub target: Option<Sp<crate::domain::Dur>>,
+    /// A command step's `command`, as written (its placeholders are quoted for the shell).
+    pub command: Option<Sp<String>>,
 }
 
 /// Parses and checks one runbook. Returns the runbook only when there were no errors, every
@@ -191,6 +195,7 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
             }
         }
         spans.vars.push((n.clone(), name.span()));
+        spans.var_patterns.push(pattern.clone());
         if let Some((prompt, _)) = prompt {
             out.push(Var {
                 name: n,
@@ -373,7 +378,9 @@ fn step_kind(
         "action" => StepKind::Action,
         "check" => StepKind::Check { expect },
         "command" => {
-            let command = templated(w.str(e, "command"), tpl)?;
+            let command = w.str(e, "command");
+            ss.command = command.clone();
+            let command = templated(command, tpl)?;
             let timeout = w
                 .duration(e, "timeout")
                 .map_or(DEFAULT_COMMAND_TIMEOUT, |t| t.0);
