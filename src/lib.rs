@@ -5,6 +5,7 @@
 //!   `state` with `msg` in and `effect` out, views that borrow the state and report what
 //!   they drew, the loop thread's `effects`, and the journaler `worker` that does the
 //!   journal and library IO on its own thread);
+//! - `exec` (running a step's command: the one runner, for the app and the CLI);
 //! - `store` (incidents on disk: ids, sessions, the conditional append), `export`
 //!   (postmortem drafts), `drill` (scenarios, schedule, scorecard), `runbook` (loading and
 //!   validating runbooks), `config` (the settings file);
@@ -17,6 +18,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod drill;
+pub mod exec;
 pub mod export;
 pub mod journal;
 pub mod runbook;

@@ -217,6 +217,7 @@ pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCo
             "notes": i.notes.len(),
             "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
             "overrides": i.overrides.iter().map(|o| json!({"seq": o.seq, "at": stamp(o.at), "by": o.by, "step": o.step, "reason": o.reason})).collect::<Vec<_>>(),
+            "commands": i.commands.iter().map(|c| json!({"run": c.run, "step": c.step, "started": stamp(c.started), "finished": c.finished.map(stamp), "result": c.ending()})).collect::<Vec<_>>(),
             "last_seq": i.last_seq, "warnings": i.warnings,
             "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
         });
@@ -307,6 +308,16 @@ pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCo
             visible(&n.text),
             visible(&n.by),
             n.at.format("%H:%M")
+        );
+    }
+    // A command with no recorded result is never "running": whatever ran it is gone.
+    for c in i.commands.iter().filter(|c| c.result_unknown()) {
+        println!(
+            "command of step {} started {} (record {}): {}",
+            visible(&c.step),
+            stamp(c.started),
+            c.run,
+            c.ending()
         );
     }
     for w in &i.warnings {

@@ -98,23 +98,42 @@ pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
             )
         }
         Known::CommsSent { text, .. } => format!("Comms sent: {text}"),
-        Known::CommandStarted { command, .. } => format!("Ran: {command}"),
+        Known::CommandStarted { command, .. } => {
+            // With the incident at hand: a start nothing answered is said to be so.
+            let unknown = inc
+                .and_then(|i| i.commands.iter().find(|c| c.run == r.seq))
+                .is_some_and(|c| c.result_unknown());
+            if unknown {
+                format!("Ran ({}): {command}", super::command::RESULT_UNKNOWN)
+            } else {
+                format!("Ran: {command}")
+            }
+        }
         Known::CommandFinished {
             command,
             exit_code,
             timed_out,
+            interrupted,
             duration_ms,
+            output_bytes,
+            output_cut,
             ..
         } => {
-            let how = match (exit_code, timed_out) {
-                (_, true) => "timed out".to_string(),
-                (Some(c), _) => format!("exit {c}"),
-                (None, _) => "killed".to_string(),
+            let how = super::command::ending(*exit_code, *timed_out, *interrupted);
+            let cut = match (output_cut, output_bytes) {
+                (true, Some(n)) => format!(
+                    ", output cut at the cap: {} printed",
+                    super::command::size(*n)
+                ),
+                (true, None) => ", output cut at the cap".to_string(),
+                (false, _) => String::new(),
             };
-            format!(
-                "Command finished ({how}, {:.1}s): {command}",
-                *duration_ms as f64 / 1000.0
-            )
+            let secs = *duration_ms as f64 / 1000.0;
+            if *interrupted {
+                format!("Command interrupted after {secs:.1}s{cut}: {command}")
+            } else {
+                format!("Command finished ({how}, {secs:.1}s{cut}): {command}")
+            }
         }
         Known::RunbookAdopted { runbook_sha256, .. } => {
             format!(

@@ -125,22 +125,41 @@ pub enum Known {
         step: Option<String>,
         text: String,
     },
+    /// A step's command is about to run, exactly as `command` says (variables filled in and
+    /// quoted). Its `seq` is the run's id: the `command_finished` answering it names it.
     CommandStarted {
         step: String,
         command: String,
+        /// How long it may run, in seconds (absent in journals of older versions).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_s: Option<u64>,
     },
     CommandFinished {
         step: String,
         command: String,
+        /// The run this answers: the `seq` of its `command_started` (absent in journals of
+        /// older versions, where a finish answers the step's last unfinished start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run: Option<u64>,
         /// None when the command was killed (timeout or signal).
         exit_code: Option<i32>,
         duration_ms: u64,
         #[serde(default)]
         timed_out: bool,
+        /// Stopped by the responder (a signal to `runbook run`, or the app) before it ended.
+        #[serde(default)]
+        interrupted: bool,
         /// The first and last lines of the output, bounded.
         output_excerpt: String,
+        /// The sha256 of the output kept in the saved file (all of it unless `output_cut`).
         output_sha256: String,
-        /// Where the full output was saved.
+        /// How many bytes the command printed in all (absent in older journals).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output_bytes: Option<u64>,
+        /// The saved output stops at the cap (`RUNBOOK_OUTPUT_CAP`): it printed more.
+        #[serde(default)]
+        output_cut: bool,
+        /// Where the output was saved.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         output_path: Option<String>,
     },

@@ -158,31 +158,67 @@ pub struct RoleChange {
     pub at: DateTime<Utc>,
 }
 
+/// One run of a step's command: its `command_started` and, once recorded, its
+/// `command_finished`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommandRun {
+    /// The run's id: the `seq` of its `command_started` (of its finish, when no start was
+    /// recorded).
+    pub run: u64,
     pub step: String,
     pub command: String,
     pub started: DateTime<Utc>,
-    /// None while it runs (or if the runner died before recording the end).
+    /// How long it was allowed to run (None in journals of older versions).
+    pub timeout_s: Option<u64>,
+    /// None when it was killed, or when no result was recorded.
     pub exit_code: Option<i32>,
+    /// When its `command_finished` says it ended; None: no result was recorded (see
+    /// `result_unknown`).
     pub finished: Option<DateTime<Utc>>,
     pub timed_out: bool,
+    pub interrupted: bool,
     pub output_excerpt: String,
     pub output_sha256: String,
+    /// Everything it printed, in bytes (None in journals of older versions).
+    pub output_bytes: Option<u64>,
+    /// The saved output stops at the cap.
+    pub output_cut: bool,
+    pub output_path: Option<String>,
 }
 
 impl CommandRun {
-    fn started(step: &str, command: &str, at: DateTime<Utc>) -> CommandRun {
+    fn started(run: u64, step: &str, command: &str, at: DateTime<Utc>) -> CommandRun {
         CommandRun {
+            run,
             step: step.to_string(),
             command: command.to_string(),
             started: at,
+            timeout_s: None,
             exit_code: None,
             finished: None,
             timed_out: false,
+            interrupted: false,
             output_excerpt: String::new(),
             output_sha256: String::new(),
+            output_bytes: None,
+            output_cut: false,
+            output_path: None,
         }
+    }
+
+    /// No `command_finished` answers it: whatever ran it stopped before recording the result
+    /// (killed, crashed, the machine went down). It is shown as "interrupted, result unknown",
+    /// never as running: a process running a command knows that by itself.
+    pub fn result_unknown(&self) -> bool {
+        self.finished.is_none()
+    }
+
+    /// How it ended, in words (`super::command::ending`).
+    pub fn ending(&self) -> String {
+        if self.result_unknown() {
+            return super::command::RESULT_UNKNOWN.to_string();
+        }
+        super::command::ending(self.exit_code, self.timed_out, self.interrupted)
     }
 }
 
@@ -494,38 +530,16 @@ impl Incident {
                 step: step.clone(),
                 text: text.clone(),
             }),
-            Known::CommandStarted { step, command } => {
-                self.commands.push(CommandRun::started(step, command, r.at))
-            }
-            Known::CommandFinished {
+            Known::CommandStarted {
                 step,
                 command,
-                exit_code,
-                timed_out,
-                output_excerpt,
-                output_sha256,
-                ..
+                timeout_s,
             } => {
-                let open = self
-                    .commands
-                    .iter_mut()
-                    .rev()
-                    .find(|c| c.step == *step && c.finished.is_none());
-                let run = match open {
-                    Some(c) => c,
-                    None => {
-                        // Its start was not recorded (the runner died, or a hand edit).
-                        self.commands.push(CommandRun::started(step, command, r.at));
-                        let last = self.commands.len() - 1;
-                        &mut self.commands[last]
-                    }
-                };
-                run.exit_code = *exit_code;
-                run.finished = Some(r.at);
-                run.timed_out = *timed_out;
-                run.output_excerpt = output_excerpt.clone();
-                run.output_sha256 = output_sha256.clone();
+                let mut run = CommandRun::started(r.seq, step, command, r.at);
+                run.timeout_s = *timeout_s;
+                self.commands.push(run);
             }
+            Known::CommandFinished { .. } => self.command_finished(k, r),
             Known::RunbookAdopted {
                 runbook_sha256,
                 runbook_source,
@@ -567,6 +581,57 @@ impl Incident {
             }
         }
         Ok(())
+    }
+
+    /// Matches a finish to its start: by `run` when the record names it, else (older
+    /// journals) the step's last unfinished run.
+    fn command_finished(&mut self, k: &Known, r: &Record) {
+        let Known::CommandFinished {
+            step,
+            command,
+            run,
+            exit_code,
+            timed_out,
+            interrupted,
+            output_excerpt,
+            output_sha256,
+            output_bytes,
+            output_cut,
+            output_path,
+            ..
+        } = k
+        else {
+            return;
+        };
+        let open = self.commands.iter().rposition(|c| match run {
+            Some(id) => c.run == *id && c.finished.is_none(),
+            None => c.step == *step && c.finished.is_none(),
+        });
+        let i = match open {
+            Some(i) => i,
+            None => {
+                if let Some(id) = run {
+                    self.warnings.push(format!(
+                        "record {}: a command result for run {id}, which is not an unfinished command_started",
+                        r.seq
+                    ));
+                }
+                // Its start was not recorded (an older runner died, or a hand edit).
+                self.commands
+                    .push(CommandRun::started(r.seq, step, command, r.at));
+                self.commands.len() - 1
+            }
+        };
+        let c = &mut self.commands[i];
+        c.exit_code = *exit_code;
+        c.finished = Some(r.at);
+        c.timed_out = *timed_out;
+        c.interrupted = *interrupted;
+        c.output_excerpt = output_excerpt.clone();
+        c.output_sha256 = output_sha256.clone();
+        c.output_bytes = *output_bytes;
+        c.output_cut = *output_cut;
+        c.output_path = output_path.clone();
     }
 
     fn index(&mut self, step: &str, seq: u64) -> Option<usize> {

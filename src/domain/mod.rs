@@ -6,6 +6,7 @@
 pub mod cadence;
 pub mod choice;
 pub mod clock;
+pub mod command;
 pub mod comms;
 pub mod describe;
 pub mod diff;

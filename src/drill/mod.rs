@@ -21,6 +21,7 @@ pub use scenario::{Inject, Scenario};
 pub use scorecard::{Scorecard, render_markdown, render_text};
 
 use crate::domain::clock::{Clock, SimClock};
+use crate::domain::command::Outcome;
 use crate::domain::event::{Known, Record};
 use crate::domain::incident::Incident;
 use chrono::{DateTime, Utc};
@@ -60,6 +61,32 @@ pub fn due_events(inc: &Incident, scenario: &Scenario, now: DateTime<Utc>) -> Ve
         .into_iter()
         .map(inject_event)
         .collect()
+}
+
+/// What a drill shows for a run of a step's command, since nothing real runs in a drill: the
+/// canned output of the scenario's inject for the step (the latest one fired, else the first),
+/// with its exit code; without one, a line saying the command was not run (exit 0).
+pub fn canned_outcome(inc: &Incident, run: &crate::domain::command::Run) -> Outcome {
+    let canned = pinned(inc).and_then(Result::ok).and_then(|sc| {
+        sc.canned(&run.step, &fired(inc))
+            .map(|i| (i.output.clone(), i.exit_code))
+    });
+    let (text, exit_code) = match canned {
+        Some((Some(out), code)) => (
+            format!("DRILL (canned output, nothing was run):\n{out}"),
+            code,
+        ),
+        _ => (
+            "DRILL: the command was not run (the scenario has no output for it)".to_string(),
+            0,
+        ),
+    };
+    let mut out = Outcome::of(run);
+    out.exit_code = Some(exit_code);
+    out.sha256 = crate::runbook::sha256_hex(&text);
+    out.output_bytes = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    out.excerpt = text;
+    out
 }
 
 /// The clock the interactive app runs a drill on. A drill with a speed gets a simulated clock

@@ -7,6 +7,7 @@ use super::model::Draft;
 use super::sections::line;
 use super::timeline::exit_text;
 use crate::domain::event::{Event, Known, Record};
+use crate::domain::incident::CommandRun;
 
 /// At most this many lines of a command's output excerpt are shown (first and last halves).
 const EXCERPT_LINES: usize = 40;
@@ -15,7 +16,7 @@ const EXCERPT_LINES: usize = 40;
 pub fn appendix(d: &Draft, out: &mut String, heading: &str) {
     line(out, format!("{heading}\n"));
     line(out, "### Command outputs\n");
-    if d.outputs.is_empty() {
+    if d.outputs.is_empty() && d.unfinished.is_empty() {
         line(
             out,
             "No commands were run through `runbook` in this incident.\n",
@@ -23,6 +24,9 @@ pub fn appendix(d: &Draft, out: &mut String, heading: &str) {
     }
     for (i, r) in d.outputs.iter().enumerate() {
         output(d, out, i + 1, r);
+    }
+    for (i, c) in d.unfinished.iter().enumerate() {
+        unfinished(d, out, d.outputs.len() + i + 1, c);
     }
     if !d.journal_warnings.is_empty() || !d.inc.unknown.is_empty() {
         line(out, "### Journal warnings\n");
@@ -59,14 +63,17 @@ fn output(d: &Draft, out: &mut String, n: usize, r: &Record) {
         exit_code,
         timed_out,
         duration_ms,
+        interrupted,
         output_excerpt,
         output_sha256,
+        output_bytes,
+        output_cut,
         ..
     }) = &r.event
     else {
         return;
     };
-    let how = exit_text(*exit_code, *timed_out);
+    let how = exit_text(*exit_code, *timed_out, *interrupted);
     let secs = *duration_ms as f64 / 1000.0;
     line(
         out,
@@ -78,15 +85,42 @@ fn output(d: &Draft, out: &mut String, n: usize, r: &Record) {
     );
     out.push_str(&fenced("sh", command));
     out.push('\n');
+    let about = match (output_cut, output_bytes) {
+        (false, _) => format!("sha256 of the full output: {}", code(output_sha256)),
+        (true, printed) => format!(
+            "the output was cut at the cap{}; sha256 of the part kept: {}",
+            printed.map_or(String::new(), |n| format!(
+                ", {} printed",
+                crate::domain::command::size(n)
+            )),
+            code(output_sha256)
+        ),
+    };
+    line(out, format!("Output excerpt ({about}):\n"));
+    out.push_str(&fenced("text", &bounded(output_excerpt)));
+    out.push('\n');
+}
+
+/// A command started with no result recorded: what ran it stopped first.
+fn unfinished(d: &Draft, out: &mut String, n: usize, c: &CommandRun) {
     line(
         out,
         format!(
-            "Output excerpt (sha256 of the full output: {}):\n",
-            code(output_sha256)
+            "#### A{n}. Step {} · {} · started {}\n",
+            code(&c.step),
+            crate::domain::command::RESULT_UNKNOWN,
+            d.when(c.started)
         ),
     );
-    out.push_str(&fenced("text", &bounded(output_excerpt)));
+    out.push_str(&fenced("sh", &c.command));
     out.push('\n');
+    line(
+        out,
+        format!(
+            "No result was recorded for this run (record {}): whatever ran it stopped before it could say how the command ended.\n",
+            c.run
+        ),
+    );
 }
 
 /// At most `EXCERPT_LINES` lines: the first and last halves with a marker between.

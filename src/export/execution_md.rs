@@ -81,6 +81,7 @@ pub fn execution(d: &Draft, out: &mut String, heading: &str) {
                 step,
                 exit_code,
                 timed_out,
+                interrupted,
                 ..
             }) = &r.event
                 && *step == s.def.id
@@ -88,7 +89,16 @@ pub fn execution(d: &Draft, out: &mut String, heading: &str) {
                 notes.push(format!(
                     "command A{}: {}",
                     n + 1,
-                    exit_text(*exit_code, *timed_out)
+                    exit_text(*exit_code, *timed_out, *interrupted)
+                ));
+            }
+        }
+        for (n, c) in d.unfinished.iter().enumerate() {
+            if c.step == s.def.id {
+                notes.push(format!(
+                    "command A{}: {}",
+                    d.outputs.len() + n + 1,
+                    crate::domain::command::RESULT_UNKNOWN
                 ));
             }
         }

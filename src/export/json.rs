@@ -36,6 +36,8 @@ struct Doc<'a> {
     deviations: Deviations<'a>,
     action_items: Vec<ActionItem<'a>>,
     commands: Vec<Command<'a>>,
+    /// Commands started with no result recorded: "interrupted, result unknown".
+    unfinished_commands: Vec<Unfinished<'a>>,
     warnings: Vec<String>,
 }
 
@@ -212,6 +214,23 @@ struct Command<'a> {
     duration_ms: u64,
     output_excerpt: &'a str,
     output_sha256: &'a str,
+    /// The seq of its `command_started` (null in journals of older versions).
+    run: Option<u64>,
+    interrupted: bool,
+    /// Everything it printed (null in journals of older versions).
+    output_bytes: Option<u64>,
+    /// The saved output (and `output_sha256`) stops at the cap.
+    output_cut: bool,
+}
+
+#[derive(Serialize)]
+struct Unfinished<'a> {
+    run: u64,
+    at: String,
+    step: &'a str,
+    command: &'a str,
+    timeout_s: Option<u64>,
+    result: &'static str,
 }
 
 pub fn render(d: &Draft) -> String {
@@ -331,6 +350,18 @@ pub fn render(d: &Draft) -> String {
         },
         action_items: inc.action_items().map(note).collect(),
         commands: d.outputs.iter().filter_map(|r| command(r)).collect(),
+        unfinished_commands: d
+            .unfinished
+            .iter()
+            .map(|c| Unfinished {
+                run: c.run,
+                at: stamp(c.started),
+                step: &c.step,
+                command: &c.command,
+                timeout_s: c.timeout_s,
+                result: crate::domain::command::RESULT_UNKNOWN,
+            })
+            .collect(),
         warnings: d.warnings(),
     };
     let mut buf = Vec::with_capacity(4096 + d.records.len() * 512);
@@ -362,6 +393,10 @@ fn command(r: &crate::domain::event::Record) -> Option<Command<'_>> {
         duration_ms,
         output_excerpt,
         output_sha256,
+        run,
+        interrupted,
+        output_bytes,
+        output_cut,
         ..
     }) = &r.event
     else {
@@ -377,6 +412,10 @@ fn command(r: &crate::domain::event::Record) -> Option<Command<'_>> {
         duration_ms: *duration_ms,
         output_excerpt,
         output_sha256,
+        run: *run,
+        interrupted: *interrupted,
+        output_bytes: *output_bytes,
+        output_cut: *output_cut,
     })
 }
 

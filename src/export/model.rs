@@ -8,7 +8,7 @@ use super::timeline::{self, Item};
 use crate::domain::Milestone;
 use crate::domain::clock::stamp;
 use crate::domain::event::{Event, Known, Outcome, Record};
-use crate::domain::incident::{Incident, Mark, Note};
+use crate::domain::incident::{CommandRun, Incident, Mark, Note};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use std::collections::HashSet;
@@ -27,6 +27,9 @@ pub struct Draft<'a> {
     pub responders: Vec<&'a str>,
     /// Finished commands, in journal order: the appendix of outputs.
     pub outputs: Vec<&'a Record>,
+    /// Commands started with no result recorded ("interrupted, result unknown"), in journal
+    /// order: listed in the appendix after the finished ones.
+    pub unfinished: Vec<&'a CommandRun>,
     /// The fold's warnings that are still true (see `fold_warnings`).
     pub journal_warnings: Vec<&'a str>,
     /// `runbook milestone X` records of a milestone that was already set: the key times keep
@@ -54,6 +57,7 @@ impl<'a> Draft<'a> {
                 .iter()
                 .filter(|r| matches!(r.event, Event::Known(Known::CommandFinished { .. })))
                 .collect(),
+            unfinished: inc.commands.iter().filter(|c| c.result_unknown()).collect(),
             journal_warnings: fold_warnings(inc),
             repeated: repeated(records, inc),
             day,
@@ -78,6 +82,15 @@ impl<'a> Draft<'a> {
                 )
             })
             .collect();
+        out.extend(self.unfinished.iter().map(|c| {
+            format!(
+                "the command of step \"{}\" started at {} (record {}) has no result: {}",
+                c.step,
+                stamp(c.started),
+                c.run,
+                crate::domain::command::RESULT_UNKNOWN
+            )
+        }));
         out.extend(self.journal_warnings.iter().map(|w| w.to_string()));
         out.extend(self.repeated.iter().filter_map(|(r, m)| {
             let first = self.inc.milestones.get(m)?;

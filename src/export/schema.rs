@@ -13,7 +13,8 @@ pub const JSON_SCHEMA: &str = r##"{
   "type": "object",
   "additionalProperties": false,
   "required": ["schema_version", "incident", "overrides", "milestones", "metrics", "severity_history",
-    "roles", "timeline", "steps", "decisions", "deviations", "action_items", "commands", "warnings"],
+    "roles", "timeline", "steps", "decisions", "deviations", "action_items", "commands",
+    "unfinished_commands", "warnings"],
   "properties": {
     "schema_version": { "const": 1 },
     "incident": {
@@ -185,7 +186,7 @@ pub const JSON_SCHEMA: &str = r##"{
         "type": "object",
         "additionalProperties": false,
         "required": ["seq", "at", "step", "command", "exit_code", "timed_out", "duration_ms",
-          "output_excerpt", "output_sha256"],
+          "output_excerpt", "output_sha256", "run", "interrupted", "output_bytes", "output_cut"],
         "properties": {
           "seq": { "type": "integer", "minimum": 1 },
           "at": { "$ref": "#/$defs/time" },
@@ -195,7 +196,27 @@ pub const JSON_SCHEMA: &str = r##"{
           "timed_out": { "type": "boolean" },
           "duration_ms": { "type": "integer", "minimum": 0 },
           "output_excerpt": { "type": "string" },
-          "output_sha256": { "type": "string" }
+          "output_sha256": { "type": "string" },
+          "run": { "type": ["integer", "null"], "minimum": 1 },
+          "interrupted": { "type": "boolean" },
+          "output_bytes": { "type": ["integer", "null"], "minimum": 0 },
+          "output_cut": { "type": "boolean" }
+        }
+      }
+    },
+    "unfinished_commands": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["run", "at", "step", "command", "timeout_s", "result"],
+        "properties": {
+          "run": { "type": "integer", "minimum": 1 },
+          "at": { "$ref": "#/$defs/time" },
+          "step": { "type": "string" },
+          "command": { "type": "string" },
+          "timeout_s": { "type": ["integer", "null"], "minimum": 0 },
+          "result": { "const": "interrupted, result unknown" }
         }
       }
     },

@@ -78,20 +78,36 @@ pub fn build(records: &[Record]) -> Vec<Item<'_>> {
 /// to their first line (the appendix has them whole).
 pub fn text(rec: &Record, inc: &Incident) -> String {
     match &rec.event {
-        Event::Known(Known::CommandStarted { step, command }) => {
-            format!("Ran on step \"{step}\": {}", short_command(command))
+        Event::Known(Known::CommandStarted { step, command, .. }) => {
+            let unknown = inc
+                .commands
+                .iter()
+                .find(|c| c.run == rec.seq)
+                .is_some_and(|c| c.result_unknown());
+            let unknown = if unknown {
+                format!(" ({})", crate::domain::command::RESULT_UNKNOWN)
+            } else {
+                String::new()
+            };
+            format!(
+                "Ran on step \"{step}\"{unknown}: {}",
+                short_command(command)
+            )
         }
         Event::Known(Known::CommandFinished {
             command,
             exit_code,
             timed_out,
+            interrupted,
             duration_ms,
+            output_cut,
             ..
         }) => {
-            let how = exit_text(*exit_code, *timed_out);
+            let how = exit_text(*exit_code, *timed_out, *interrupted);
             let secs = *duration_ms as f64 / 1000.0;
+            let cut = if *output_cut { ", output cut" } else { "" };
             format!(
-                "Command finished ({how}, {secs:.1}s): {}",
+                "Command finished ({how}, {secs:.1}s{cut}): {}",
                 short_command(command)
             )
         }
@@ -99,13 +115,10 @@ pub fn text(rec: &Record, inc: &Incident) -> String {
     }
 }
 
-/// How a command ended: `exit 0`, `timed out`, or `killed` (no exit code: a signal).
-pub fn exit_text(exit_code: Option<i32>, timed_out: bool) -> String {
-    match (exit_code, timed_out) {
-        (_, true) => "timed out".to_string(),
-        (Some(c), false) => format!("exit {c}"),
-        (None, false) => "killed".to_string(),
-    }
+/// How a command ended: `exit 0`, `timed out`, `interrupted`, or `killed` (no exit code: a
+/// signal). The words are the domain's (`domain::command::ending`).
+pub fn exit_text(exit_code: Option<i32>, timed_out: bool, interrupted: bool) -> String {
+    crate::domain::command::ending(exit_code, timed_out, interrupted)
 }
 
 /// The first non-empty line of a command, cut to `COMMAND_CHARS` characters, with `…` when

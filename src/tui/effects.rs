@@ -5,7 +5,7 @@
 //! terminal, which the event loop owns. Every result comes back as a `Msg`.
 
 use super::effect::Effect;
-use super::msg::{CommandDone, Msg};
+use super::msg::Msg;
 use super::worker::Journaler;
 use crate::store::{IncidentId, Store};
 use std::io::Write;
@@ -110,13 +110,9 @@ impl Shell {
         command: String,
         timeout_s: u64,
     ) -> Vec<Msg> {
-        let Ok(id) = IncidentId::parse(&incident) else {
+        if IncidentId::parse(&incident).is_err() {
             return Vec::new();
-        };
-        let save_to = self
-            .store
-            .outputs_dir(&id)
-            .join(format!("{run}-{step}.log"));
+        }
         let tx = self.tx.clone();
         let cancel = self.cancel.clone();
         cancel.store(false, Ordering::Relaxed);
@@ -125,19 +121,26 @@ impl Shell {
             run,
             step: step.clone(),
         };
+        let state_dir = self.store.dir.clone();
+        let run = crate::domain::command::Run {
+            incident,
+            run,
+            step,
+            command,
+            timeout: crate::domain::Dur::from_secs(timeout_s),
+        };
         std::thread::spawn(move || {
-            let out = super::runner::run(
-                &step,
-                &command,
-                std::time::Duration::from_secs(timeout_s),
-                &save_to,
-                &cancel,
+            let cap = crate::exec::output_cap().unwrap_or(crate::exec::DEFAULT_CAP);
+            let out = crate::exec::run(
+                &run,
+                crate::exec::Exec {
+                    state_dir: &state_dir,
+                    cap,
+                    cancel: &crate::exec::Cancel::from(cancel),
+                    live: &mut |_| {},
+                },
             );
-            let _ = tx.send(Msg::CommandDone(CommandDone {
-                incident,
-                run,
-                ..out
-            }));
+            let _ = tx.send(Msg::CommandDone(out));
         });
         vec![running]
     }

@@ -14,7 +14,6 @@ pub mod overlay;
 pub mod paste;
 pub mod quit;
 pub mod record;
-pub mod runner;
 pub mod shell;
 pub mod state;
 pub mod step;

@@ -72,19 +72,6 @@ pub struct Opened {
     pub read_only: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandDone {
-    /// The incident and the run (the seq of its `command_started`) this result answers.
-    pub incident: String,
-    pub run: u64,
-    pub step: String,
-    pub command: String,
-    pub exit_code: Option<i32>,
-    pub timed_out: bool,
-    /// Killed on purpose (quitting, a signal): the result is not the command's own.
-    pub interrupted: bool,
-    pub duration_ms: u64,
-    pub excerpt: String,
-    pub sha256: String,
-    pub output_path: Option<String>,
-}
+/// A command's result, naming the incident and run (the seq of its `command_started`) it
+/// answers: the shared runner's answer (`crate::exec`).
+pub type CommandDone = crate::domain::command::Outcome;

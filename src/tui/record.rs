@@ -190,7 +190,7 @@ fn launched(
     r: &Record,
 ) -> Option<Effect> {
     let l = launch.as_ref()?;
-    let Event::Known(Known::CommandStarted { step, command }) = &r.event else {
+    let Event::Known(Known::CommandStarted { step, command, .. }) = &r.event else {
         return None;
     };
     if l.incident != incident || l.step != *step || l.command != *command || r.author != author {
@@ -207,43 +207,29 @@ fn launched(
 }
 
 /// The result a drill records for a command it does not run: the scenario's canned output
-/// for the step (from an inject already announced), or a line saying there is none.
+/// for the step (`drill::canned_outcome`, shared with `runbook run`).
 fn canned(v: &super::state::IncidentView, run: Effect) -> Effect {
     let Effect::RunCommand {
         incident,
+        run,
         step,
         command,
-        ..
+        timeout_s,
     } = run
     else {
         return run;
     };
-    let found = v.scenario.as_ref().and_then(|sc| {
-        sc.canned(&step, &crate::drill::fired(&v.incident))
-            .map(|i| (i.output.clone(), i.exit_code))
-    });
-    let (output, exit_code) = match found {
-        Some((Some(out), code)) => (
-            format!("DRILL (canned output, nothing was run):\n{out}"),
-            Some(code),
-        ),
-        _ => (
-            "DRILL: the command was not run (the scenario has no output for it)".to_string(),
-            Some(0),
-        ),
-    };
-    Effect::Append {
+    let run = crate::domain::command::Run {
         incident,
-        events: vec![Known::CommandFinished {
-            step,
-            command,
-            exit_code,
-            duration_ms: 0,
-            timed_out: false,
-            output_sha256: crate::runbook::sha256_hex(&output),
-            output_excerpt: output,
-            output_path: None,
-        }],
+        run,
+        step,
+        command,
+        timeout: crate::domain::Dur::from_secs(timeout_s),
+    };
+    let out = crate::drill::canned_outcome(&v.incident, &run);
+    Effect::Append {
+        incident: run.incident,
+        events: vec![crate::domain::command::finished(&out)],
         origin: None,
         opts: rules::Opts::default(),
         at: None,
@@ -323,24 +309,10 @@ pub fn command_done(s: &mut AppState, d: CommandDone) -> Vec<Effect> {
     // The result is history: recorded in its own incident, whatever is on screen now.
     vec![Effect::Append {
         incident: d.incident.clone(),
-        events: vec![finished(d)],
+        events: vec![crate::domain::command::finished(&d)],
         origin: None,
         opts: rules::Opts::default(),
         at: None,
         by: super::effect::By::Responder,
     }]
-}
-
-/// The `command_finished` record of a result.
-fn finished(d: CommandDone) -> Known {
-    Known::CommandFinished {
-        step: d.step,
-        command: d.command,
-        exit_code: d.exit_code,
-        duration_ms: d.duration_ms,
-        timed_out: d.timed_out,
-        output_excerpt: d.excerpt,
-        output_sha256: d.sha256,
-        output_path: d.output_path,
-    }
 }

@@ -238,6 +238,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
     let probe = Known::CommandStarted {
         step: id.clone(),
         command: cmd.clone(),
+        timeout_s: Some(timeout_s),
     };
     if let Err(e) = rules::check(&v.incident, &probe, &s.author, s.now) {
         s.overlay = Some(Overlay::Error {
@@ -277,17 +278,24 @@ pub fn launch(s: &mut AppState, step: String, command: String, timeout_s: u64) -
     let Some(v) = &s.incident else {
         return Vec::new();
     };
-    let Some(i) = v.incident.runbook.step_index(&step) else {
-        return Vec::new();
+    // What the run records is the domain's decision (`domain::command::plan`).
+    let events = match crate::exec::plan(&v.incident, &step, &s.author, s.now) {
+        Ok(p) if p.command == command => p.records,
+        Ok(_) => {
+            s.flash(
+                Tone::Warn,
+                "the step's command changed since it was shown; nothing was run",
+            );
+            return Vec::new();
+        }
+        Err(e) => {
+            s.overlay = Some(Overlay::Error {
+                message: e.message,
+                then: None,
+            });
+            return Vec::new();
+        }
     };
-    let mut events = Vec::new();
-    if v.incident.steps[i].status == Status::Pending {
-        events.push(Known::StepStarted { step: step.clone() });
-    }
-    events.push(Known::CommandStarted {
-        step: step.clone(),
-        command: command.clone(),
-    });
     s.launch = Some(super::state::Launch {
         incident: v.incident.id.clone(),
         step,

@@ -45,11 +45,15 @@ fn journal(n: u64) -> Vec<Record> {
                 s if s % 50 == 0 => Known::CommandFinished {
                     step: "member-health".into(),
                     command: "etcdctl endpoint health".into(),
+                    run: None,
                     exit_code: Some(1),
                     duration_ms: 10,
                     timed_out: false,
+                    interrupted: false,
                     output_excerpt: format!("unhealthy {s}"),
                     output_sha256: "ab".into(),
+                    output_bytes: None,
+                    output_cut: false,
                     output_path: None,
                 },
                 s => Known::NoteAdded {

@@ -611,6 +611,7 @@ fn the_signoff_matrix() {
     let run = || Known::CommandStarted {
         step: "restore-apply".into(),
         command: "psql".into(),
+        timeout_s: None,
     };
     b.try_push(1, "ana", Known::StepStarted { step: step.into() })
         .unwrap();

@@ -7,6 +7,7 @@ mod support;
 
 mod cli_incident;
 mod cli_polish;
+mod command_plan;
 mod drill_cli;
 mod drill_clock;
 mod drill_scenario;
@@ -34,6 +35,7 @@ mod library;
 mod paths;
 mod quoting;
 mod reload;
+mod runner;
 mod signoff;
 mod store_conditional;
 mod store_record;

@@ -205,21 +205,33 @@ fn a_symlinked_incidents_directory_is_refused_when_starting() {
 
 #[test]
 fn command_output_never_goes_through_a_symlink_planted_at_outputs_id() {
-    let state = tempfile::tempdir().unwrap();
+    let e = Env::new();
     let outside = tempfile::tempdir().unwrap();
+    let inc = e.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
     let store = runbook::store::Store {
-        dir: state.path().to_path_buf(),
+        dir: e.state.path().to_path_buf(),
     };
-    let id: runbook::store::IncidentId = "20260530-2212-disk-full".parse().unwrap();
+    let id: runbook::store::IncidentId = inc.parse().unwrap();
     let dir = store.outputs_dir(&id);
     fs::create_dir_all(dir.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(outside.path(), &dir).unwrap();
-    let done = runbook::tui::runner::run(
-        "s",
-        "echo secret",
-        std::time::Duration::from_secs(20),
-        &dir.join("2-s.log"),
-        &std::sync::atomic::AtomicBool::new(false),
+    let session = store.open(&id).unwrap();
+    let run = runbook::domain::command::Run {
+        incident: inc.clone(),
+        run: 2,
+        step: "s".into(),
+        command: "echo secret".into(),
+        timeout: runbook::domain::Dur::from_secs(20),
+    };
+    let done = runbook::exec::execute(
+        &session.incident,
+        &run,
+        runbook::exec::Exec {
+            state_dir: &store.dir,
+            cap: runbook::exec::DEFAULT_CAP,
+            cancel: &runbook::exec::Cancel::new(),
+            live: &mut |_| {},
+        },
     );
     assert_eq!(done.exit_code, Some(0));
     assert_eq!(done.output_path, None, "no file was saved");

@@ -260,6 +260,7 @@ fn etcd_journal(src: &str, drill: bool) -> Journal {
         Known::CommandStarted {
             step: "etcd-health".into(),
             command: command.clone(),
+            timeout_s: None,
         },
     );
     j.push(
@@ -268,11 +269,15 @@ fn etcd_journal(src: &str, drill: bool) -> Journal {
         Known::CommandFinished {
             step: "etcd-health".into(),
             command,
+            run: None,
             exit_code: Some(1),
             duration_ms: 6012,
             timed_out: false,
+            interrupted: false,
             output_excerpt: HEALTH_OUTPUT.into(),
             output_sha256: sha256_hex(HEALTH_OUTPUT),
+            output_bytes: None,
+            output_cut: false,
             output_path: None,
         },
     );

@@ -52,12 +52,19 @@ struct Flat<'a> {
     person: Option<String>,
     by: Option<String>,
     command: Option<String>,
+    timeout_s: Option<u64>,
+    run: Option<u64>,
     exit_code: Option<i32>,
     duration_ms: Option<u64>,
     #[serde(default, deserialize_with = "present")]
     timed_out: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    interrupted: Option<bool>,
     output_excerpt: Option<String>,
     output_sha256: Option<String>,
+    output_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "present")]
+    output_cut: Option<bool>,
     output_path: Option<String>,
     summary: Option<String>,
     scenario: Option<ScenarioPin>,
@@ -153,15 +160,20 @@ pub(super) fn parse(line: &str) -> Option<Record> {
         "command_started" => Known::CommandStarted {
             step: f.step?,
             command: f.command?,
+            timeout_s: f.timeout_s,
         },
         "command_finished" => Known::CommandFinished {
             step: f.step?,
             command: f.command?,
+            run: f.run,
             exit_code: f.exit_code,
             duration_ms: f.duration_ms?,
             timed_out: f.timed_out.unwrap_or(false),
+            interrupted: f.interrupted.unwrap_or(false),
             output_excerpt: f.output_excerpt?,
             output_sha256: f.output_sha256?,
+            output_bytes: f.output_bytes,
+            output_cut: f.output_cut.unwrap_or(false),
             output_path: f.output_path,
         },
         "runbook_adopted" => Known::RunbookAdopted {
@@ -268,25 +280,53 @@ mod tests {
             Known::CommandStarted {
                 step: s("s"),
                 command: s("etcdctl endpoint health"),
+                timeout_s: Some(30),
+            },
+            Known::CommandStarted {
+                step: s("s"),
+                command: s("an older version's record"),
+                timeout_s: None,
             },
             Known::CommandFinished {
                 step: s("s"),
                 command: s("false"),
+                run: Some(15),
                 exit_code: Some(1),
                 duration_ms: 12,
                 timed_out: false,
+                interrupted: false,
                 output_excerpt: s("\u{1b}[31mred"),
                 output_sha256: s("cd34"),
+                output_bytes: Some(4),
+                output_cut: false,
                 output_path: Some(s("/tmp/out")),
             },
             Known::CommandFinished {
                 step: s("s"),
                 command: s("sleep 99"),
+                run: None,
                 exit_code: None,
                 duration_ms: 30_000,
                 timed_out: true,
+                interrupted: false,
                 output_excerpt: s(""),
                 output_sha256: s("ef56"),
+                output_bytes: None,
+                output_cut: false,
+                output_path: None,
+            },
+            Known::CommandFinished {
+                step: s("s"),
+                command: s("yes"),
+                run: Some(3),
+                exit_code: None,
+                duration_ms: 1_200,
+                timed_out: false,
+                interrupted: true,
+                output_excerpt: s("y"),
+                output_sha256: s("0a"),
+                output_bytes: Some(2_300_000_000),
+                output_cut: true,
                 output_path: None,
             },
             Known::RunbookAdopted {
@@ -375,7 +415,20 @@ mod tests {
                 names.extend(m.keys().cloned());
             }
         }
-        names.extend(["action_item", "decision", "timed_out", "unheard_of"].map(String::from));
+        names.extend(
+            [
+                "action_item",
+                "decision",
+                "timed_out",
+                "interrupted",
+                "output_cut",
+                "output_bytes",
+                "timeout_s",
+                "run",
+                "unheard_of",
+            ]
+            .map(String::from),
+        );
         names.sort();
         names.dedup();
         let (mut fast, mut checked) = (0, 0);
