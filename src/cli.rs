@@ -16,6 +16,25 @@ Runbooks are searched in: --runbooks DIR (repeatable) or RUNBOOK_PATH (colon-sep
 otherwise ./runbooks and $XDG_CONFIG_HOME/runbook/runbooks; and always, last, the bundled
 library. Exit status: 0 success, 1 failure (e.g. invalid runbooks), 2 misuse.";
 
+const RUN_HELP: &str = "\
+Examples:
+  runbook run --incident \"$(runbook start disk-full --drill --no-tui)\" df --yes
+
+The example starts a drill of disk-full and runs its df step there: in a drill nothing real
+runs, the scenario's canned output stands in. In a real incident, `runbook run df` shows the
+step and the exact command and asks Run it? [y/N] on the terminal; --yes runs it without
+asking (scripts; without a terminal and without --yes it refuses).
+
+The command shown is exactly what runs (sh -c): each {{variable}} is filled in as one quoted
+shell word, so a value can never add a command or a word. It runs in its own process group
+with no stdin, stdout and stderr together, for at most the step's timeout (default 60s); its
+output is saved in <state-dir>/outputs/<incident>/, at most RUNBOOK_OUTPUT_CAP (default 64M).
+Ctrl-C, SIGTERM or SIGHUP stop it and record it as interrupted. A step that needs a sign-off
+runs only after one (runbook signoff STEP, by a second person) or a break-glass override.
+
+Exit status: 0 the command ran and exited 0; 1 refused, failed, timed out or interrupted;
+2 misuse (no terminal to ask on and no --yes).";
+
 #[derive(Parser, Debug)]
 #[command(name = "runbook", version, about = "Incident response in the terminal: guided runbooks, a crash-safe journal, postmortem drafts and drills.", after_help = AFTER_HELP)]
 pub struct Cli {
@@ -302,6 +321,18 @@ pub enum Command {
         by: Option<String>,
         #[command(flatten)]
         at: At,
+    },
+    /// Run a step's command: shows the exact command, asks, runs it with the step's timeout,
+    /// prints its output and records the result.
+    #[command(after_help = RUN_HELP)]
+    Run {
+        #[command(flatten)]
+        which: Which,
+        /// The command step's id.
+        step: String,
+        /// Run without asking (needed when stdin is not a terminal, as in scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Close an incident; says what is still open (steps in progress, action items, missing
     /// milestones), which is recorded as it stands.

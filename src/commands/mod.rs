@@ -9,6 +9,7 @@ pub mod export;
 pub mod incident;
 pub mod library;
 pub mod log;
+pub mod run;
 pub mod tui;
 
 use crate::cli::{Cli, Command};
@@ -120,6 +121,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             by,
             at,
         }) => act::signoff(&cx()?, &which, &step, override_reason, by, &at),
+        Some(Command::Run { which, step, yes }) => run::run(&cx()?, &which, &step, yes),
         Some(Command::Resume { incident: id }) => tui::resume(&cx()?, id),
         Some(Command::Export {
             incident: id,

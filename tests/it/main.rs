@@ -35,6 +35,7 @@ mod library;
 mod paths;
 mod quoting;
 mod reload;
+mod run_cli;
 mod runner;
 mod signoff;
 mod store_conditional;
