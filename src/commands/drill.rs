@@ -203,8 +203,11 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
                 .speed
                 .filter(|v| *v > 0.0)
                 .map_or_else(String::new, |v| {
+                    // `as` saturates; an absurd wait shows as the longest span there is.
                     let ms = (wait.num_milliseconds() as f64 / v).ceil() as i64;
-                    format!(", {} real time", hms(chrono::Duration::milliseconds(ms)))
+                    let real =
+                        chrono::Duration::try_milliseconds(ms).unwrap_or(chrono::Duration::MAX);
+                    format!(", {} real time", hms(real))
                 });
             println!(
                 "next: inject {} (+{}) in {} drill time{real}",

@@ -47,9 +47,10 @@ impl FixedClock {
         }
     }
 
+    /// Moves the clock on by `by` (saturating at the ends of time).
     pub fn advance(&self, by: Duration) {
         if let Ok(mut t) = self.0.lock() {
-            *t += by;
+            *t = shifted(*t, by);
         }
     }
 }
@@ -150,6 +151,23 @@ pub fn scaled(
         })
 }
 
+/// `t` moved by `by`, saturating at the ends of time: for windows around a time read from a
+/// journal (which may hold any time chrono can read), where the edge is as good as past it.
+pub fn shifted(t: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(by)
+        .unwrap_or(if by < Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
+}
+
+/// Whole seconds from `from` to `to` (negative when `to` is earlier). Subtracting two times
+/// is always in range; this names the one way spans are measured.
+pub fn secs_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    (to - from).num_seconds()
+}
+
 /// Formats a time the way the journal stores it: RFC 3339, UTC, milliseconds, `Z`.
 pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -247,5 +265,23 @@ mod tests {
         assert_eq!(scaled(t0, t0, 1e300, t1), DateTime::<Utc>::MAX_UTC);
         assert_eq!(scaled(t0, t1, 1e300, t0), DateTime::<Utc>::MIN_UTC);
         assert_eq!(scaled(t0, t0, f64::NAN, t1), t0);
+    }
+
+    #[test]
+    fn shifting_saturates_and_spans_never_overflow() {
+        let t0 = Utc.with_ymd_and_hms(2026, 5, 30, 22, 12, 0).unwrap();
+        assert_eq!(shifted(t0, Duration::minutes(5)), t0 + Duration::minutes(5));
+        assert_eq!(
+            shifted(DateTime::<Utc>::MAX_UTC, Duration::minutes(5)),
+            DateTime::<Utc>::MAX_UTC
+        );
+        assert_eq!(
+            shifted(DateTime::<Utc>::MIN_UTC, Duration::minutes(-5)),
+            DateTime::<Utc>::MIN_UTC
+        );
+        let c = FixedClock::new(DateTime::<Utc>::MAX_UTC);
+        c.advance(Duration::days(1));
+        assert_eq!(c.now(), DateTime::<Utc>::MAX_UTC);
+        assert!(secs_between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) > 0);
     }
 }

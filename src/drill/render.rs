@@ -28,14 +28,17 @@ pub fn hms(d: Duration) -> String {
 fn verdict_text(row: &MilestoneRow) -> String {
     match (row.verdict, row.reached, row.target) {
         (Verdict::Met, Some(r), Some(t)) => {
-            let spare = secs(t) - r;
+            let spare = secs(t).checked_sub(&r).unwrap_or(Duration::MAX);
             if spare.is_zero() {
                 "met, on the dot".into()
             } else {
                 format!("met, {} to spare", hms(spare))
             }
         }
-        (Verdict::Missed, Some(r), Some(t)) => format!("MISSED by {}", hms(r - secs(t))),
+        (Verdict::Missed, Some(r), Some(t)) => format!(
+            "MISSED by {}",
+            hms(r.checked_sub(&secs(t)).unwrap_or(Duration::MAX))
+        ),
         (Verdict::NotReached, ..) => "NOT REACHED".into(),
         _ => "reached (no target)".into(),
     }

@@ -169,7 +169,10 @@ impl Scenario {
 
 /// Seconds (already bounded by `MAX_OFFSET_SECS`) as a chrono duration.
 pub(super) fn offset(secs: u64) -> Duration {
-    Duration::seconds(i64::try_from(secs.min(MAX_OFFSET_SECS)).unwrap_or(0))
+    i64::try_from(secs.min(MAX_OFFSET_SECS))
+        .ok()
+        .and_then(Duration::try_seconds)
+        .unwrap_or_else(Duration::zero)
 }
 
 /// The outcome of checking one scenario file.
@@ -261,7 +264,7 @@ pub fn parse_offset(text: &str) -> Result<u64, String> {
 /// An offset in the short duration form: `5m`, `1h13m`, `0s`.
 pub fn show(d: Duration) -> String {
     let secs = d.num_seconds();
-    let s = Dur::from_secs(secs.unsigned_abs()).to_string();
+    let s = crate::domain::duration::short(secs.unsigned_abs());
     if secs < 0 { format!("-{s}") } else { s }
 }
 

@@ -5,9 +5,10 @@
 use super::scenario::Inject;
 use chrono::{DateTime, Utc};
 
-/// When `inject` fires in a drill that started at `start`.
+/// When `inject` fires in a drill that started at `start` (at the end of time, never, for a
+/// drill opened so close to it, as only a journal written by hand can be).
 pub fn fires_at(start: DateTime<Utc>, inject: &Inject) -> DateTime<Utc> {
-    start + inject.at
+    crate::domain::clock::shifted(start, inject.at)
 }
 
 /// The injects due at `now`: not yet fired (by number) and `start + at <= now`, in firing

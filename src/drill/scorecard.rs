@@ -67,7 +67,9 @@ pub struct Overrun {
 
 impl Overrun {
     pub fn over_by(&self) -> Duration {
-        self.took - secs(self.target)
+        self.took
+            .checked_sub(&secs(self.target))
+            .unwrap_or(Duration::MIN)
     }
 }
 
@@ -112,7 +114,7 @@ pub struct NoteRow {
 
 /// A target as a chrono duration.
 pub(super) fn secs(d: Dur) -> Duration {
-    Duration::seconds(i64::try_from(d.secs()).unwrap_or(i64::MAX / 1000))
+    d.delta()
 }
 
 /// Is this record something a responder did? Injects and the drill's own set-up are not, nor

@@ -381,7 +381,7 @@ fn at(w: &mut Walk, e: &Entries<'_, '_>) -> Option<Sp<Duration>> {
                 format!(
                     "{}`at` +{} is more than 7 days into the drill",
                     e.ctx,
-                    Dur::from_secs(secs)
+                    crate::domain::duration::short(secs)
                 ),
             );
             None

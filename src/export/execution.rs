@@ -72,7 +72,7 @@ impl StepRow<'_> {
 
     /// Seconds over target, when it overran.
     pub fn overrun_secs(&self) -> Option<i64> {
-        let over = self.duration_secs()? - self.target_secs()?;
+        let over = self.duration_secs()?.checked_sub(self.target_secs()?)?;
         (over > 0).then_some(over)
     }
 }

@@ -106,7 +106,7 @@ pub fn severity_times(inc: &Incident) -> SeverityTimes {
     for (sev, from, to) in &spans {
         let secs = (*to - *from).num_seconds();
         match totals.iter_mut().find(|(s, _)| s == sev) {
-            Some(t) => t.1 += secs,
+            Some(t) => t.1 = t.1.saturating_add(secs),
             None => totals.push((*sev, secs)),
         }
     }
@@ -157,7 +157,7 @@ pub fn span(secs: i64) -> String {
     let sign = if secs < 0 { "-" } else { "" };
     format!(
         "{sign}{}",
-        crate::domain::Dur::from_secs(secs.unsigned_abs())
+        crate::domain::duration::short(secs.unsigned_abs())
     )
 }
 

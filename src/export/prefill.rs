@@ -8,6 +8,7 @@ use super::escape::{code, text};
 use super::metrics::span;
 use super::model::Draft;
 use super::sections::{NEARBY_NOTES, capital, nearby, note_line};
+use crate::domain::clock::shifted;
 use crate::domain::incident::Mark;
 use crate::domain::{Milestone, StepKind};
 use chrono::{DateTime, Duration, Utc};
@@ -33,14 +34,14 @@ fn responded(d: &Draft) -> Option<DateTime<Utc>> {
 /// explain it), else at mitigation.
 fn diagnosed(d: &Draft) -> Option<DateTime<Utc>> {
     match d.milestone(Milestone::Identified) {
-        Some(m) => Some(m.at + Duration::minutes(5)),
+        Some(m) => Some(shifted(m.at, Duration::minutes(5))),
         None => d.milestone(Milestone::Mitigated).map(|m| m.at),
     }
 }
 
 /// The first second after `t` (windows exclude their start).
 fn after(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    t.map(|t| t + Duration::seconds(1))
+    t.map(|t| shifted(t, Duration::seconds(1)))
 }
 
 /// "22:28 (step `stop-churn`)" or "22:15 (by hand, ana)".
@@ -140,7 +141,7 @@ pub fn trigger(d: &Draft) -> Vec<String> {
     out.extend(nearby(
         d,
         chrono::DateTime::<chrono::Utc>::MIN_UTC,
-        until - Duration::seconds(1),
+        shifted(until, Duration::seconds(-1)),
     ));
     out
 }
@@ -166,7 +167,7 @@ pub fn detection(d: &Draft) -> Vec<String> {
         ));
     }
     // How it was noticed: notes from the detection until someone acknowledged it.
-    let to = ack.map_or(det.at + Duration::minutes(5), |a| a.at.max(det.at));
+    let to = ack.map_or(shifted(det.at, Duration::minutes(5)), |a| a.at.max(det.at));
     out.extend(nearby(d, det.at, to));
     out
 }
@@ -226,16 +227,17 @@ pub fn resolution(d: &Draft) -> Vec<String> {
     }
     // Notes after the diagnosis until resolution: those nearest to mitigation.
     if let Some(m) = d.milestone(Milestone::Mitigated) {
-        let from = after(diagnosed(d).or(responded(d))).unwrap_or(m.at - Duration::minutes(30));
+        let from =
+            after(diagnosed(d).or(responded(d))).unwrap_or(shifted(m.at, Duration::minutes(-30)));
         let to = d
             .milestone(Milestone::Resolved)
-            .map_or(m.at + Duration::minutes(30), |r| r.at.max(m.at));
+            .map_or(shifted(m.at, Duration::minutes(30)), |r| r.at.max(m.at));
         let mut notes: Vec<_> = d
             .notes_between(from, to, usize::MAX)
             .into_iter()
             .filter(|n| !n.decision)
             .collect();
-        notes.sort_by_key(|n| ((n.at - m.at).num_seconds().abs(), n.seq));
+        notes.sort_by_key(|n| ((n.at - m.at).num_seconds().unsigned_abs(), n.seq));
         notes.truncate(NEARBY_NOTES);
         notes.sort_by_key(|n| (n.at, n.seq));
         out.extend(notes.into_iter().map(|n| note_line(d, n)));

@@ -36,7 +36,9 @@ pub fn tick(s: &mut AppState) -> Vec<Effect> {
         else {
             continue;
         };
-        let due = start + chrono::Duration::seconds(duration.secs() as i64);
+        let Some(due) = duration.after(start) else {
+            continue;
+        };
         let key = (def.id.clone(), st.runs);
         if now >= due && !v.rung.contains(&key) {
             v.rung.push(key);

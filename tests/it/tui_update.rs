@@ -1403,3 +1403,46 @@ fn a_command_whose_start_cannot_be_recorded_never_shows_as_running() {
     assert!(sim.s.launch.is_none());
     assert!(sim.s.running.is_none());
 }
+
+#[test]
+fn a_runbook_with_a_wait_past_the_bound_never_starts_so_never_panics() {
+    // A wait of 99999999d validated once, and Enter on it panicked the app (and every resume).
+    let huge = CMD_RUNBOOK
+        .replace("\"cmd-test\"", "\"huge-wait\"")
+        .replace("duration = \"1m\"", "duration = \"99999999d\"");
+    let mut sim = Sim::new(&[("huge-wait.toml", &huge)]);
+    assert!(
+        sim.s
+            .home
+            .library
+            .iter()
+            .all(|r| r.runbook.id != "huge-wait"),
+        "a runbook over the bound is not offered"
+    );
+    sim.typed("/huge-wait");
+    sim.enter();
+    sim.enter();
+    assert!(
+        !matches!(sim.s.overlay, Some(Overlay::StartForm(_))),
+        "{:?}",
+        sim.s.overlay
+    );
+    assert_eq!(sim.s.screen, Screen::Home);
+    // At the bound it starts, and its countdown at the end of what a journal holds is fine.
+    let longest = huge.replace("99999999d", "30d");
+    let mut sim = Sim::new(&[("huge-wait.toml", &longest)]);
+    let end = Utc.with_ymd_and_hms(9999, 12, 31, 23, 0, 0).unwrap();
+    sim.clock.set(end);
+    sim.typed("/huge-wait");
+    sim.enter();
+    sim.enter();
+    sim.enter();
+    sim.select("pause");
+    sim.enter();
+    assert_eq!(sim.status("pause"), Status::Active);
+    sim.clock.set(DateTime::<Utc>::MAX_UTC);
+    assert_eq!(
+        sim.send(Msg::Tick(DateTime::<Utc>::MAX_UTC)),
+        vec![Effect::Bell]
+    );
+}
