@@ -68,8 +68,10 @@ pub struct Global {
 /// When something happened, if not now.
 #[derive(Args, Debug, Clone, Default)]
 pub struct At {
-    /// When it happened, if not now: RFC 3339, HH:MM or HH:MM:SS (today, in --tz), or -15m.
-    #[arg(long, value_name = "TIME")]
+    /// When it happened, if not now: RFC 3339, HH:MM or HH:MM:SS (the most recent such time,
+    /// in --tz), or relative like -15m (`--at -15m` and `--at=-15m` alike). At most 5 minutes
+    /// ahead and 30 days back.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
 }
 

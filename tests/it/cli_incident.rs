@@ -24,57 +24,83 @@ fn step_status(s: &Value, id: &str) -> String {
         .to_string()
 }
 
+/// The whole-incident test runs on a fixed clock: `--at` reaches back at most 30 days, and
+/// its times are in May 2026.
+const NOW: &str = "2026-05-30T22:30:00Z";
+
+fn status_at(e: &Env, inc: &str) -> Value {
+    serde_json::from_str(&e.ok_at(NOW, &["status", inc, "--json"])).unwrap()
+}
+
 #[test]
 fn a_whole_incident_through_the_cli() {
     let e = Env::new();
-    let inc = e.ok(&[
-        "start",
-        "etcd-quorum-loss",
-        "--at",
-        "2026-05-30T22:12:00Z",
-        "--var",
-        "region=eu-west-1",
-        "--no-tui",
-    ]);
+    let inc = e.ok_at(
+        NOW,
+        &[
+            "start",
+            "etcd-quorum-loss",
+            "--at",
+            "2026-05-30T22:12:00Z",
+            "--var",
+            "region=eu-west-1",
+            "--no-tui",
+        ],
+    );
     let inc = inc.trim();
     assert_eq!(inc, "20260530-2212-etcd-quorum-loss");
-    e.ok(&["milestone", "detected", "--at", "2026-05-30T22:15:00Z"]);
-    e.ok(&[
-        "step",
-        "acknowledge",
-        "start",
-        "--at",
-        "22:16",
-        "--tz",
-        "UTC",
-    ]);
-    e.ok(&[
-        "step",
-        "acknowledge",
-        "done",
-        "--at",
-        "2026-05-30T22:18:00Z",
-    ]);
-    e.ok(&["role", "ic", "ana"]);
-    e.ok(&["--as", "bo", "role", "ops", "bo"]);
-    e.ok(&[
-        "step",
-        "first-update",
-        "skip",
-        "--reason",
-        "status page already red",
-    ]);
+    e.ok_at(
+        NOW,
+        &["milestone", "detected", "--at", "2026-05-30T22:15:00Z"],
+    );
+    e.ok_at(
+        NOW,
+        &[
+            "step",
+            "acknowledge",
+            "start",
+            "--at",
+            "22:16",
+            "--tz",
+            "UTC",
+        ],
+    );
+    e.ok_at(
+        NOW,
+        &[
+            "step",
+            "acknowledge",
+            "done",
+            "--at",
+            "2026-05-30T22:18:00Z",
+        ],
+    );
+    e.ok_at(NOW, &["role", "ic", "ana"]);
+    e.ok_at(NOW, &["--as", "bo", "role", "ops", "bo"]);
+    e.ok_at(
+        NOW,
+        &[
+            "step",
+            "first-update",
+            "skip",
+            "--reason",
+            "status page already red",
+        ],
+    );
     // Only a step in progress can fail.
-    let err = e.fails(1, &["step", "etcd-health", "fail"]);
+    let err = e.fails_at(NOW, 1, &["step", "etcd-health", "fail"]);
     assert!(err.contains("never started"), "{err}");
-    e.ok(&["step", "etcd-health", "start"]);
-    e.ok(&["step", "etcd-health", "fail"]);
-    e.ok(&[
-        "decide",
-        "decide-cause",
-        "Majority of members OOM-killed / crash-looping",
-    ]);
-    let s = e.status(inc);
+    e.ok_at(NOW, &["step", "etcd-health", "start"]);
+    e.ok_at(NOW, &["step", "etcd-health", "fail"]);
+    e.ok_at(
+        NOW,
+        &[
+            "decide",
+            "decide-cause",
+            "Majority of members OOM-killed / crash-looping",
+        ],
+    );
+    let s = status_at(&e, inc);
     assert_eq!(s["current_step"], "stop-churn");
     assert_eq!(step_status(&s, "acknowledge"), "done");
     assert_eq!(step_status(&s, "first-update"), "skipped");
@@ -83,22 +109,25 @@ fn a_whole_incident_through_the_cli() {
     assert_eq!(s["milestones"]["acknowledged"], "2026-05-30T22:18:00.000Z");
     assert_eq!(s["decisions"][0]["choice"], 1);
     // Sign-off: refused without; the doer cannot sign; a second person signs as themself.
-    let err = e.fails(1, &["step", "restore-new-cluster", "done"]);
+    let err = e.fails_at(NOW, 1, &["step", "restore-new-cluster", "done"]);
     assert!(
         err.contains("needs a sign-off from someone other than ana"),
         "{err}"
     );
-    e.ok(&["step", "restore-new-cluster", "start"]);
-    let err = e.fails(1, &["signoff", "restore-new-cluster"]);
+    e.ok_at(NOW, &["step", "restore-new-cluster", "start"]);
+    let err = e.fails_at(NOW, 1, &["signoff", "restore-new-cluster"]);
     assert!(err.contains("ana started this run"), "{err}");
-    e.ok(&["--as", "carol", "signoff", "restore-new-cluster"]);
-    e.ok(&["step", "restore-new-cluster", "done"]);
-    e.ok(&["note", "TODO: alert when etcd memory nears the limit"]);
-    e.ok(&["note", "--decision", "recreate rather than repair"]);
-    e.ok(&["severity", "sev2"]);
-    e.ok(&["milestone", "mitigated"]);
-    e.ok(&["close"]);
-    let s = e.status(inc);
+    e.ok_at(NOW, &["--as", "carol", "signoff", "restore-new-cluster"]);
+    e.ok_at(NOW, &["step", "restore-new-cluster", "done"]);
+    e.ok_at(
+        NOW,
+        &["note", "TODO: alert when etcd memory nears the limit"],
+    );
+    e.ok_at(NOW, &["note", "--decision", "recreate rather than repair"]);
+    e.ok_at(NOW, &["severity", "sev2"]);
+    e.ok_at(NOW, &["milestone", "mitigated"]);
+    e.ok_at(NOW, &["close"]);
+    let s = status_at(&e, inc);
     assert_eq!(s["open"], false);
     assert_eq!(s["severity"], "sev2");
     assert_eq!(s["severity_history"].as_array().unwrap().len(), 2);
@@ -119,7 +148,7 @@ fn a_whole_incident_through_the_cli() {
     // Acting on a closed incident is refused, and nothing is appended.
     let before = e.journal(inc).len();
     assert!(
-        e.fails(1, &["note", "--incident", inc, "late"])
+        e.fails_at(NOW, 1, &["note", "--incident", inc, "late"])
             .contains("closed")
     );
     assert_eq!(e.journal(inc).len(), before);

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod bounds;
 mod cli_incident;
 mod cli_polish;
 mod command_plan;
