@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("runbook: error: {e:#}");
+            // Errors quote what they were given (paths, ids, times): shown, never obeyed.
+            let msg = runbook::runbook::sanitize::visible_lines(&format!("{e:#}"));
+            eprintln!("runbook: error: {msg}");
             if e.downcast_ref::<Usage>().is_some() {
                 ExitCode::from(2)
             } else {

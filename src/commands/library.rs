@@ -121,8 +121,7 @@ pub fn list(g: &Global, incident_type: Option<&str>, json: bool) -> anyhow::Resu
         {
             rows.push(row(e, Some(winner)));
         }
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
+        writeln!(out, "{}", crate::export::json::safe_pretty(&rows))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -188,8 +187,8 @@ fn row(e: &library::Entry, shadowed_by: Option<&Origin>) -> serde_json::Value {
         "incident_type": r.incident_type,
         "severity": r.severity,
         "steps": r.steps.len(),
-        "source": e.origin.to_string(),
-        "shadowed_by": shadowed_by.map(|o| o.to_string()),
+        "source": e.origin.raw(),
+        "shadowed_by": shadowed_by.map(Origin::raw),
     })
 }
 

@@ -52,7 +52,17 @@ pub fn load(roots: &[Root], lib: &Library) -> Catalog {
         match root {
             Root::Dir(d) => {
                 let dir = d.join(SCENARIO_DIR);
-                for p in toml_files(&dir) {
+                let (files, problems) = toml_files(&dir);
+                for (p, d) in problems {
+                    let report = ScenarioReport {
+                        path: p.display().to_string(),
+                        text: String::new(),
+                        diags: vec![d],
+                        scenario: None,
+                    };
+                    found.push((report, String::new(), Origin::File(p)));
+                }
+                for p in files {
                     let (report, text) = read(&p, Some(lib));
                     found.push((report, text, Origin::File(p)));
                 }
@@ -85,24 +95,43 @@ pub fn load(roots: &[Root], lib: &Library) -> Catalog {
     cat
 }
 
-/// `*.toml` directly in `dir`, sorted (none when it does not exist).
-fn toml_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
+/// The `*.toml` entries of a scenario directory (not its subdirectories), and what stood in
+/// the way: a directory that cannot be read, a link to nothing or a loop. A missing
+/// directory is no problem (most runbook directories have no scenarios).
+fn toml_files(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, Diagnostic)>) {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), Vec::new()),
+        Err(e) => {
+            let d = Diagnostic::error(0..0, format!("cannot read the directory: {e}"));
+            return (Vec::new(), vec![(dir.to_path_buf(), d)]);
+        }
     };
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for e in rd {
+        let Ok(e) = e else { continue };
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        // Follows links; a FIFO or device is read (and refused there) with the others.
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => files.push(p),
+            Err(e) => {
+                let d = Diagnostic::error(0..0, format!("cannot look at it: {e}"));
+                problems.push((p, d));
+            }
+        }
+    }
     files.sort();
-    files
+    problems.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, problems)
 }
 
 /// Reads and checks one file, never holding more than the size limit's worth of it.
 pub fn read(p: &Path, lib: Option<&Library>) -> (ScenarioReport, String) {
-    use std::io::Read;
     let shown = p.display().to_string();
     let only = |d: Diagnostic| ScenarioReport {
         path: shown.clone(),
@@ -110,20 +139,8 @@ pub fn read(p: &Path, lib: Option<&Library>) -> (ScenarioReport, String) {
         diags: vec![d],
         scenario: None,
     };
-    let bytes = std::fs::File::open(p).and_then(|f| {
-        let mut buf = Vec::new();
-        f.take(precheck::MAX_BYTES as u64 + 1)
-            .read_to_end(&mut buf)?;
-        Ok(buf)
-    });
-    match bytes {
-        Err(e) => (
-            only(Diagnostic::error(
-                0..0,
-                format!("cannot read the file: {e}"),
-            )),
-            String::new(),
-        ),
+    match crate::runbook::files::read_regular(p, precheck::MAX_BYTES) {
+        Err(e) => (only(Diagnostic::error(0..0, e)), String::new()),
         Ok(b) if b.len() > precheck::MAX_BYTES => (
             only(Diagnostic::error(
                 0..0,

@@ -419,6 +419,17 @@ fn command(r: &crate::domain::event::Record) -> Option<Command<'_>> {
     })
 }
 
+/// `value` pretty-printed as the export prints JSON: hazards in strings as `\u` escapes, so
+/// the text is safe on a terminal (for `runbook list --json` and the like).
+pub fn safe_pretty<T: Serialize>(value: &T) -> String {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Safe(PrettyFormatter::new()));
+    if value.serialize(&mut ser).is_err() {
+        buf = b"null".to_vec();
+    }
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// serde_json's pretty printer, also escaping what serde_json leaves raw: it escapes C0
 /// controls, but DEL, C1 controls and bidi and invisible characters would reach a terminal
 /// (`cat`, `less`) as they are. Inside a JSON string `\uXXXX` is the same character.
@@ -437,7 +448,10 @@ impl Formatter for Safe {
         for (i, c) in fragment.char_indices() {
             if is_hazard(c) {
                 w.write_all(&fragment.as_bytes()[from..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
+                // Outside the BMP (tag characters) JSON writes a surrogate pair.
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
                 from = i + c.len_utf8();
             }
         }

@@ -27,7 +27,7 @@ pub mod escape;
 pub mod execution;
 mod execution_md;
 mod google;
-mod json;
+pub mod json;
 pub mod metrics;
 pub mod model;
 mod pagerduty;

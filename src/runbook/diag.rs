@@ -116,7 +116,11 @@ fn render_at(
         Level::Error => "error",
         Level::Warning => "warning",
     };
-    let mut out = format!("{path}:{line}:{col}: {level}: {}\n", d.message);
+    // The path comes from the file system and the message may quote the file: both shown,
+    // never obeyed (`visible` leaves text it already made visible as it is).
+    let path = super::sanitize::visible(path);
+    let message = super::sanitize::visible_lines(&d.message);
+    let mut out = format!("{path}:{line}:{col}: {level}: {message}\n");
     if let Some(src) = src.filter(|l| !l.is_empty() || d.span.start < text.len()) {
         let src = super::sanitize::visible(src);
         let gutter = line.to_string();
@@ -135,10 +139,14 @@ fn render_at(
         let _ = writeln!(out, "{gutter} | {src}");
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width));
         if let Some(help) = &d.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(
+                out,
+                "{pad} = help: {}",
+                super::sanitize::visible_lines(help)
+            );
         }
     } else if let Some(help) = &d.help {
-        let _ = writeln!(out, "  = help: {help}");
+        let _ = writeln!(out, "  = help: {}", super::sanitize::visible_lines(help));
     }
     out
 }

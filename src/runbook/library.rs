@@ -6,9 +6,10 @@
 //! The first runbook with an id wins; later ones are shadowed. Two files with the same id in
 //! one directory tree is an error naming both.
 
-use super::{FileReport, check_bytes, diag::Diagnostic, precheck};
+use super::{FileReport, check_bytes, diag::Diagnostic, files, precheck};
 use crate::domain::Runbook;
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,6 @@ pub const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled
 
 /// Directories named this are skipped when searching for runbooks: they hold drill scenarios.
 pub const SCENARIO_DIR: &str = "scenarios";
-/// Symlinked directories are not followed, and trees deeper than this are not searched.
-const MAX_DIR_DEPTH: usize = 16;
 
 /// One place runbooks are looked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,12 +33,20 @@ pub enum Origin {
     Bundled(&'static str),
 }
 
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Origin {
+    /// The path as it is (for JSON, whose writer escapes it, and as a key), or `bundled`.
+    pub fn raw(&self) -> String {
         match self {
-            Origin::File(p) => write!(f, "{}", p.display()),
-            Origin::Bundled(_) => f.write_str("bundled"),
+            Origin::File(p) => p.display().to_string(),
+            Origin::Bundled(_) => "bundled".to_string(),
         }
+    }
+}
+
+impl fmt::Display for Origin {
+    /// For a terminal: the path with control and invisible characters made visible.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&super::sanitize::visible(&self.raw()))
     }
 }
 
@@ -190,10 +197,11 @@ pub fn list(roots: &[Root]) -> Vec<Entry> {
                 })
                 .collect(),
             Root::Dir(d) => {
-                let mut files = Vec::new();
-                if d.is_dir() {
-                    collect_toml(d, 0, &mut files);
-                }
+                let files = if d.is_dir() {
+                    files::find_toml(d, Some(OsStr::new(SCENARIO_DIR))).files
+                } else {
+                    Vec::new()
+                };
                 par_map(&files, |p| listed(p))
                     .into_iter()
                     .flatten()
@@ -270,20 +278,22 @@ impl HasReport for (FileReport, Origin, String) {
 
 fn checked_paths<T: Send + HasReport>(paths: &[PathBuf], keep: impl Keep<T>) -> Vec<T> {
     let mut files = Vec::new();
-    let mut missing = Vec::new();
+    let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
-            collect_toml(p, 0, &mut files);
+            let found = files::find_toml(p, Some(OsStr::new(SCENARIO_DIR)));
+            files.extend(found.files);
+            problems.extend(found.problems);
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            missing.push(p.clone());
+            let d = Diagnostic::error(0..0, "no such file or directory")
+                .with_help("check the path; directories are searched for *.toml files");
+            problems.push((p.clone(), d));
         }
     }
     let mut out: Vec<T> = Vec::new();
-    for p in missing {
-        let d = Diagnostic::error(0..0, "no such file or directory")
-            .with_help("check the path; directories are searched for *.toml files");
+    for (p, d) in problems {
         out.push(keep(report_only(&p, d), &p, String::new()));
     }
     out.extend(check_files(&files, &keep));
@@ -353,32 +363,16 @@ fn report_only(p: &Path, d: Diagnostic) -> FileReport {
     }
 }
 
-/// Reads one file without ever holding more than the size limit's worth of it (one byte
-/// more, to tell that it is too big).
-fn read_limited(p: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(p)?;
-    // Sized from the metadata (a hint: the file may change), so one read fills it.
-    let hint = f
-        .metadata()
-        .map_or(0, |m| m.len())
-        .min(precheck::MAX_BYTES as u64 + 1);
-    let mut buf = Vec::with_capacity(hint as usize + 1);
-    f.take(precheck::MAX_BYTES as u64 + 1)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
+/// Reads one regular file without blocking and without ever holding more than the size
+/// limit's worth of it (one byte more, to tell that it is too big).
+fn read_limited(p: &Path) -> Result<Vec<u8>, String> {
+    files::read_regular(p, precheck::MAX_BYTES)
 }
 
 /// Reads and checks one file.
 fn read_and_check(p: &Path) -> (FileReport, String) {
     match read_limited(p) {
-        Err(e) => (
-            report_only(
-                p,
-                Diagnostic::error(0..0, format!("cannot read the file: {e}")),
-            ),
-            String::new(),
-        ),
+        Err(e) => (report_only(p, Diagnostic::error(0..0, e)), String::new()),
         Ok(bytes) if bytes.len() > precheck::MAX_BYTES => {
             let size = std::fs::metadata(p).map_or(bytes.len() as u64, |m| m.len());
             let d = Diagnostic::error(
@@ -395,28 +389,6 @@ fn read_and_check(p: &Path) -> (FileReport, String) {
             let report = check_bytes(&p.display().to_string(), &bytes);
             let text = report.text.clone();
             (report, text)
-        }
-    }
-}
-
-fn collect_toml(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > MAX_DIR_DEPTH {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            if e.file_name() != SCENARIO_DIR {
-                collect_toml(&path, depth + 1, out);
-            }
-        } else if path.extension().is_some_and(|x| x == "toml") && !ft.is_dir() {
-            out.push(path);
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod command_vars;
 pub mod diag;
 pub mod fields;
+pub mod files;
 pub mod header;
 pub mod library;
 pub mod parse;
@@ -64,14 +65,15 @@ impl FileReport {
             shown.sort_by_key(|d| !d.is_error());
             shown.truncate(diag::MAX_SHOWN);
         }
+        // The path comes from the file system: shown, never obeyed.
+        let path = sanitize::visible(&self.path);
         let mut out: String = shown
             .iter()
-            .map(|d| index.render(&self.path, &self.text, d))
+            .map(|d| index.render(&path, &self.text, d))
             .collect();
         if self.diags.len() > diag::MAX_SHOWN {
             out.push_str(&format!(
-                "{}: ... and {} more problems not shown (fix the ones above first)\n",
-                self.path,
+                "{path}: ... and {} more problems not shown (fix the ones above first)\n",
                 self.diags.len() - diag::MAX_SHOWN
             ));
         }

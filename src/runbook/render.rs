@@ -11,7 +11,9 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
     let _ = writeln!(
         o,
         "type: {}   severity: {}   source: {}",
-        rb.incident_type, rb.severity, origin
+        rb.incident_type,
+        rb.severity,
+        visible(origin)
     );
     for (label, items) in [
         ("owners", &rb.owners),

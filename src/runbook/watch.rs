@@ -155,7 +155,7 @@ impl Reloader {
         let current = Current {
             runbook: rb.clone(),
             source: source.clone(),
-            origin: report.path.clone(),
+            origin: super::sanitize::visible(&report.path),
             problems,
             checked: true,
         };

@@ -24,6 +24,7 @@ mod export_schema_migration;
 mod fold;
 mod header;
 mod help_examples;
+mod hostile_files;
 mod journal_concurrent;
 mod journal_crash;
 mod journal_create;
