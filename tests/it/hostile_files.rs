@@ -249,3 +249,25 @@ fn separators_and_tags_in_runbook_text_are_made_visible() {
         }
     }
 }
+
+#[test]
+fn the_apps_reload_and_first_frame_listing_never_block_on_a_fifo() {
+    use runbook::runbook::library::Root;
+    use runbook::runbook::watch::Reloader;
+    let e = Env::new();
+    let d = books(&e);
+    mkfifo(&d.join("x.toml"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut r = Reloader::new(vec![Root::Dir(d)], true);
+        let listed: Vec<String> = r.list().iter().map(|c| c.runbook.id.clone()).collect();
+        let reloaded: Vec<String> = r.reload().iter().map(|c| c.runbook.id.clone()).collect();
+        let _ = tx.send((listed, reloaded));
+    });
+    // A blocked open never answers: bounded, generous for a loaded machine.
+    let (listed, reloaded) = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the reload blocked on the FIFO");
+    assert_eq!(listed, ["good"]);
+    assert_eq!(reloaded, ["good"]);
+}
