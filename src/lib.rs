@@ -20,6 +20,8 @@ pub mod domain;
 pub mod drill;
 pub mod exec;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod journal;
 pub mod runbook;
 pub mod store;
