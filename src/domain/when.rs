@@ -8,7 +8,7 @@
 use super::Dur;
 use super::clock::stamp;
 use super::duration::short;
-use chrono::{DateTime, Days, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Days, LocalResult, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 pub const AT_FORMS: &str = "RFC 3339 (2026-05-30T22:15:00Z), HH:MM or HH:MM:SS (the most recent such time), or relative like -15m";
@@ -67,18 +67,23 @@ fn parse_unbounded(s: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>,
 
 /// The most recent `t` in `tz`: today's, unless that is more than `MAX_AHEAD` from now, then
 /// yesterday's (22:12 typed at 19:58 is yesterday's 22:12; 20:00 typed at 19:58 is today's,
-/// two minutes ahead: another machine's clock).
+/// two minutes ahead: another machine's clock). A time a clock change makes happen twice is
+/// the later one that is not ahead; one it skips is the day before's.
 fn most_recent(t: NaiveTime, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
     let today = now.with_timezone(&tz).date_naive();
-    let on = |day: chrono::NaiveDate| {
-        tz.from_local_datetime(&day.and_time(t))
-            .earliest()
+    let yesterday = today.checked_sub_days(Days::new(1))?;
+    [today, yesterday].into_iter().find_map(|day| {
+        let (later, earlier) = match tz.from_local_datetime(&day.and_time(t)) {
+            LocalResult::Single(t) => (Some(t), None),
+            LocalResult::Ambiguous(a, b) => (Some(a.max(b)), Some(a.min(b))),
+            LocalResult::None => (None, None),
+        };
+        [later, earlier]
+            .into_iter()
+            .flatten()
             .map(|t| t.with_timezone(&Utc))
-    };
-    match on(today) {
-        Some(t) if t - now <= MAX_AHEAD => Some(t),
-        _ => on(today.checked_sub_days(Days::new(1))?),
-    }
+            .find(|t| *t - now <= MAX_AHEAD)
+    })
 }
 
 /// Parses a time-zone name (`UTC`, `Europe/Berlin`, `America/Los_Angeles`).
@@ -137,6 +142,28 @@ mod tests {
         assert_eq!(
             parse_at("23:50", at, berlin).unwrap(),
             Utc.with_ymd_and_hms(2026, 5, 30, 21, 50, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_time_a_clock_change_repeats_is_the_most_recent_one() {
+        let berlin = parse_tz("Europe/Berlin").unwrap();
+        // 25 October 2026: 02:30 happens at 00:30Z (CEST) and again at 01:30Z (CET).
+        let now = Utc.with_ymd_and_hms(2026, 10, 25, 1, 45, 0).unwrap();
+        assert_eq!(
+            parse_at("02:30", now, berlin).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap()
+        );
+        let between = Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap();
+        assert_eq!(
+            parse_at("02:30", between, berlin).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap()
+        );
+        // 29 March 2026 skips 02:30: the most recent one was the day before.
+        let now = Utc.with_ymd_and_hms(2026, 3, 29, 2, 0, 0).unwrap();
+        assert_eq!(
+            parse_at("02:30", now, berlin).unwrap(),
+            Utc.with_ymd_and_hms(2026, 3, 28, 1, 30, 0).unwrap()
         );
     }
 
