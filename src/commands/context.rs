@@ -11,6 +11,7 @@ use crate::domain::clock::{Clock, FixedClock, SystemClock};
 use crate::domain::event::{Known, Record};
 use crate::domain::rules::Opts;
 use crate::domain::when;
+use crate::runbook::sanitize::visible_lines;
 use crate::store::{Access, IncidentRef, RecordError, Session, Store};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -30,7 +31,7 @@ impl Ctx {
         let author = who(global.author.as_deref()).unwrap_or_default();
         let store = Store::locate(global.state_dir.clone());
         if let Some(w) = store.exposure_warning() {
-            eprintln!("runbook: warning: {w}");
+            eprintln!("runbook: warning: {}", visible_lines(&w.to_string()));
         }
         Ok(Ctx {
             clock: clock_from_env()?,
@@ -95,10 +96,13 @@ impl Ctx {
             Err(e) => return Err(e.into()),
         };
         if let Some(r) = &done.recovery {
-            eprintln!("runbook: warning: before recording, {r}");
+            eprintln!(
+                "runbook: warning: before recording, {}",
+                visible_lines(&r.to_string())
+            );
         }
         for w in &done.warnings {
-            eprintln!("runbook: warning: {w}");
+            eprintln!("runbook: warning: {}", visible_lines(&w.to_string()));
         }
         self.confirm(s, &done.record);
         Ok(done.record)
@@ -133,7 +137,7 @@ impl Ctx {
         let r = id.map(incident_ref).transpose()?;
         let s = self.store.pick(r.as_ref(), access)?;
         for n in &s.notices {
-            eprintln!("runbook: {n}");
+            eprintln!("runbook: {}", visible_lines(&n.to_string()));
         }
         Ok(s)
     }

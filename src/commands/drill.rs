@@ -12,7 +12,7 @@ use crate::drill::scenario::{MAX_SPEED, ScenarioReport, show};
 use crate::drill::scorecard::hms;
 use crate::drill::{self, INJECT_AUTHOR, Scorecard, catalog, schedule};
 use crate::runbook::library::Root;
-use crate::runbook::sanitize::visible;
+use crate::runbook::sanitize::{visible, visible_lines};
 use crate::runbook::sha256_hex;
 use anyhow::bail;
 use std::io::Write as _;
@@ -172,7 +172,7 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
             eprintln!("runbook: warning: before recording, {r}");
         }
         for w in warnings {
-            eprintln!("runbook: warning: {w}");
+            eprintln!("runbook: warning: {}", visible_lines(&w.to_string()));
         }
         if let Event::Known(Known::InjectFired {
             inject,
@@ -244,7 +244,10 @@ fn scorecard(cx: &Ctx, id: Option<&str>, markdown: bool) -> anyhow::Result<ExitC
     }
     let scenario = match drill::pinned(&s.incident) {
         Some(Err(why)) => {
-            eprintln!("runbook: warning: the pinned scenario cannot be read: {why}");
+            eprintln!(
+                "runbook: warning: the pinned scenario cannot be read: {}",
+                visible_lines(&why)
+            );
             None
         }
         Some(Ok(sc)) => Some(sc),

@@ -11,7 +11,7 @@ use crate::domain::clock::{SimClock, stamp};
 use crate::domain::event::{Known, ScenarioPin};
 use crate::domain::incident::Status;
 use crate::domain::{Milestone, Severity};
-use crate::runbook::sanitize::visible;
+use crate::runbook::sanitize::{visible, visible_lines};
 use crate::runbook::vars;
 use crate::store::NewIncident;
 use crate::store::Session;
@@ -147,11 +147,19 @@ pub fn incidents(cx: &Ctx, all: bool, json: bool) -> anyhow::Result<ExitCode> {
     }
     for s in &shown {
         for n in &s.notices {
-            eprintln!("runbook: incident {}: {n}", s.id);
+            eprintln!(
+                "runbook: incident {}: {}",
+                s.id,
+                visible_lines(&n.to_string())
+            );
         }
     }
     for (id, why) in broken {
-        eprintln!("runbook: cannot read incident {id}: {why}");
+        // The id was checked to be of the id form; the reason may quote the journal.
+        eprintln!(
+            "runbook: cannot read incident {id}: {}",
+            visible_lines(&why.to_string())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
