@@ -185,26 +185,36 @@ pub fn finish(
 /// `<state>/outputs/<incident>/<run>-<step>.log`, for a run whose incident and step ids are
 /// plain names (always, unless a journal was edited by hand).
 pub fn output_path(state_dir: &Path, run: &Run) -> Result<PathBuf, String> {
-    let id = IncidentId::parse(&run.incident).map_err(|e| e.to_string())?;
+    output_path_of(state_dir, &run.incident, run.run, &run.step)
+}
+
+/// The same path, from the names a journal's `command_started` gives: never anywhere else,
+/// whatever a journal says (the app's pager opens only this).
+pub fn output_path_of(
+    state_dir: &Path,
+    incident: &str,
+    run: u64,
+    step: &str,
+) -> Result<PathBuf, String> {
+    let id = IncidentId::parse(incident).map_err(|e| e.to_string())?;
     Ok(state_dir
         .join("outputs")
         .join(id.as_str())
-        .join(output_name(run)?))
+        .join(output_name(run, step)?))
 }
 
-fn output_name(run: &Run) -> Result<String, String> {
-    let plain = !run.step.is_empty()
-        && run
-            .step
+fn output_name(run: u64, step: &str) -> Result<String, String> {
+    let plain = !step.is_empty()
+        && step
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     if !plain {
         return Err(format!(
             "the step id {:?} is not a plain name",
-            crate::runbook::sanitize::visible(&run.step)
+            crate::runbook::sanitize::visible(step)
         ));
     }
-    Ok(format!("{}-{}.log", run.run, run.step))
+    Ok(format!("{run}-{step}.log"))
 }
 
 /// Creates the run's output file: `outputs/` and the incident's directory 0700 (a symlink
@@ -213,7 +223,7 @@ fn output_name(run: &Run) -> Result<String, String> {
 fn create_output(state_dir: &Path, run: &Run) -> Result<(File, PathBuf), String> {
     let path = output_path(state_dir, run)?;
     let id = IncidentId::parse(&run.incident).map_err(|e| e.to_string())?;
-    let name = output_name(run)?;
+    let name = output_name(run.run, &run.step)?;
     let dir = crate::journal::create_private_dir_under(state_dir, &["outputs", id.as_str()])
         .map_err(|e| e.to_string())?;
     let file = crate::journal::create_private_file(&dir, &name).map_err(|e| e.to_string())?;

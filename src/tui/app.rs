@@ -125,6 +125,10 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Msg::Flash(text) => {
+            s.flash(Tone::Bad, &text);
+            Vec::new()
+        }
         Msg::OpenFailed(e) => {
             s.opening = false;
             s.overlay = Some(Overlay::Error {

@@ -50,6 +50,13 @@ pub enum Effect {
     },
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    /// Hand the terminal to `$PAGER` on a run's saved output, then redraw. Named by the run,
+    /// never by a path from a journal: the shell makes the path (`exec::output_path_of`).
+    Pager {
+        incident: String,
+        run: u64,
+        step: String,
+    },
     /// Stop the running command's process group; its result comes back as interrupted.
     CancelCommand,
     /// Ctrl-Z: restore the terminal, stop the process, and redraw when it continues.

@@ -36,10 +36,12 @@ pub enum Worker {
 }
 
 /// A request only the event loop, which owns the terminal, can carry out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TerminalRequest {
     Suspend,
     Redraw,
+    /// Run `$PAGER` on this file with the terminal restored, then redraw.
+    Pager(std::path::PathBuf),
 }
 
 impl Shell {
@@ -65,6 +67,21 @@ impl Shell {
                 self.terminal = Some(TerminalRequest::Suspend);
                 Vec::new()
             }
+            Effect::Pager {
+                incident,
+                run,
+                step,
+            } => match crate::exec::output_path_of(&self.store.dir, &incident, run, &step) {
+                Ok(path) if path.is_file() => {
+                    self.terminal = Some(TerminalRequest::Pager(path));
+                    Vec::new()
+                }
+                Ok(path) => vec![Msg::Flash(format!(
+                    "the saved output {} is not there (moved or removed)",
+                    crate::runbook::sanitize::visible(&path.display().to_string())
+                ))],
+                Err(e) => vec![Msg::Flash(format!("no saved output to open: {e}"))],
+            },
             Effect::Redraw => {
                 self.terminal = Some(TerminalRequest::Redraw);
                 Vec::new()

@@ -26,6 +26,12 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         scroll_detail(s, action == Action::ScrollDown);
         return Vec::new();
     }
+    if matches!(
+        action,
+        Action::OutputWrap | Action::OutputLeft | Action::OutputRight | Action::Pager
+    ) {
+        return super::output::key(s, action);
+    }
     match action {
         Action::Down => v.selected = (v.selected + 1).min(n - 1),
         Action::Up => v.selected = v.selected.saturating_sub(1),

@@ -65,6 +65,12 @@ pub enum Action {
     /// Scroll the pane on the right (the preview, the step's details) down or up.
     ScrollDown,
     ScrollUp,
+    /// Command output: wrap it, or one line each (moved sideways with `<` `>`).
+    OutputWrap,
+    OutputLeft,
+    OutputRight,
+    /// Open the step's full saved output in `$PAGER`.
+    Pager,
     Submit,
     Cancel,
     NextField,
@@ -183,6 +189,10 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, code(KeyCode::PageDown), A::TimelineNewer, "scroll the timeline forward"),
     b(M::Incident, k('J'), A::ScrollDown, "scroll the step's details"),
     b(M::Incident, k('K'), A::ScrollUp, "scroll the step's details"),
+    b(M::Incident, k('w'), A::OutputWrap, "command output: wrap it / one line each"),
+    b(M::Incident, k('<'), A::OutputLeft, "command output, one line each: move left"),
+    b(M::Incident, k('>'), A::OutputRight, "command output, one line each: move right"),
+    b(M::Incident, k('p'), A::Pager, "read the step's full saved output in $PAGER (less)"),
     b(M::Incident, k('?'), A::Help, "this help"),
     b(M::Incident, k('q'), A::Back, "back to the home screen (nothing is lost)"),
     b(M::Input, code(KeyCode::Enter), A::Submit, "record it"),

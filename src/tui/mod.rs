@@ -10,6 +10,7 @@ pub mod home;
 pub mod incident;
 pub mod keymap;
 pub mod msg;
+pub mod output;
 pub mod overlay;
 pub mod paste;
 pub mod quit;

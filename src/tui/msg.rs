@@ -37,6 +37,8 @@ pub enum Msg {
     /// journal, left by a crashed writer, was set aside before our record: where its bytes
     /// went).
     Notice(String),
+    /// A one-line answer for the footer (e.g. the saved output to page through is gone).
+    Flash(String),
     Opened(Box<Opened>),
     OpenFailed(String),
     Library(Vec<LibraryRow>),

@@ -10,7 +10,7 @@
 use super::app::{Msg, update};
 use super::effect::Effect;
 use super::effects::{Shell, TerminalRequest, Worker};
-use super::state::AppState;
+use super::state::{AppState, Tone};
 use super::worker::{Journaler, current_rows, incident_rows};
 use crate::domain::clock::Clock;
 use crate::runbook::watch::Reloader;
@@ -20,6 +20,7 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
@@ -80,7 +81,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     let _runbook_watcher = crate::runbook::watch::watch(&roots, move || {
         let _ = reload_tx.send(Msg::RunbooksChanged);
     });
-    spawn_input(tx.clone(), clock.clone());
+    let input = InputGate::default();
+    spawn_input(tx.clone(), clock.clone(), input.clone());
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
     let mut terminal = ratatui::try_init()?;
@@ -101,7 +103,7 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     if let Ok(size) = terminal.size() {
         queue.push_front(Msg::Resize(size.width, size.height));
     }
-    let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue);
+    let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue, &input);
     // Appends already sent are finished before the app leaves (bounded: a disk that never
     // answers must not keep the terminal hostage).
     drop(shell);
@@ -124,6 +126,7 @@ fn event_loop(
     shell: &mut Shell,
     rx: &Receiver<Msg>,
     mut queue: VecDeque<Msg>,
+    input: &InputGate,
 ) -> anyhow::Result<()> {
     // Keys typed while an answer they must see is still to come wait here, in order
     // (Ctrl-C does not: a disk that hangs must not keep the app from quitting).
@@ -146,6 +149,11 @@ fn event_loop(
             match shell.terminal.take() {
                 Some(TerminalRequest::Suspend) => suspend(terminal)?,
                 Some(TerminalRequest::Redraw) => repaint(terminal)?,
+                Some(TerminalRequest::Pager(path)) => {
+                    if let Err(e) = page(terminal, &path, input) {
+                        state.flash(Tone::Bad, format!("the pager did not run: {e}"));
+                    }
+                }
                 None => {}
             }
         }
@@ -216,9 +224,53 @@ pub fn settle(state: &mut AppState, shell: &mut Shell, msg: Msg) -> Vec<super::e
     done
 }
 
-fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>) {
+/// Lets the event loop take the keyboard away from the key reader (for `$PAGER`) and give
+/// it back: paused, the reader stops reading the terminal, so no key meant for the pager is
+/// taken.
+#[derive(Clone, Default)]
+struct InputGate(Arc<(AtomicBool, AtomicBool)>);
+
+impl InputGate {
+    /// Stops the reader and waits (bounded) until it has stopped.
+    fn pause(&self) {
+        self.0.0.store(true, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        while !self.0.1.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn resume(&self) {
+        self.0.1.store(false, Ordering::SeqCst);
+        self.0.0.store(false, Ordering::SeqCst);
+    }
+
+    /// The reader's side: true while paused (and says it has stopped).
+    fn paused(&self) -> bool {
+        let paused = self.0.0.load(Ordering::SeqCst);
+        if paused {
+            self.0.1.store(true, Ordering::SeqCst);
+        }
+        paused
+    }
+}
+
+fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>, gate: InputGate) {
     std::thread::spawn(move || {
         loop {
+            if gate.paused() {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            // Polled, not blocked on, so a pause takes effect within one poll.
+            match event::poll(Duration::from_millis(100)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => {
+                    let _ = tx.send(Msg::Terminate);
+                    break;
+                }
+            }
             let msg = match event::read() {
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k, clock.now()),
                 Ok(Event::Paste(text)) => Msg::Paste(text),
@@ -283,6 +335,41 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
     ratatui::crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
     terminal.hide_cursor()?;
     repaint(terminal)
+}
+
+/// `p`: the terminal goes to `$PAGER` (else `less`) on `path`, with the key reader paused so
+/// every key reaches the pager; back, the screen is drawn again.
+fn page(
+    terminal: &mut ratatui::DefaultTerminal,
+    path: &std::path::Path,
+    input: &InputGate,
+) -> anyhow::Result<()> {
+    use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    use ratatui::crossterm::terminal::{
+        EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    };
+    let pager = std::env::var("PAGER").unwrap_or_default();
+    let mut words = pager.split_whitespace();
+    let program = words.next().unwrap_or("less").to_string();
+    let args: Vec<String> = words.map(str::to_string).collect();
+    input.pause();
+    let mut out = std::io::stdout();
+    let _ = ratatui::crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen);
+    let _ = terminal.show_cursor();
+    let _ = disable_raw_mode();
+    let ran = std::process::Command::new(&program)
+        .args(&args)
+        .arg(path)
+        .status();
+    enable_raw_mode()?;
+    ratatui::crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    terminal.hide_cursor()?;
+    input.resume();
+    repaint(terminal)?;
+    match ran {
+        Ok(_) => Ok(()),
+        Err(e) => anyhow::bail!("{}: {e}", crate::runbook::sanitize::visible(&program)),
+    }
 }
 
 /// Blanks the screen and makes the next frame draw every cell. (`Terminal::clear` would ask

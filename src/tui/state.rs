@@ -183,6 +183,10 @@ pub struct IncidentView {
     pub read_only: Option<String>,
     /// The last command output shown in the detail pane: (step id, text).
     pub output: Option<(String, String)>,
+    /// Command output wraps (so no column is lost); off, each line is one line, moved
+    /// sideways by `output_shift` characters.
+    pub output_wrap: bool,
+    pub output_shift: usize,
     /// Wait steps whose countdown already rang the bell (step id, run number).
     pub rung: Vec<(String, u32)>,
     /// `x` was pressed: the next digit toggles that checklist item.
@@ -456,6 +460,8 @@ impl IncidentView {
             in_flight: 0,
             read_only: None,
             output: None,
+            output_wrap: true,
+            output_shift: 0,
             rung: Vec::new(),
             awaiting_item: false,
             timeline_scroll: 0,

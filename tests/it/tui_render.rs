@@ -1284,3 +1284,108 @@ fn an_unreadable_journal_is_listed_with_why_not_as_an_incident() {
     assert!(!all.contains("sev4"), "no made-up severity: {all}");
     assert!(!all.contains("1970"), "no made-up time: {all}");
 }
+
+/// `etcdctl endpoint status -w table` at its real width: the columns a responder needs
+/// (IS LEADER, RAFT TERM) are past column 100.
+const WIDE_STATUS: &str = "\
++----------------------------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+
+|             ENDPOINT             |        ID        | VERSION | DB SIZE | IS LEADER | IS LEARNER | RAFT TERM | RAFT INDEX | RAFT APPLIED INDEX | ERRORS |
++----------------------------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+
+| https://etcd-0.sd.internal:2379  | 8e9e05c52164694d |  3.5.12 |   25 MB |      true |      false |        42 |     190321 |             190321 |        |
++----------------------------------+------------------+---------+---------+-----------+------------+-----------+------------+--------------------+--------+";
+
+#[test]
+fn wide_output_wraps_so_no_column_is_lost_and_w_gives_one_line_each_moved_with_arrows() {
+    let mut s = incident_state(false);
+    update(&mut s, Msg::Resize(120, 36));
+    select_step(&mut s, "etcd-health");
+    s.incident.as_mut().expect("open").output = Some(("etcd-health".into(), WIDE_STATUS.into()));
+    // The whole document, scrolled through with J: every column of the table is seen.
+    let screen = |s: &AppState| lines(draw(s, 120, 36).backend().buffer());
+    let (_, seen, _) = page_to_the_end(&mut s, screen);
+    let flat: String = seen
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
+    for column in ["ISLEADER", "RAFTTERM", "RAFTAPPLIEDINDEX", "ERRORS"] {
+        assert!(flat.contains(column), "{column} never shown wrapped");
+    }
+    assert!(
+        !seen.contains('…') || !seen.contains("ERRORS …"),
+        "wrapped, nothing is cut"
+    );
+    // w: one line each, cut at the pane; > moves it sideways until the last column shows.
+    for _ in 0..20 {
+        key(&mut s, KeyCode::Char('K'));
+    }
+    key(&mut s, KeyCode::Char('w'));
+    assert!(!s.incident.as_ref().expect("open").output_wrap);
+    let (_, unwrapped, _) = page_to_the_end(&mut s, screen);
+    assert!(
+        !unwrapped.contains("ERRORS"),
+        "one line each, the right is out of sight"
+    );
+    for _ in 0..20 {
+        key(&mut s, KeyCode::Char('K'));
+    }
+    for _ in 0..12 {
+        key(&mut s, KeyCode::Char('>'));
+    }
+    let (_, moved, _) = page_to_the_end(&mut s, screen);
+    assert!(
+        moved.contains("ERRORS"),
+        "> brings the right-hand columns into view"
+    );
+    assert!(!moved.contains("ENDPOINT"), "and the left ones out");
+    // > stops at the widest line; < comes back to the start.
+    let shift = s.incident.as_ref().expect("open").output_shift;
+    assert!(shift < WIDE_STATUS.lines().map(str::len).max().unwrap_or(0));
+    for _ in 0..40 {
+        key(&mut s, KeyCode::Char('<'));
+    }
+    assert_eq!(s.incident.as_ref().expect("open").output_shift, 0);
+    // w again wraps.
+    key(&mut s, KeyCode::Char('w'));
+    assert!(s.incident.as_ref().expect("open").output_wrap);
+}
+
+#[test]
+fn p_asks_for_the_pager_by_run_never_by_a_journal_path_and_says_when_nothing_was_saved() {
+    let mut s = incident_state(false);
+    update(&mut s, Msg::Resize(120, 36));
+    select_step(&mut s, "etcd-health");
+    // The fixture's run saved no file: p says so and asks for nothing.
+    let at = s.now;
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE), at),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    let flash = s.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("not saved"), "{flash}");
+    // With a saved file (whatever path the journal names), the effect names the run.
+    let v = s.incident.as_mut().expect("open");
+    let mut inc = (*v.incident).clone();
+    let last = inc
+        .commands
+        .iter_mut()
+        .rev()
+        .find(|c| c.step == "etcd-health")
+        .expect("a run");
+    last.output_path = Some("/etc/shadow".into());
+    let run = last.run;
+    v.incident = std::sync::Arc::new(inc);
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE), at),
+    );
+    let id = s.incident.as_ref().expect("open").incident.id.clone();
+    assert_eq!(
+        effects,
+        vec![runbook::tui::effect::Effect::Pager {
+            incident: id,
+            run,
+            step: "etcd-health".into(),
+        }]
+    );
+}

@@ -265,3 +265,63 @@ fn ctrl_z_restores_the_terminal_and_continuing_redraws() {
     t.wait_text("EXIT=0");
     t.drain();
 }
+
+/// `p` hands the terminal to `$PAGER` on the run's saved output: every key typed reaches the
+/// pager (none is taken by the app's key reader), and the app draws itself again after.
+#[test]
+fn p_opens_the_saved_output_in_the_pager_and_every_key_reaches_it() {
+    let state = tempfile::tempdir().unwrap();
+    let books = tempfile::tempdir().unwrap();
+    marking_runbook(books.path(), "printf 'saved-output-line\\n'");
+    let mark = state.path().join("paged");
+    let pager = state.path().join("pager.sh");
+    std::fs::write(
+        &pager,
+        format!(
+            "#!/bin/sh\nprintf 'PAGER-UP\\n'\nIFS= read -r line\n{{ printf 'typed=%s\\n' \"$line\"; cat \"$1\"; }} > '{}'\n",
+            mark.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pager, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .arg("--runbooks")
+        .arg(books.path())
+        .args(["start", "pty-run", "--no-tui"])
+        .env("RUNBOOK_STATE_DIR", state.path())
+        .env("RUNBOOK_USER", "ana")
+        .output()
+        .unwrap();
+    assert!(start.status.success(), "{start:?}");
+    let script = format!(
+        r#"PAGER='{}' "$BIN" --runbooks "$BOOKS" resume; echo "EXIT=$?""#,
+        pager.display()
+    );
+    let mut t = Term::spawn(&script, state.path(), books.path());
+    t.wait_text("Leave a mark");
+    t.keys("r");
+    t.wait_text("Run this command?");
+    let s = state.path().to_path_buf();
+    press_y_until(&mut t, "the command to finish", || {
+        journal_kinds(&s).iter().any(|k| k == "command_finished")
+    });
+    t.wait_text("full output:");
+    t.keys("p");
+    t.wait_text("PAGER-UP");
+    // Keys the app would act on (e = export, n = note, l, o = sign off): all for the pager.
+    t.keys("helono\r");
+    t.wait_for("the pager to write what it read", |_| {
+        std::fs::read_to_string(&mark).is_ok_and(|m| m.contains("saved-output-line"))
+    });
+    let got = std::fs::read_to_string(&mark).unwrap();
+    assert!(got.starts_with("typed=helono\n"), "{got}");
+    // Back in the app, drawn again; nothing the keys would have done was recorded.
+    t.wait_text("Leave a mark");
+    let kinds = journal_kinds(state.path());
+    assert!(!kinds.iter().any(|k| k == "note_added"), "{kinds:?}");
+    t.keys("q");
+    t.wait_text("Open incidents");
+    t.keys("q");
+    t.wait_text("EXIT=0");
+}

@@ -297,7 +297,9 @@ fn tail(
             timeout,
         } => {
             section(&mut out, &format!("Command (timeout {timeout})"));
-            for (k, line) in clean(command, vars).iter().enumerate() {
+            // As it runs: the variables' values quoted as single shell words.
+            let filled = crate::domain::template::fill_command(command, vars);
+            for (k, line) in clean(&filled, &[]).iter().enumerate() {
                 out.extend(hanging(
                     if k == 0 { "$ " } else { "> " },
                     line,
@@ -416,43 +418,108 @@ fn output(
     out: &mut Lines,
 ) {
     let t = Theme::of(s);
-    let run = v
-        .incident
-        .commands
-        .iter()
-        .rev()
-        .find(|c| c.step == def.id && c.finished.is_some());
-    let text = match (&v.output, run) {
-        (Some((step, text)), _) if *step == def.id => text.as_str(),
-        (_, Some(r)) => r.output_excerpt.as_str(),
-        _ => return,
+    let here = |r: &&crate::domain::incident::CommandRun| r.step == def.id;
+    let run = v.incident.commands.iter().rev().find(here);
+    let running = s
+        .running
+        .as_ref()
+        .is_some_and(|r| r.incident == v.incident.id && Some(r.run) == run.map(|c| c.run));
+    let Some(run) = run.filter(|_| !running) else {
+        return;
     };
     out.push(Line::raw(""));
-    let mut head = "Output".to_string();
-    if let Some(r) = run {
-        let how = match (r.exit_code, r.timed_out) {
-            (_, true) => "timed out".to_string(),
-            (Some(c), _) => format!("exit {c}"),
-            (None, _) => "killed".to_string(),
-        };
-        head.push_str(&format!(" of the run at {} ({how})", hms(r.started)));
-    }
-    let style = match run.map(|r| (r.exit_code, r.timed_out)) {
-        Some((Some(0), false)) | None => t.title(),
-        _ => t.bad(),
+    let how = if run.result_unknown() {
+        "interrupted, result unknown".to_string()
+    } else if run.timed_out {
+        "timed out".to_string()
+    } else if run.interrupted {
+        "interrupted".to_string()
+    } else {
+        match run.exit_code {
+            Some(c) => format!("exit {c}"),
+            None => "killed".to_string(),
+        }
     };
-    out.push(Line::styled(fit(&head, max), style));
+    let head = format!("Output of the run at {} ({how})", hms(run.started));
+    let good = run.exit_code == Some(0) && !run.timed_out && !run.interrupted;
+    out.push(Line::styled(
+        fit(&head, max),
+        if good { t.title() } else { t.bad() },
+    ));
+    let text = match &v.output {
+        Some((step, text)) if *step == def.id => text.as_str(),
+        _ => run.output_excerpt.as_str(),
+    };
     let lines: Vec<String> = text.trim_end().split('\n').map(one).collect();
-    let room = pane.map_or(usize::MAX, |h| (h / 3).max(3));
-    let shown = lines.len().min(room);
-    for l in &lines[..shown.saturating_sub(usize::from(lines.len() > room))] {
-        out.push(Line::styled(fit(l, max), t.dim()));
+    // Wrapped by default, so no column is lost (w: one line each, sideways with < >).
+    let mut shown: Lines = Vec::new();
+    for l in &lines {
+        if v.output_wrap {
+            shown.extend(
+                super::text::wrap(l, max)
+                    .into_iter()
+                    .map(|w| Line::styled(w, t.dim())),
+            );
+        } else {
+            let cut: String = l.chars().skip(v.output_shift).collect();
+            shown.push(Line::styled(fit(&cut, max), t.dim()));
+        }
     }
-    if lines.len() > room {
-        let more = lines.len() - shown + 1;
-        out.push(Line::styled(
-            fit(&format!("… {more} more output lines"), max),
+    let room = pane.map_or(usize::MAX, |h| (h / 3).max(3));
+    if shown.len() > room {
+        let more = shown.len() - room + 1;
+        shown.truncate(room - 1);
+        shown.push(Line::styled(
+            fit(
+                &format!("… {} (J reads on)", plural(more, "more output line")),
+                max,
+            ),
             t.dim(),
         ));
+    }
+    out.extend(shown);
+    if let Some(path) = &run.output_path {
+        let size = run
+            .output_bytes
+            .map(|b| {
+                format!(
+                    " ({}{})",
+                    bytes(b),
+                    if run.output_cut {
+                        ", cut at the cap"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .unwrap_or_default();
+        out.extend(hanging(
+            "full output: ",
+            &format!("{}{size} · p opens it in $PAGER", one(path)),
+            max,
+            t.dim(),
+        ));
+    }
+    let mode = if v.output_wrap {
+        "w: one line each, sideways with < >"
+    } else {
+        "w: wrap the output · < > move sideways"
+    };
+    out.push(Line::styled(fit(mode, max), t.dim()));
+}
+
+/// `12.3 KB`, `2.1 GB`: a byte count for people.
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u + 1 < UNITS.len() {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
     }
 }
