@@ -2,7 +2,8 @@
 //! journal is opened read-only and never changed (read permission is enough).
 //! Following uses a `notify` watcher on the incidents directory (editors and other processes
 //! may replace files; watching the directory sees every change), with a once-a-second re-read
-//! as a safety net for file systems where notifications are not delivered.
+//! as a safety net for file systems where notifications are not delivered. It ends when the
+//! incident is closed (or was closed already): nothing more can be added.
 
 use super::context::Ctx;
 use crate::domain::clock::stamp;
@@ -43,6 +44,10 @@ pub fn log(cx: &Ctx, id: Option<&OsStr>, follow: bool) -> anyhow::Result<ExitCod
     if !follow {
         return Ok(ExitCode::SUCCESS);
     }
+    if s.incident.is_closed() {
+        eprintln!("the incident is closed: nothing more will be added, so --follow ends here");
+        return Ok(ExitCode::SUCCESS);
+    }
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         // The receiver only needs a nudge; a closed channel means we are exiting.
@@ -65,6 +70,11 @@ pub fn log(cx: &Ctx, id: Option<&OsStr>, follow: bool) -> anyhow::Result<ExitCod
             {
                 return Ok(ExitCode::SUCCESS);
             }
+        }
+        // Closing is the last record an incident gets: the follow is over.
+        if s.incident.is_closed() {
+            eprintln!("the incident was closed: --follow ends");
+            return Ok(ExitCode::SUCCESS);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -285,9 +285,26 @@ fn log_follow_prints_what_other_processes_append() {
             Err(_) => break,
         }
     }
+    assert!(found, "the follower never printed the note");
+    // Closing the incident ends the follow by itself (bounded wait for the exit).
+    e.ok(&["close", inc.trim()]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = follow.try_wait().unwrap() {
+            break Some(st);
+        }
+        if std::time::Instant::now() > deadline {
+            break None;
+        }
+        let _ = rx.recv_timeout(Duration::from_millis(50));
+    };
     let _ = follow.kill();
     let _ = follow.wait();
-    assert!(found, "the follower never printed the note");
+    assert!(status.is_some_and(|s| s.success()), "--follow did not end on close");
+    // On a closed incident --follow prints the timeline and ends at once.
+    let done = e.cmd(&["log", inc.trim(), "--follow"]).output().unwrap();
+    assert!(done.status.success(), "{done:?}");
+    assert!(String::from_utf8_lossy(&done.stderr).contains("closed"), "{done:?}");
 }
 
 #[test]
