@@ -300,11 +300,17 @@ fn log_follow_prints_what_other_processes_append() {
     };
     let _ = follow.kill();
     let _ = follow.wait();
-    assert!(status.is_some_and(|s| s.success()), "--follow did not end on close");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "--follow did not end on close"
+    );
     // On a closed incident --follow prints the timeline and ends at once.
     let done = e.cmd(&["log", inc.trim(), "--follow"]).output().unwrap();
     assert!(done.status.success(), "{done:?}");
-    assert!(String::from_utf8_lossy(&done.stderr).contains("closed"), "{done:?}");
+    assert!(
+        String::from_utf8_lossy(&done.stderr).contains("closed"),
+        "{done:?}"
+    );
 }
 
 #[test]
