@@ -15,10 +15,9 @@
 //! is above and below, and `render` tells `update` the extent it drew).
 
 use super::steps::{taken_so_far, target_secs};
-use super::text::{
-    Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, scroll_hint, wrapped,
-};
-use super::theme::{OVER, Theme, checkbox, status_glyph, status_word};
+use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, scroll_hint};
+use super::theme::{OVER, Theme, status_glyph, status_word};
+use super::{kinds, output};
 use crate::domain::incident::{Incident, Status, StepState};
 use crate::domain::{Step, StepKind};
 use crate::tui::state::{AppState, Extent, IncidentView};
@@ -275,251 +274,29 @@ fn tail(
     max: usize,
     pane: Option<usize>,
 ) -> Lines {
-    let t = Theme::of(s);
-    let inc = &v.incident;
-    let vars = &inc.vars;
     let mut out: Lines = Vec::new();
-    let section = |out: &mut Lines, title: &str| {
-        out.push(Line::raw(""));
-        out.push(Line::styled(fit(title, max), t.title()));
-    };
+    let w = kinds::Writer { s, v, def, max };
     match &def.kind {
         StepKind::Action | StepKind::Wait { .. } => {}
-        StepKind::Check { expect } => {
-            if let Some(e) = expect {
-                section(&mut out, "Expect");
-                out.extend(prose(e, vars, max, t.plain()));
-            }
-        }
+        StepKind::Check { expect } => w.expect(expect.as_deref(), &mut out),
         StepKind::Command {
             command,
             expect,
             timeout,
         } => {
-            section(&mut out, &format!("Command (timeout {timeout})"));
-            // As it runs: the variables' values quoted as single shell words.
-            let filled = crate::domain::template::fill_command(command, vars);
-            for (k, line) in clean(&filled, &[]).iter().enumerate() {
-                out.extend(hanging(
-                    if k == 0 { "$ " } else { "> " },
-                    line,
-                    max,
-                    t.strong(),
-                ));
-            }
-            if s.running
-                .as_ref()
-                .is_some_and(|r| r.incident == v.incident.id && r.step == def.id)
-            {
-                out.push(Line::styled("running…", t.warn()));
-            }
-            output(s, v, def, max, pane, &mut out);
-            if let Some(e) = expect {
-                section(&mut out, "Expect");
-                out.extend(prose(e, vars, max, t.plain()));
-            }
+            w.command(command, &timeout.to_string(), &mut out);
+            output::lines(s, v, def, max, pane, &mut out);
+            w.expect(expect.as_deref(), &mut out);
         }
-        StepKind::Decision { choices } => {
-            section(&mut out, "Choices (press the number, or Enter for a list)");
-            let taken = inc
-                .path
-                .iter()
-                .rev()
-                .find(|p| p.step == def.id)
-                .map(|p| p.choice);
-            for (k, c) in choices.iter().enumerate() {
-                let mark = if taken == Some(k + 1) {
-                    "  (taken)"
-                } else {
-                    ""
-                };
-                let text = format!(
-                    "{} → {}{mark}",
-                    clean(&c.label, vars).join(" "),
-                    one(&c.next)
-                );
-                let style = if mark.is_empty() { t.plain() } else { t.good() };
-                out.extend(hanging(&format!("{}. ", k + 1), &text, max, style));
-            }
-        }
+        StepKind::Decision { choices } => w.choices(choices, &mut out),
         StepKind::Comms { template, every } => {
-            section(&mut out, "Status update (u to write and send)");
-            let sent: Vec<_> = inc
-                .comms
-                .iter()
-                .filter(|c| c.step.as_deref() == Some(def.id.as_str()))
-                .collect();
-            let mut cadence = match every {
-                Some(e) => format!("every {e}"),
-                None => "once".to_string(),
-            };
-            match sent.last() {
-                Some(c) => {
-                    cadence.push_str(&format!(" · last sent {} by {}", hms(c.at), one(&c.by)))
-                }
-                None => cadence.push_str(" · not sent yet"),
-            }
-            out.extend(hanging("", &cadence, max, t.dim()));
-            out.extend(wrapped(template, vars, max, t.plain()));
+            w.comms(template, every.map(|e| e.to_string()), &mut out)
         }
     }
-    if !def.checklist.is_empty() {
-        let done = st.checklist.iter().filter(|c| **c).count();
-        section(
-            &mut out,
-            &format!(
-                "Checklist {done}/{} · x N toggles item N",
-                def.checklist.len()
-            ),
-        );
-        if v.awaiting_item {
-            out.push(Line::styled(
-                fit("press the number of the item to toggle", max),
-                t.warn(),
-            ));
-        }
-        for (k, item) in def.checklist.iter().enumerate() {
-            let on = st.checklist.get(k).copied().unwrap_or(false);
-            let head = format!("{}. {} ", k + 1, checkbox(on));
-            let text = clean(item, vars).join(" ");
-            out.extend(hanging(
-                &head,
-                &text,
-                max,
-                if on { t.good() } else { t.plain() },
-            ));
-        }
-    }
+    w.checklist(st, &mut out);
     if !matches!(def.kind, StepKind::Command { .. }) {
-        output(s, v, def, max, pane, &mut out);
+        output::lines(s, v, def, max, pane, &mut out);
     }
-    if !def.links.is_empty() {
-        section(&mut out, "Links");
-        for l in &def.links {
-            let text = format!(
-                "{}: {}",
-                clean(&l.title, vars).join(" "),
-                clean(&l.url, vars).join(" ")
-            );
-            out.extend(hanging("", &text, max, t.dim()));
-        }
-    }
+    w.links(&mut out);
     out
-}
-
-/// The last output for this step: what the app just ran (`IncidentView::output`), else the
-/// excerpt recorded in the journal. Bounded to a third of a `pane` that tall, if given.
-fn output(
-    s: &AppState,
-    v: &IncidentView,
-    def: &Step,
-    max: usize,
-    pane: Option<usize>,
-    out: &mut Lines,
-) {
-    let t = Theme::of(s);
-    let here = |r: &&crate::domain::incident::CommandRun| r.step == def.id;
-    let run = v.incident.commands.iter().rev().find(here);
-    let running = s
-        .running
-        .as_ref()
-        .is_some_and(|r| r.incident == v.incident.id && Some(r.run) == run.map(|c| c.run));
-    let Some(run) = run.filter(|_| !running) else {
-        return;
-    };
-    out.push(Line::raw(""));
-    let how = if run.result_unknown() {
-        "interrupted, result unknown".to_string()
-    } else if run.timed_out {
-        "timed out".to_string()
-    } else if run.interrupted {
-        "interrupted".to_string()
-    } else {
-        match run.exit_code {
-            Some(c) => format!("exit {c}"),
-            None => "killed".to_string(),
-        }
-    };
-    let head = format!("Output of the run at {} ({how})", hms(run.started));
-    let good = run.exit_code == Some(0) && !run.timed_out && !run.interrupted;
-    out.push(Line::styled(
-        fit(&head, max),
-        if good { t.title() } else { t.bad() },
-    ));
-    let text = match &v.output {
-        Some((step, text)) if *step == def.id => text.as_str(),
-        _ => run.output_excerpt.as_str(),
-    };
-    let lines: Vec<String> = text.trim_end().split('\n').map(one).collect();
-    // Wrapped by default, so no column is lost (w: one line each, sideways with < >).
-    let mut shown: Lines = Vec::new();
-    for l in &lines {
-        if v.output_wrap {
-            shown.extend(
-                super::text::wrap(l, max)
-                    .into_iter()
-                    .map(|w| Line::styled(w, t.dim())),
-            );
-        } else {
-            let cut: String = l.chars().skip(v.output_shift).collect();
-            shown.push(Line::styled(fit(&cut, max), t.dim()));
-        }
-    }
-    let room = pane.map_or(usize::MAX, |h| (h / 3).max(3));
-    if shown.len() > room {
-        let more = shown.len() - room + 1;
-        shown.truncate(room - 1);
-        shown.push(Line::styled(
-            fit(
-                &format!("… {} (J reads on)", plural(more, "more output line")),
-                max,
-            ),
-            t.dim(),
-        ));
-    }
-    out.extend(shown);
-    if let Some(path) = &run.output_path {
-        let size = run
-            .output_bytes
-            .map(|b| {
-                format!(
-                    " ({}{})",
-                    bytes(b),
-                    if run.output_cut {
-                        ", cut at the cap"
-                    } else {
-                        ""
-                    }
-                )
-            })
-            .unwrap_or_default();
-        out.extend(hanging(
-            "full output: ",
-            &format!("{}{size} · p opens it in $PAGER", one(path)),
-            max,
-            t.dim(),
-        ));
-    }
-    let mode = if v.output_wrap {
-        "w: one line each, sideways with < >"
-    } else {
-        "w: wrap the output · < > move sideways"
-    };
-    out.push(Line::styled(fit(mode, max), t.dim()));
-}
-
-/// `12.3 KB`, `2.1 GB`: a byte count for people.
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u + 1 < UNITS.len() {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} bytes")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }

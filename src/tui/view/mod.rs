@@ -13,6 +13,8 @@ mod footer;
 mod form;
 mod header;
 mod home;
+mod kinds;
+mod output;
 mod overlay;
 mod preview;
 mod steps;
