@@ -75,6 +75,16 @@ pub fn render_text(sc: &Scorecard) -> String {
         }
     );
 
+    text_milestones(&mut o, sc);
+    text_overruns(&mut o, sc);
+    text_skipped(&mut o, sc);
+    text_injects(&mut o, sc);
+    text_notes(&mut o, sc);
+    o
+}
+
+/// Each milestone: when it was reached against its target.
+fn text_milestones(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(o, "\nMilestones (time from the drill's start)");
     if sc.milestones.is_empty() {
         let _ = writeln!(o, "  none recorded and no targets set");
@@ -93,7 +103,10 @@ pub fn render_text(sc: &Scorecard) -> String {
             verdict_text(m)
         );
     }
+}
 
+/// Steps that took longer than their target.
+fn text_overruns(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(o, "\nSteps over their target ({})", sc.overruns.len());
     for r in &sc.overruns {
         let _ = writeln!(
@@ -107,7 +120,10 @@ pub fn render_text(sc: &Scorecard) -> String {
             hms(r.over_by())
         );
     }
+}
 
+/// Steps skipped, with their reasons.
+fn text_skipped(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(o, "\nSteps skipped ({})", sc.skipped.len());
     for s in &sc.skipped {
         let _ = writeln!(
@@ -119,7 +135,10 @@ pub fn render_text(sc: &Scorecard) -> String {
             visible(&s.reason)
         );
     }
+}
 
+/// Each inject: when it was due and fired, and the next action after it.
+fn text_injects(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(
         o,
         "\nInjects ({} of {} fired)",
@@ -144,7 +163,10 @@ pub fn render_text(sc: &Scorecard) -> String {
         };
         let _ = writeln!(o, "     {outcome}");
     }
+}
 
+/// The drill's notes, action items and decisions marked.
+fn text_notes(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(o, "\nNotes ({})", sc.notes.len());
     for n in &sc.notes {
         let tag = match (n.action_item, n.decision) {
@@ -160,7 +182,6 @@ pub fn render_text(sc: &Scorecard) -> String {
             visible(&n.text)
         );
     }
-    o
 }
 
 /// Escapes text for a Markdown table cell: no pipes, no line breaks, no markup.
@@ -200,6 +221,16 @@ pub fn render_markdown(sc: &Scorecard) -> String {
         }
     );
 
+    md_milestones(&mut o, sc);
+    md_overruns(&mut o, sc);
+    md_skipped(&mut o, sc);
+    md_injects(&mut o, sc);
+    md_notes(&mut o, sc);
+    o
+}
+
+/// Each milestone: when it was reached against its target.
+fn md_milestones(o: &mut String, sc: &Scorecard) {
     o.push_str("### Milestones\n\n");
     if sc.milestones.is_empty() {
         o.push_str("None recorded, and the scenario sets no targets.\n\n");
@@ -217,7 +248,10 @@ pub fn render_markdown(sc: &Scorecard) -> String {
         }
         o.push('\n');
     }
+}
 
+/// Steps that took longer than their target.
+fn md_overruns(o: &mut String, sc: &Scorecard) {
     o.push_str("### Steps over their target\n\n");
     if sc.overruns.is_empty() {
         o.push_str("None.\n\n");
@@ -237,7 +271,10 @@ pub fn render_markdown(sc: &Scorecard) -> String {
         }
         o.push('\n');
     }
+}
 
+/// Steps skipped, with their reasons.
+fn md_skipped(o: &mut String, sc: &Scorecard) {
     o.push_str("### Steps skipped\n\n");
     if sc.skipped.is_empty() {
         o.push_str("None.\n\n");
@@ -255,7 +292,10 @@ pub fn render_markdown(sc: &Scorecard) -> String {
         }
         o.push('\n');
     }
+}
 
+/// Each inject: when it was due and fired, and the next action after it.
+fn md_injects(o: &mut String, sc: &Scorecard) {
     let _ = writeln!(
         o,
         "### Injects\n\n{} of {} fired.\n",
@@ -284,7 +324,10 @@ pub fn render_markdown(sc: &Scorecard) -> String {
         }
         o.push('\n');
     }
+}
 
+/// The drill's notes, action items and decisions marked.
+fn md_notes(o: &mut String, sc: &Scorecard) {
     o.push_str("### Notes\n\n");
     if sc.notes.is_empty() {
         o.push_str("None.\n");
@@ -305,7 +348,6 @@ pub fn render_markdown(sc: &Scorecard) -> String {
             );
         }
     }
-    o
 }
 
 #[cfg(test)]
