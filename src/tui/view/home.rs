@@ -5,7 +5,7 @@
 
 use super::text::{Lines, fit, one, pad, plural, scroll_offset, width};
 use super::theme::{CURSOR, Theme};
-use crate::tui::state::{AppState, Row};
+use crate::tui::state::{AppState, IncidentRow, LibraryRow, Row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -124,20 +124,7 @@ fn list_lines(
     } else if !filtered {
         lines.push(|| Line::styled("Open incidents: none", t.dim()));
     }
-    // Runbook ids get a column as wide as the widest shown while a title keeps TITLE_MIN
-    // cells: the title is what a reader recognises, so a long id is shortened instead.
-    let id_w = rows
-        .iter()
-        .filter_map(|r| match r {
-            Row::Runbook(i) => home.library.get(*i).map(|l| width(&l.runbook.id)),
-            Row::Incident(_) => None,
-        })
-        .max()
-        .unwrap_or(0);
-    let id_w = id_w
-        .min(max.saturating_sub(2 + 1 + 4 + 1 + TITLE_MIN))
-        .max(id_w.min(12))
-        .min(max.saturating_sub(2 + 5));
+    let id_w = id_width(home, rows, max);
     let title_room = max.saturating_sub(2 + id_w + 1 + 4 + 1);
     let mut group: Option<&str> = None;
     for (n, row) in rows.iter().enumerate() {
@@ -149,31 +136,9 @@ fn list_lines(
                     continue;
                 };
                 spans.push((lines.n, 2));
-                if let Some(why) = &inc.unreadable {
-                    let head = format!("{sel}! UNREADABLE {}", one(&inc.id));
-                    lines.push(|| Line::styled(fit(&head, max), t.bad()));
-                    let second = format!("    {}", one(why));
-                    lines.push(|| Line::styled(fit(&second, max), t.dim()));
-                    continue;
+                for l in incident_lines(&t, sel, inc, max) {
+                    lines.push(|| l);
                 }
-                let mut first = vec![
-                    Span::raw(format!("{sel} ")),
-                    Span::styled(format!("{} ", inc.severity), t.strong()),
-                ];
-                let mut used = 2 + width(inc.severity.name()) + 1;
-                if inc.drill {
-                    first.push(Span::styled("DRILL", t.drill()));
-                    first.push(Span::raw(" "));
-                    used += 6;
-                }
-                first.push(Span::raw(fit(&one(&inc.title), max.saturating_sub(used))));
-                lines.push(|| Line::from(first));
-                let at = match &inc.at_step {
-                    Some(step) => format!("at: {}", one(step)),
-                    None => "runbook ended".to_string(),
-                };
-                let second = format!("    {} · {at}", one(&inc.id));
-                lines.push(|| Line::styled(fit(&second, max), t.dim()));
             }
             Row::Runbook(i) => {
                 let Some(entry) = home.library.get(*i) else {
@@ -192,21 +157,7 @@ fn list_lines(
                     lines.push(|| Line::styled(fit(&format!("─ {} ", one(kind)), max), t.title()));
                 }
                 spans.push((lines.n, 1));
-                lines.push(|| {
-                    let problem = if entry.problems.is_some() { "!" } else { " " };
-                    let mut row = vec![
-                        Span::raw(sel),
-                        Span::styled(problem, t.warn()),
-                        Span::raw(pad(&fit(&one(&rb.id), id_w), id_w)),
-                        Span::raw(" "),
-                        Span::styled(rb.severity.name(), t.strong()),
-                    ];
-                    if title_room >= 10 {
-                        row.push(Span::raw(" "));
-                        row.push(Span::raw(fit(&one(&rb.title), title_room)));
-                    }
-                    Line::from(row)
-                });
+                lines.push(|| runbook_line(&t, sel, entry, id_w, title_room));
             }
         }
     }
@@ -219,4 +170,74 @@ fn list_lines(
         });
     }
     (lines.lines, spans, lines.n)
+}
+
+/// Runbook ids get a column as wide as the widest shown while a title keeps TITLE_MIN cells:
+/// the title is what a reader recognises, so a long id is shortened instead.
+fn id_width(home: &crate::tui::state::Home, rows: &[Row], max: usize) -> usize {
+    let id_w = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Runbook(i) => home.library.get(*i).map(|l| width(&l.runbook.id)),
+            Row::Incident(_) => None,
+        })
+        .max()
+        .unwrap_or(0);
+    id_w.min(max.saturating_sub(2 + 1 + 4 + 1 + TITLE_MIN))
+        .max(id_w.min(12))
+        .min(max.saturating_sub(2 + 5))
+}
+
+/// An open incident's two lines: severity, drill and title; id and where it stands. An
+/// unreadable journal says so instead.
+fn incident_lines(t: &Theme, sel: &str, inc: &IncidentRow, max: usize) -> [Line<'static>; 2] {
+    if let Some(why) = &inc.unreadable {
+        let head = format!("{sel}! UNREADABLE {}", one(&inc.id));
+        let second = format!("    {}", one(why));
+        return [
+            Line::styled(fit(&head, max), t.bad()),
+            Line::styled(fit(&second, max), t.dim()),
+        ];
+    }
+    let mut first = vec![
+        Span::raw(format!("{sel} ")),
+        Span::styled(format!("{} ", inc.severity), t.strong()),
+    ];
+    let mut used = 2 + width(inc.severity.name()) + 1;
+    if inc.drill {
+        first.push(Span::styled("DRILL", t.drill()));
+        first.push(Span::raw(" "));
+        used += 6;
+    }
+    first.push(Span::raw(fit(&one(&inc.title), max.saturating_sub(used))));
+    let at = match &inc.at_step {
+        Some(step) => format!("at: {}", one(step)),
+        None => "runbook ended".to_string(),
+    };
+    let second = format!("    {} · {at}", one(&inc.id));
+    [Line::from(first), Line::styled(fit(&second, max), t.dim())]
+}
+
+/// A runbook's line: `!` when it has problems, id, severity, and the title when it fits.
+fn runbook_line(
+    t: &Theme,
+    sel: &'static str,
+    entry: &LibraryRow,
+    id_w: usize,
+    title_room: usize,
+) -> Line<'static> {
+    let rb = &entry.runbook;
+    let problem = if entry.problems.is_some() { "!" } else { " " };
+    let mut row = vec![
+        Span::raw(sel),
+        Span::styled(problem, t.warn()),
+        Span::raw(pad(&fit(&one(&rb.id), id_w), id_w)),
+        Span::raw(" "),
+        Span::styled(rb.severity.name(), t.strong()),
+    ];
+    if title_room >= 10 {
+        row.push(Span::raw(" "));
+        row.push(Span::raw(fit(&one(&rb.title), title_room)));
+    }
+    Line::from(row)
 }
