@@ -12,7 +12,7 @@
 use super::text::{clock, fit, hms, one, width};
 use super::theme::Theme;
 use crate::domain::incident::{Incident, Status};
-use crate::tui::state::AppState;
+use crate::tui::state::{AppState, IncidentView};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -28,10 +28,21 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         return;
     };
     let t = Theme::of(s);
-    let inc = &v.incident;
     let max = usize::from(area.width);
+    let lines = vec![
+        first_line(s, &t, max),
+        second_line(v, &t),
+        third_line(s, v, &t),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
 
-    // Line 1: drill, severity, title ... elapsed (with the start time when there is room).
+/// Drill, severity, title ... elapsed (with the start time when there is room).
+fn first_line(s: &AppState, t: &Theme, max: usize) -> Line<'static> {
+    let Some(v) = &s.incident else {
+        return Line::raw("");
+    };
+    let inc = &v.incident;
     let long = match inc.closed {
         Some(end) => format!(
             "closed {} after {}",
@@ -67,8 +78,12 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
     first.push(Span::styled(title, t.title()));
     first.push(Span::raw(" ".repeat(gap.max(1))));
     first.push(Span::styled(elapsed, t.strong()));
+    Line::from(first)
+}
 
-    // Line 2: roles (who does what matters most), runbook, id.
+/// Roles (who does what matters most), runbook, id.
+fn second_line(v: &IncidentView, t: &Theme) -> Line<'static> {
+    let inc = &v.incident;
     let roles = inc.current_roles();
     let roles = if roles.is_empty() {
         "no roles assigned".to_string()
@@ -79,15 +94,19 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let second = Line::from(vec![
+    Line::from(vec![
         Span::raw(roles),
         Span::styled(
             format!(" · runbook {} · {}", one(&inc.runbook.id), one(&inc.id)),
             t.dim(),
         ),
-    ]);
+    ])
+}
 
-    // Line 3: the state of things.
+/// The state of things: read-only, recording, the drill's banner, a newer runbook, a running
+/// command, the update cadence, progress.
+fn third_line(s: &AppState, v: &IncidentView, t: &Theme) -> Line<'static> {
+    let inc = &v.incident;
     let mut bits: Vec<(String, Style)> = Vec::new();
     if let Some(why) = &v.read_only {
         bits.push((format!("READ-ONLY: {}", one(why)), t.bad()));
@@ -121,8 +140,7 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) {
         }
         third.push(Span::styled(text, style));
     }
-    let lines = vec![Line::from(first), second, Line::from(third)];
-    frame.render_widget(Paragraph::new(lines), area);
+    Line::from(third)
 }
 
 /// Severity 1 in the bad style, 2 in warn, others plain.
