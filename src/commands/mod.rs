@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 pub use crate::usage::{Usage, usage};
 
+/// Every subcommand to its handler. Long by design: one arm per command, each a call.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;
     let cx = || context::Ctx::new(g.clone());

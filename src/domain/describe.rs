@@ -6,6 +6,9 @@ use super::event::{Event, Known, Outcome, Record};
 use super::incident::Incident;
 
 /// Describes what a record says happened. With the incident at hand, step ids get their titles.
+///
+/// One arm per kind of record (long by design: every kind's wording in one place, and a new
+/// kind fails to compile until it has one).
 pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
     // Step titles with the incident's values in them ("Drain {{group}}" as "Drain web-7").
     let title = |id: &str| -> String {

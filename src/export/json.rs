@@ -233,6 +233,8 @@ struct Unfinished<'a> {
     result: &'static str,
 }
 
+/// The JSON document, its whole shape in one place (long by design: it mirrors the versioned
+/// schema documented in the README, field by field).
 pub fn render(d: &Draft) -> String {
     let inc = d.inc;
     let metric = |key: &str| d.metrics.iter().find(|m| m.key == key).and_then(|m| m.secs);

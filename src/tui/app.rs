@@ -90,6 +90,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     effects
 }
 
+/// Every message to the state that answers it. Long by design: one arm per `Msg` variant,
+/// each a call or a few lines, so the whole of what can happen to the app reads in one place
+/// and a new variant fails to compile until it is handled here.
 fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k, at) => on_key(s, k, at),
