@@ -259,86 +259,108 @@ fn injects(w: &mut Walk, top: &Entries<'_, '_>, outline: &mut Outline) -> Vec<In
     // The latest inject so far, to warn about ones out of time order.
     let mut latest: Option<(usize, Duration)> = None;
     for (i, item) in items.iter().enumerate() {
-        let n = i + 1;
-        let DeValue::Table(t) = item.get_ref() else {
-            w.error(
-                item.span(),
-                format!(
-                    "`injects` item {n} must be a table, found {}",
-                    found(item.get_ref())
-                ),
-            )
-            .help = Some("each inject is [[injects]] with at and text".into());
-            continue;
-        };
-        let ctx = format!("inject {n}: ");
-        let e = w.entries(t, item.span(), INJECT, ctx.clone(), "an inject");
-        let at = at(w, &e);
-        let text = w.req_str(&e, "text");
-        if let Some((s, span)) = &text
-            && s.trim().is_empty()
-        {
-            w.error(span.clone(), format!("{ctx}`text` is empty")).help =
-                Some("say what the facilitator announces".into());
-        }
-        let for_step = w.id(&e, "for_step", false);
-        let output = w.str(&e, "output");
-        let exit_code = w.int(&e, "exit_code");
-        if let Some((c, span)) = &exit_code
-            && !(0..=255).contains(c)
-        {
-            w.error(
-                span.clone(),
-                format!("{ctx}`exit_code` must be 0 to 255, found {c}"),
-            );
-        }
-        if !e.has("for_step") {
-            for key in ["output", "exit_code"] {
-                if let Some(span) = e.key_span(key) {
-                    w.error(span, format!("{ctx}`{key}` needs `for_step`")).help = Some(
-                        "canned output belongs to a command step: add for_step = \"step-id\""
-                            .into(),
-                    );
-                }
-            }
-        }
-        if let Some((d, span)) = &at {
-            if let Some((pn, pd)) = latest
-                && *d < pd
-            {
-                w.warning(
-                    span.clone(),
-                    format!(
-                        "{ctx}+{} comes before inject {pn} (+{}): injects fire in time order, not file order",
-                        show(*d),
-                        show(pd)
-                    ),
-                )
-                .help = Some("move it up, so the file reads in the order things happen".into());
-            }
-            if latest.is_none_or(|(_, pd)| *d >= pd) {
-                latest = Some((n, *d));
-            }
-        }
-        outline.injects.push(InjectOutline {
-            number: n,
-            span: item.span(),
-            for_step: for_step.clone(),
-            output: e.key_span("output"),
-            exit_code: e.key_span("exit_code"),
-        });
-        if let (Some((at, _)), Some((text, _))) = (at, text) {
-            out.push(Inject {
-                number: n,
-                at,
-                text,
-                for_step: for_step.map(|s| s.0),
-                output: output.map(|o| o.0),
-                exit_code: exit_code.and_then(|c| i32::try_from(c.0).ok()).unwrap_or(0),
-            });
-        }
+        out.extend(inject(w, i + 1, item, &mut latest, outline));
     }
     out
+}
+
+/// Inject `n` of the file: its fields checked, its outline noted, and the inject when it
+/// has what it needs. `latest` is the latest inject so far, to warn about time order.
+fn inject(
+    w: &mut Walk,
+    n: usize,
+    item: &toml::Spanned<DeValue<'_>>,
+    latest: &mut Option<(usize, Duration)>,
+    outline: &mut Outline,
+) -> Option<Inject> {
+    let DeValue::Table(t) = item.get_ref() else {
+        w.error(
+            item.span(),
+            format!(
+                "`injects` item {n} must be a table, found {}",
+                found(item.get_ref())
+            ),
+        )
+        .help = Some("each inject is [[injects]] with at and text".into());
+        return None;
+    };
+    let ctx = format!("inject {n}: ");
+    let e = w.entries(t, item.span(), INJECT, ctx.clone(), "an inject");
+    let at = at(w, &e);
+    let text = w.req_str(&e, "text");
+    if let Some((s, span)) = &text
+        && s.trim().is_empty()
+    {
+        w.error(span.clone(), format!("{ctx}`text` is empty")).help =
+            Some("say what the facilitator announces".into());
+    }
+    let for_step = w.id(&e, "for_step", false);
+    let output = w.str(&e, "output");
+    let exit_code = w.int(&e, "exit_code");
+    if let Some((c, span)) = &exit_code
+        && !(0..=255).contains(c)
+    {
+        w.error(
+            span.clone(),
+            format!("{ctx}`exit_code` must be 0 to 255, found {c}"),
+        );
+    }
+    if !e.has("for_step") {
+        for key in ["output", "exit_code"] {
+            if let Some(span) = e.key_span(key) {
+                w.error(span, format!("{ctx}`{key}` needs `for_step`")).help = Some(
+                    "canned output belongs to a command step: add for_step = \"step-id\"".into(),
+                );
+            }
+        }
+    }
+    if let Some((d, span)) = &at {
+        in_order(w, &ctx, n, (*d, span), latest);
+    }
+    outline.injects.push(InjectOutline {
+        number: n,
+        span: item.span(),
+        for_step: for_step.clone(),
+        output: e.key_span("output"),
+        exit_code: e.key_span("exit_code"),
+    });
+    if let (Some((at, _)), Some((text, _))) = (at, text) {
+        return Some(Inject {
+            number: n,
+            at,
+            text,
+            for_step: for_step.map(|s| s.0),
+            output: output.map(|o| o.0),
+            exit_code: exit_code.and_then(|c| i32::try_from(c.0).ok()).unwrap_or(0),
+        });
+    }
+    None
+}
+
+/// Warns when inject `n` at `d` comes before an earlier one in the file; keeps `latest`.
+fn in_order(
+    w: &mut Walk,
+    ctx: &str,
+    n: usize,
+    (d, span): (Duration, &Range<usize>),
+    latest: &mut Option<(usize, Duration)>,
+) {
+    if let Some((pn, pd)) = *latest
+        && d < pd
+    {
+        w.warning(
+            span.clone(),
+            format!(
+                "{ctx}+{} comes before inject {pn} (+{}): injects fire in time order, not file order",
+                show(d),
+                show(pd)
+            ),
+        )
+        .help = Some("move it up, so the file reads in the order things happen".into());
+    }
+    if latest.is_none_or(|(_, pd)| d >= pd) {
+        *latest = Some((n, d));
+    }
 }
 
 /// `+5m` (or `+0s`: at the start).
