@@ -139,76 +139,12 @@ impl Scorecard {
         let started = inc.opened;
         let latest = records.iter().map(|r| r.ts).max().unwrap_or(inc.last_at);
         let ended = inc.closed.unwrap_or(latest.max(inc.last_at));
-        let since = |t: DateTime<Utc>| t - started;
 
-        let milestones = Milestone::ALL
-            .iter()
-            .filter(|m| **m != Milestone::Started)
-            .filter_map(|m| {
-                let reached = inc.milestones.get(m).map(|mk| since(mk.at));
-                let target = scenario.and_then(|s| s.targets.get(m)).copied();
-                let verdict = match (reached, target) {
-                    (None, None) => return None,
-                    (None, Some(_)) => Verdict::NotReached,
-                    (Some(_), None) => Verdict::NoTarget,
-                    (Some(r), Some(t)) if r <= secs(t) => Verdict::Met,
-                    (Some(_), Some(_)) => Verdict::Missed,
-                };
-                Some(MilestoneRow {
-                    milestone: *m,
-                    reached,
-                    target,
-                    verdict,
-                })
-            })
-            .collect();
-
-        let mut overruns = Vec::new();
-        let mut skipped = Vec::new();
-        for (def, st) in inc.runbook.steps.iter().zip(&inc.steps) {
-            if st.status == Status::Skipped {
-                skipped.push(Skipped {
-                    step: def.id.clone(),
-                    title: def.title.clone(),
-                    reason: st.skip_reason.clone().unwrap_or_default(),
-                    at: since(st.ended.unwrap_or(started)),
-                });
-                continue;
-            }
-            let (Some(target), Some(start)) = (def.target, st.started) else {
-                continue;
-            };
-            let active = st.status == Status::Active;
-            let end = match st.ended {
-                Some(e) if !active => e,
-                _ if active => ended,
-                _ => continue,
-            };
-            let took = end - start;
-            if took > secs(target) {
-                overruns.push(Overrun {
-                    step: def.id.clone(),
-                    title: def.title.clone(),
-                    took,
-                    target,
-                    active,
-                });
-            }
-        }
-
+        let milestones = milestone_rows(inc, scenario);
+        let (overruns, skipped) = step_rows(inc, ended);
         let injects = inject_rows(inc, records, scenario, started);
 
-        let notes = inc
-            .notes
-            .iter()
-            .map(|n| NoteRow {
-                at: since(n.at),
-                by: n.by.clone(),
-                text: n.text.clone(),
-                action_item: n.action_item,
-                decision: n.decision,
-            })
-            .collect();
+        let notes = note_rows(inc);
 
         Scorecard {
             incident: inc.id.clone(),
@@ -235,6 +171,86 @@ impl Scorecard {
     pub fn fired(&self) -> usize {
         self.injects.iter().filter(|i| i.fired.is_some()).count()
     }
+}
+
+/// Each milestone reached or targeted, against the scenario's target.
+fn milestone_rows(inc: &Incident, scenario: Option<&Scenario>) -> Vec<MilestoneRow> {
+    let since = |t: DateTime<Utc>| t - inc.opened;
+    Milestone::ALL
+        .iter()
+        .filter(|m| **m != Milestone::Started)
+        .filter_map(|m| {
+            let reached = inc.milestones.get(m).map(|mk| since(mk.at));
+            let target = scenario.and_then(|s| s.targets.get(m)).copied();
+            let verdict = match (reached, target) {
+                (None, None) => return None,
+                (None, Some(_)) => Verdict::NotReached,
+                (Some(_), None) => Verdict::NoTarget,
+                (Some(r), Some(t)) if r <= secs(t) => Verdict::Met,
+                (Some(_), Some(_)) => Verdict::Missed,
+            };
+            Some(MilestoneRow {
+                milestone: *m,
+                reached,
+                target,
+                verdict,
+            })
+        })
+        .collect()
+}
+
+/// The steps over their target (an active one counted up to `ended`), and the skipped ones.
+fn step_rows(inc: &Incident, ended: DateTime<Utc>) -> (Vec<Overrun>, Vec<Skipped>) {
+    let started = inc.opened;
+    let since = |t: DateTime<Utc>| t - started;
+    let mut overruns = Vec::new();
+    let mut skipped = Vec::new();
+    for (def, st) in inc.runbook.steps.iter().zip(&inc.steps) {
+        if st.status == Status::Skipped {
+            skipped.push(Skipped {
+                step: def.id.clone(),
+                title: def.title.clone(),
+                reason: st.skip_reason.clone().unwrap_or_default(),
+                at: since(st.ended.unwrap_or(started)),
+            });
+            continue;
+        }
+        let (Some(target), Some(start)) = (def.target, st.started) else {
+            continue;
+        };
+        let active = st.status == Status::Active;
+        let end = match st.ended {
+            Some(e) if !active => e,
+            _ if active => ended,
+            _ => continue,
+        };
+        let took = end - start;
+        if took > secs(target) {
+            overruns.push(Overrun {
+                step: def.id.clone(),
+                title: def.title.clone(),
+                took,
+                target,
+                active,
+            });
+        }
+    }
+    (overruns, skipped)
+}
+
+/// The drill's notes, in drill time.
+fn note_rows(inc: &Incident) -> Vec<NoteRow> {
+    let since = |t: DateTime<Utc>| t - inc.opened;
+    inc.notes
+        .iter()
+        .map(|n| NoteRow {
+            at: since(n.at),
+            by: n.by.clone(),
+            text: n.text.clone(),
+            action_item: n.action_item,
+            decision: n.decision,
+        })
+        .collect()
 }
 
 /// Every inject of the scenario in firing order, then any fired ones it does not have.

@@ -147,6 +147,65 @@ fn targetable() -> impl Iterator<Item = &'static str> {
         .map(|m| m.name())
 }
 
+/// The milestone a `[targets]` key names; `started` and unknown names are errors.
+fn target_milestone(
+    w: &mut Walk,
+    k: &toml::Spanned<std::borrow::Cow<'_, str>>,
+    names: &[&str],
+) -> Option<Milestone> {
+    let name: &str = k.get_ref().as_ref();
+    match name.parse::<Milestone>() {
+        Ok(Milestone::Started) => {
+            w.error(
+                k.span(),
+                "targets: `started` is the drill's start; it takes no target",
+            )
+            .help = Some(format!("targets are set for: {}", names.join(", ")));
+            None
+        }
+        Ok(m) => Some(m),
+        Err(_) => {
+            let hint = suggest::hint(name, names.iter().copied());
+            w.error(
+                k.span(),
+                format!("targets: unknown milestone `{name}`{hint}"),
+            )
+            .help = Some(format!("targets are set for: {}", names.join(", ")));
+            None
+        }
+    }
+}
+
+/// A target's duration: a duration string within the drill's bounds.
+fn target_duration(w: &mut Walk, name: &str, val: &toml::Spanned<DeValue<'_>>) -> Option<Dur> {
+    match val.get_ref() {
+        DeValue::String(s) => match Dur::parse(s) {
+            Ok(d) if d.secs() > MAX_OFFSET_SECS => {
+                w.error(
+                    val.span(),
+                    format!("targets: `{name}` {d} is more than 7 days into the drill"),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(why) => {
+                w.error(val.span(), format!("targets: `{name}`: {why}"));
+                None
+            }
+        },
+        other => {
+            w.error(
+                val.span(),
+                format!(
+                    "targets: `{name}` must be a duration string such as \"45m\", found {}",
+                    found(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn targets(w: &mut Walk, top: &Entries<'_, '_>) -> BTreeMap<Milestone, Dur> {
     let mut out = BTreeMap::new();
     let Some(v) = top.get("targets") else {
@@ -166,52 +225,8 @@ fn targets(w: &mut Walk, top: &Entries<'_, '_>) -> BTreeMap<Milestone, Dur> {
     let names: Vec<&str> = targetable().collect();
     for (k, val) in t.iter() {
         let name: &str = k.get_ref().as_ref();
-        let milestone = match name.parse::<Milestone>() {
-            Ok(Milestone::Started) => {
-                w.error(
-                    k.span(),
-                    "targets: `started` is the drill's start; it takes no target",
-                )
-                .help = Some(format!("targets are set for: {}", names.join(", ")));
-                None
-            }
-            Ok(m) => Some(m),
-            Err(_) => {
-                let hint = suggest::hint(name, names.iter().copied());
-                w.error(
-                    k.span(),
-                    format!("targets: unknown milestone `{name}`{hint}"),
-                )
-                .help = Some(format!("targets are set for: {}", names.join(", ")));
-                None
-            }
-        };
-        let dur = match val.get_ref() {
-            DeValue::String(s) => match Dur::parse(s) {
-                Ok(d) if d.secs() > MAX_OFFSET_SECS => {
-                    w.error(
-                        val.span(),
-                        format!("targets: `{name}` {d} is more than 7 days into the drill"),
-                    );
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(why) => {
-                    w.error(val.span(), format!("targets: `{name}`: {why}"));
-                    None
-                }
-            },
-            other => {
-                w.error(
-                    val.span(),
-                    format!(
-                        "targets: `{name}` must be a duration string such as \"45m\", found {}",
-                        found(other)
-                    ),
-                );
-                None
-            }
-        };
+        let milestone = target_milestone(w, k, &names);
+        let dur = target_duration(w, name, val);
         if let (Some(m), Some(d)) = (milestone, dur) {
             out.insert(m, d);
         }
