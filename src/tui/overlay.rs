@@ -190,52 +190,10 @@ fn input_key(s: &mut AppState, mut input: Input, key: &KeyEvent) -> Vec<Effect> 
 fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
     let text = input.text.trim().to_string();
     let origin = Some(Overlay::Input(input.clone()));
+    if let Some(events) = events_for(&input.purpose, &text) {
+        return append(s, events, origin);
+    }
     match &input.purpose {
-        InputPurpose::Note => {
-            let action_item = crate::domain::incident::is_todo(&text);
-            append(
-                s,
-                vec![Known::NoteAdded {
-                    text,
-                    action_item,
-                    decision: false,
-                }],
-                origin,
-            )
-        }
-        InputPurpose::ActionItem => append(
-            s,
-            vec![Known::NoteAdded {
-                text,
-                action_item: true,
-                decision: false,
-            }],
-            origin,
-        ),
-        InputPurpose::SkipReason { step } => append(
-            s,
-            vec![Known::StepSkipped {
-                step: step.clone(),
-                reason: text,
-            }],
-            origin,
-        ),
-        InputPurpose::Override {
-            step,
-            then_complete,
-        } => {
-            let mut events = vec![Known::SignoffOverridden {
-                step: step.clone(),
-                reason: text,
-            }];
-            if *then_complete {
-                events.push(Known::StepCompleted {
-                    step: step.clone(),
-                    outcome: crate::domain::event::Outcome::Ok,
-                });
-            }
-            append(s, events, origin)
-        }
         InputPurpose::RoleName => {
             if text.is_empty() {
                 s.overlay = origin;
@@ -251,18 +209,6 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 context: Vec::new(),
             }));
             Vec::new()
-        }
-        InputPurpose::RolePerson { role } => append(
-            s,
-            vec![Known::RoleAssigned {
-                role: role.clone(),
-                person: text,
-            }],
-            origin,
-        ),
-        InputPurpose::Close => {
-            let summary = (!text.is_empty()).then_some(text);
-            append(s, vec![Known::IncidentClosed { summary }], origin)
         }
         InputPurpose::MilestoneAt { milestone } => {
             let event = vec![Known::Milestone {
@@ -282,7 +228,60 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
             }
         }
         InputPurpose::Comms { step } => send_comms(s, input.clone(), step.clone(), text),
+        // Recorded as they are, above (`events_for`).
+        InputPurpose::Note
+        | InputPurpose::ActionItem
+        | InputPurpose::SkipReason { .. }
+        | InputPurpose::Override { .. }
+        | InputPurpose::RolePerson { .. }
+        | InputPurpose::Close => Vec::new(),
     }
+}
+
+/// What a dialog's text records, for the dialogs whose text is recorded as it is; `None` for
+/// the ones that ask more first (a role's person), check it (a milestone's time, an update's
+/// placeholders) or are not recorded.
+fn events_for(purpose: &InputPurpose, text: &str) -> Option<Vec<Known>> {
+    let text = text.to_string();
+    let note = |action_item| Known::NoteAdded {
+        action_item,
+        text: text.clone(),
+        decision: false,
+    };
+    Some(match purpose {
+        InputPurpose::Note => vec![note(crate::domain::incident::is_todo(&text))],
+        InputPurpose::ActionItem => vec![note(true)],
+        InputPurpose::SkipReason { step } => vec![Known::StepSkipped {
+            step: step.clone(),
+            reason: text,
+        }],
+        InputPurpose::Override {
+            step,
+            then_complete,
+        } => {
+            let mut events = vec![Known::SignoffOverridden {
+                step: step.clone(),
+                reason: text,
+            }];
+            if *then_complete {
+                events.push(Known::StepCompleted {
+                    step: step.clone(),
+                    outcome: crate::domain::event::Outcome::Ok,
+                });
+            }
+            events
+        }
+        InputPurpose::RolePerson { role } => vec![Known::RoleAssigned {
+            role: role.clone(),
+            person: text,
+        }],
+        InputPurpose::Close => vec![Known::IncidentClosed {
+            summary: (!text.is_empty()).then_some(text),
+        }],
+        InputPurpose::RoleName | InputPurpose::MilestoneAt { .. } | InputPurpose::Comms { .. } => {
+            return None;
+        }
+    })
 }
 
 /// Records a status update as sent and copies it, unless it still holds a template's
