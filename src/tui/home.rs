@@ -21,10 +21,17 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
             let down = a == Action::ScrollDown;
             let extent = s.drawn.preview.unwrap_or_default();
-            let (offset, any) = extent.page(s.home.preview_scroll, down);
+            let before = s.home.preview_scroll;
+            let (offset, any) = extent.page(before, down);
             s.home.preview_scroll = offset;
             if !any {
                 s.flash(super::state::Tone::Info, "the preview is all on screen");
+            } else if offset == before {
+                let end = if down { "end" } else { "top" };
+                s.flash(
+                    super::state::Tone::Info,
+                    format!("at the {end} of the preview"),
+                );
             }
         }
         _ => {}

@@ -41,7 +41,15 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         }
         Action::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::TimelineOlder => {
-            v.timeline_scroll = (v.timeline_scroll + 5).min(v.records.len().saturating_sub(1))
+            let oldest = v.records.len().saturating_sub(1);
+            if v.timeline_scroll >= oldest {
+                s.flash(Tone::Info, "the timeline is at its first record");
+            } else {
+                v.timeline_scroll = (v.timeline_scroll + 5).min(oldest);
+            }
+        }
+        Action::TimelineNewer if v.timeline_scroll == 0 => {
+            s.flash(Tone::Info, "the timeline shows the latest records already");
         }
         Action::TimelineNewer => v.timeline_scroll = v.timeline_scroll.saturating_sub(5),
         Action::ToggleItem => {
@@ -79,12 +87,15 @@ fn scroll_detail(s: &mut AppState, down: bool) {
     let Some(offset) = s.incident.as_ref().map(|v| v.detail_scroll) else {
         return;
     };
-    let (offset, any) = s.drawn.detail.unwrap_or_default().page(offset, down);
+    let (moved, any) = s.drawn.detail.unwrap_or_default().page(offset, down);
     if let Some(v) = &mut s.incident {
-        v.detail_scroll = offset;
+        v.detail_scroll = moved;
     }
     if !any {
         s.flash(Tone::Info, "the step's details are all on screen");
+    } else if moved == offset {
+        let end = if down { "end" } else { "top" };
+        s.flash(Tone::Info, format!("at the {end} of the step's details"));
     }
 }
 

@@ -1417,3 +1417,70 @@ fn the_readme_screen_sample_is_what_the_app_draws() {
     let sample: Vec<&str> = block.lines().collect();
     assert_eq!(sample, drawn, "README's sample differs from the snapshot");
 }
+
+/// What a key press can visibly change: the screen, a dialog, the footer's answer, where the
+/// selection and the scrolling are, the output's mode, quitting.
+fn observable(s: &AppState) -> String {
+    let v = s.incident.as_ref().map(|v| {
+        (
+            v.selected,
+            v.detail_scroll,
+            v.timeline_scroll,
+            v.output_wrap,
+            v.output_shift,
+            v.awaiting_item,
+        )
+    });
+    format!(
+        "{:?} {:?} {:?} {:?} {} {} {} {} {}",
+        s.screen,
+        s.overlay,
+        s.flash.as_ref().map(|f| f.text.clone()),
+        v,
+        s.home.selected,
+        s.home.filter,
+        s.home.preview_scroll,
+        s.home.filtering,
+        s.quit
+    )
+}
+
+/// A transition per action: on the incident screen and the home screen, every key of the
+/// keymap, pressed on its own, either changes what the responder sees or asks for work
+/// (effects): no key is dead, and none fails silently.
+#[test]
+fn every_key_of_the_incident_and_home_screens_answers() {
+    use runbook::tui::keymap::{DEFAULT, Mode};
+    for mode in [Mode::Incident, Mode::Home] {
+        for b in DEFAULT.iter().filter(|b| b.mode == mode) {
+            let mut s = if mode == Mode::Incident {
+                let mut s = incident_state(false);
+                select_step(&mut s, "etcd-health");
+                s
+            } else {
+                // Off the first row, so up and down both have somewhere to go.
+                let mut s = home_state(false);
+                s.home.selected = 1;
+                s
+            };
+            update(&mut s, Msg::Resize(120, 36));
+            // Drawn once, as the app does before any key.
+            let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+            let mut shown = runbook::tui::view::Drawn::default();
+            terminal
+                .draw(|f| shown = runbook::tui::view::draw(f, &s))
+                .unwrap();
+            let now = s.now;
+            runbook::tui::app::drawn(&mut s, now, &shown);
+            let before = observable(&s);
+            let at = s.now;
+            let effects = update(&mut s, Msg::Key(KeyEvent::new(b.key.code, b.key.mods), at));
+            assert!(
+                !effects.is_empty() || observable(&s) != before,
+                "{mode:?}: {} ({}) did nothing visible and asked for nothing",
+                runbook::tui::keymap::key_name(b.key),
+                b.help
+            );
+        }
+    }
+}
