@@ -85,9 +85,20 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     spawn_input(tx.clone(), clock.clone(), input.clone());
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
-    let mut terminal = ratatui::try_init()?;
-    // Pasted text arrives as one event, never as keys (it must not confirm a command). A
-    // panic turns it off again before ratatui's hook restores the rest of the terminal.
+    let mut terminal = enter_terminal()?;
+    if let Ok(size) = terminal.size() {
+        queue.push_front(Msg::Resize(size.width, size.height));
+    }
+    let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue, &input);
+    leave_terminal(shell, &worker);
+    result
+}
+
+/// Takes the terminal: raw mode, the alternate screen, bracketed paste (pasted text arrives
+/// as one event, never as keys, so it cannot confirm a command). A panic turns paste off
+/// again before ratatui's hook restores the rest of the terminal.
+fn enter_terminal() -> anyhow::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         ratatui::crossterm::event::EnableBracketedPaste
@@ -100,12 +111,12 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         );
         restore(info);
     }));
-    if let Ok(size) = terminal.size() {
-        queue.push_front(Msg::Resize(size.width, size.height));
-    }
-    let result = event_loop(&mut terminal, &mut state, &mut shell, &rx, queue, &input);
-    // Appends already sent are finished before the app leaves (bounded: a disk that never
-    // answers must not keep the terminal hostage).
+    Ok(terminal)
+}
+
+/// Gives the terminal back, once the appends already sent are finished (bounded: a disk that
+/// never answers must not keep the terminal hostage).
+fn leave_terminal(shell: Shell, worker: &std::thread::JoinHandle<()>) {
     drop(shell);
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while !worker.is_finished() && std::time::Instant::now() < deadline {
@@ -117,7 +128,6 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         ratatui::crossterm::event::DisableBracketedPaste
     );
     let _ = ratatui::try_restore();
-    result
 }
 
 fn event_loop(
