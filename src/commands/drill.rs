@@ -174,32 +174,46 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
         for w in warnings {
             eprintln!("runbook: warning: {}", visible_lines(&w.to_string()));
         }
-        if let Event::Known(Known::InjectFired {
-            inject,
-            text,
-            for_step,
-        }) = &rec.event
-        {
-            let due = scenario
-                .inject(*inject)
-                .map_or_else(String::new, |i| format!(" (+{})", show(i.at)));
-            println!(
-                "recorded #{} inject {inject}{due} at {}: {}",
-                rec.seq,
-                stamp(rec.at),
-                visible(text)
-            );
-            if let Some(step) = for_step {
-                println!("  step \"{step}\" now shows the scenario's output");
-            }
+        say_fired(&rec, &scenario);
+    }
+    println!("{}", next_inject(&s.incident, &scenario, now));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `tick` says about an inject it recorded.
+fn say_fired(rec: &crate::domain::event::Record, scenario: &crate::drill::scenario::Scenario) {
+    if let Event::Known(Known::InjectFired {
+        inject,
+        text,
+        for_step,
+    }) = &rec.event
+    {
+        let due = scenario
+            .inject(*inject)
+            .map_or_else(String::new, |i| format!(" (+{})", show(i.at)));
+        println!(
+            "recorded #{} inject {inject}{due} at {}: {}",
+            rec.seq,
+            stamp(rec.at),
+            visible(text)
+        );
+        if let Some(step) = for_step {
+            println!("  step \"{step}\" now shows the scenario's output");
         }
     }
-    let fired = drill::fired(&s.incident);
-    match schedule::next(&scenario.injects, s.incident.opened, now, &fired) {
+}
+
+/// The next inject due, in drill time and (on a sped-up drill) real time, or that all fired.
+fn next_inject(
+    inc: &crate::domain::incident::Incident,
+    scenario: &crate::drill::scenario::Scenario,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let fired = drill::fired(inc);
+    match schedule::next(&scenario.injects, inc.opened, now, &fired) {
         Some(n) => {
-            let wait = schedule::fires_at(s.incident.opened, n) - now;
-            let real = s
-                .incident
+            let wait = schedule::fires_at(inc.opened, n) - now;
+            let real = inc
                 .speed
                 .filter(|v| *v > 0.0)
                 .map_or_else(String::new, |v| {
@@ -209,16 +223,15 @@ fn tick(cx: &Ctx, which: &Which) -> anyhow::Result<ExitCode> {
                         chrono::Duration::try_milliseconds(ms).unwrap_or(chrono::Duration::MAX);
                     format!(", {} real time", hms(real))
                 });
-            println!(
+            format!(
                 "next: inject {} (+{}) in {} drill time{real}",
                 n.number,
                 show(n.at),
                 hms(wait)
-            );
+            )
         }
-        None => println!("all {} injects have fired", scenario.injects.len()),
+        None => format!("all {} injects have fired", scenario.injects.len()),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn scorecard(cx: &Ctx, id: Option<&str>, markdown: bool) -> anyhow::Result<ExitCode> {
