@@ -95,7 +95,11 @@ fn main() {
     }
     let incident = fold(&records, &parse_runbook).expect("folds");
     let now = t0 + CDuration::hours(3);
-    let mut state = AppState::new(now, "ana".into(), true);
+    let mut state = AppState::new(
+        now,
+        runbook::domain::Author::parse("ana").expect("a name"),
+        true,
+    );
     state.incident = Some(IncidentView::new(std::sync::Arc::new(incident), records));
     state.screen = Screen::Incident;
     let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
@@ -150,7 +154,11 @@ fn main() {
         let t = Instant::now();
         let mut reloader = Reloader::new(vec![Root::Dir(dir.path().into()), Root::Bundled], true);
         let listed = reloader.list();
-        let mut s = AppState::new(now, "ana".into(), true);
+        let mut s = AppState::new(
+            now,
+            runbook::domain::Author::parse("ana").expect("a name"),
+            true,
+        );
         update(&mut s, Msg::Library(current_rows(&listed)));
         drop(listed);
         let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");

@@ -56,7 +56,7 @@ pub fn step(cx: &Ctx, which: &Which, a: StepArgs, at: &At) -> anyhow::Result<Exi
             reason,
         };
         let now = s.now(cx.clock.as_ref());
-        crate::domain::rules::check_with(&s.incident, &overriding, &cx.author, now, opts)?;
+        crate::domain::rules::check_with(&s.incident, &overriding, cx.need_author()?, now, opts)?;
         cx.record_with(&mut s, at, overriding, opts)?;
     }
     cx.record_with(&mut s, at, event, opts)?;
@@ -81,7 +81,7 @@ pub fn decide(
             label: String::new(),
             next: String::new(),
         };
-        crate::domain::rules::check(&s.incident, &probe, &cx.author, cx.now())?;
+        crate::domain::rules::check(&s.incident, &probe, cx.need_author()?, cx.now())?;
         anyhow::bail!("no step \"{step}\"");
     };
     let StepKind::Decision { choices } = &def.kind else {
@@ -181,7 +181,7 @@ pub fn signoff(
     if let Some(name) = by {
         return Err(usage(format!(
             "there is no --by: a sign-off is given by the signer as themself (here {}). {} signs off in their own shell with `runbook signoff {step}`, or with o on the step in their app",
-            crate::runbook::sanitize::visible(&cx.author),
+            crate::runbook::sanitize::visible(cx.need_author()?),
             crate::runbook::sanitize::visible(&name)
         )));
     }
@@ -193,7 +193,7 @@ pub fn signoff(
         },
         None => Known::SignoffGiven {
             step: step.to_string(),
-            by: cx.author.clone(),
+            by: cx.need_author()?.to_string(),
         },
     };
     cx.record(&mut s, at, event)?;

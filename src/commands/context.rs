@@ -7,6 +7,7 @@
 //! here, at the edge.
 
 use crate::cli::{At, Global};
+use crate::domain::Author;
 use crate::domain::clock::{Clock, FixedClock, SystemClock};
 use crate::domain::event::{Known, Record};
 use crate::domain::rules::Opts;
@@ -21,14 +22,15 @@ pub struct Ctx {
     pub global: Global,
     pub clock: std::sync::Arc<dyn Clock>,
     pub store: Store,
-    pub author: String,
+    /// Who is acting, when anything says (`who`); writers need one (`need_author`).
+    pub author: Option<Author>,
     pub tz: Tz,
 }
 
 impl Ctx {
     pub fn new(global: Global) -> anyhow::Result<Ctx> {
         let tz = when::parse_tz(&global.tz).map_err(super::usage)?;
-        let author = who(global.author.as_deref()).unwrap_or_default();
+        let author = who(global.author.as_deref()).map_err(super::usage)?;
         let store = Store::locate(global.state_dir.clone());
         if let Some(w) = store.exposure_warning() {
             eprintln!("runbook: warning: {}", visible_lines(&w.to_string()));
@@ -44,13 +46,12 @@ impl Ctx {
 
     /// Fails (misuse, exit 2) when no author could be determined: nothing is recorded by an
     /// anonymous "unknown".
-    pub fn need_author(&self) -> anyhow::Result<&str> {
-        if self.author.is_empty() {
-            return Err(super::usage(
+    pub fn need_author(&self) -> anyhow::Result<&Author> {
+        self.author.as_ref().ok_or_else(|| {
+            super::usage(
                 "who you are cannot be told (no --as, $RUNBOOK_USER, $USER or login name): pass --as NAME or set RUNBOOK_USER; every record names its author",
-            ));
-        }
-        Ok(&self.author)
+            )
+        })
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -86,7 +87,7 @@ impl Ctx {
     ) -> anyhow::Result<Record> {
         // In a sped-up drill `-15m` means fifteen minutes of drill time.
         let at = self.at_from(at, s.now(self.clock.as_ref()))?;
-        let done = match s.record_with(self.clock.as_ref(), at, &self.author, event, opts) {
+        let done = match s.record_with(self.clock.as_ref(), at, self.need_author()?, event, opts) {
             Ok(done) => done,
             Err(RecordError::Written { record, error }) => {
                 // On disk, so say so first; then fail on what came after.
@@ -144,15 +145,28 @@ impl Ctx {
 }
 
 /// Who is acting: `--as`, else `$RUNBOOK_USER`, `$USER`, `$LOGNAME`, else the login name of
-/// the process's user from `/etc/passwd`. None when nothing says: then nothing can be
-/// recorded (`domain::rules` refuses an empty author), rather than records by "unknown".
-pub fn who(flag: Option<&str>) -> Option<String> {
-    let named = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    named(flag.map(str::to_string))
-        .or_else(|| named(std::env::var("RUNBOOK_USER").ok()))
-        .or_else(|| named(std::env::var("USER").ok()))
-        .or_else(|| named(std::env::var("LOGNAME").ok()))
-        .or_else(|| named(login_name()))
+/// the process's user from `/etc/passwd`; the first that says anything is the name, and a name
+/// that is no usable `Author` (control characters, too long) is an error naming where it came
+/// from. None when nothing says: then nothing can be recorded, rather than records by
+/// "unknown".
+pub fn who(flag: Option<&str>) -> Result<Option<Author>, String> {
+    let env = |k: &str| std::env::var(k).ok();
+    let candidates = [
+        ("--as", flag.map(str::to_string)),
+        ("$RUNBOOK_USER", env("RUNBOOK_USER")),
+        ("$USER", env("USER")),
+        ("$LOGNAME", env("LOGNAME")),
+        ("the login name", login_name()),
+    ];
+    let Some((from, name)) = candidates
+        .into_iter()
+        .find_map(|(from, v)| v.filter(|s| !s.trim().is_empty()).map(|s| (from, s)))
+    else {
+        return Ok(None);
+    };
+    Author::parse(&name)
+        .map(Some)
+        .map_err(|e| format!("{from} is not a usable name: {e}"))
 }
 
 /// The user name of this process's real uid, read from `/proc/self/status` and `/etc/passwd`.

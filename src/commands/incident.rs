@@ -79,7 +79,7 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
         severity,
         vars: values,
         drill: a.drill,
-        author: &cx.author,
+        author: cx.need_author()?,
         ts,
         at,
         // On a drill clock, drill time starts at the real time.
@@ -93,9 +93,9 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
         match a.speed {
             Some(speed) => {
                 let clock = SimClock::anchored(cx.clock.clone(), ts, ts, speed);
-                session.record(&clock, None, &cx.author, pin)?
+                session.record(&clock, None, cx.need_author()?, pin)?
             }
-            None => session.record(cx.clock.as_ref(), None, &cx.author, pin)?,
+            None => session.record(cx.clock.as_ref(), None, cx.need_author()?, pin)?,
         };
     }
     println!("{}", session.id);

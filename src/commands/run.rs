@@ -31,7 +31,12 @@ const SIGNALS: [i32; 3] = [
 pub fn run(cx: &Ctx, which: &Which, step: &str, yes: bool) -> anyhow::Result<ExitCode> {
     let cap = exec::output_cap().map_err(usage)?;
     let mut s = cx.session(which.incident.as_deref())?;
-    let planned = exec::plan(&s.incident, step, &cx.author, s.now(cx.clock.as_ref()))?;
+    let planned = exec::plan(
+        &s.incident,
+        step,
+        cx.need_author()?,
+        s.now(cx.clock.as_ref()),
+    )?;
     show(&s.incident, &planned);
     if !yes && !confirmed(step)? {
         say("not run; nothing was recorded");
@@ -63,7 +68,7 @@ fn run_it(
     cap: u64,
     cancel: &Cancel,
 ) -> anyhow::Result<Outcome> {
-    let (run, appended) = exec::start(s, cx.clock.as_ref(), &cx.author, planned)?;
+    let (run, appended) = exec::start(s, cx.clock.as_ref(), cx.need_author()?, planned)?;
     for r in &appended {
         confirm(r, &s.incident);
     }
@@ -91,7 +96,7 @@ fn run_it(
     if let Some(p) = &outcome.output_path {
         say(&format!("output saved to {}", visible(p)));
     }
-    let rec = exec::finish(s, cx.clock.as_ref(), &cx.author, &outcome)?;
+    let rec = exec::finish(s, cx.clock.as_ref(), cx.need_author()?, &outcome)?;
     confirm(&rec, &s.incident);
     Ok(outcome)
 }

@@ -50,7 +50,7 @@ pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
         store: cx.store.clone(),
         reloader: reloader(cx),
         clock: cx.clock.clone(),
-        author: cx.author.clone(),
+        author: cx.need_author()?.clone(),
         open,
         color: color_allowed(),
     })?;

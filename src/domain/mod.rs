@@ -3,6 +3,7 @@
 //! file system, the terminal, the network or the wall clock (except `clock.rs`, the one place
 //! that reads it).
 
+pub mod author;
 pub mod cadence;
 pub mod choice;
 pub mod clock;
@@ -22,6 +23,7 @@ pub mod suggest;
 pub mod template;
 pub mod when;
 
+pub use author::Author;
 pub use duration::Dur;
 pub use runbook::{
     Choice, Flow, KIND_NAMES, Link, Milestone, Runbook, Severity, Step, StepKind, Var,

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
 impl AppState {
-    pub fn new(now: DateTime<Utc>, author: String, color: bool) -> AppState {
+    pub fn new(now: DateTime<Utc>, author: crate::domain::Author, color: bool) -> AppState {
         AppState {
             now,
             author,

@@ -29,7 +29,7 @@ pub struct Options {
     /// Loads (and reloads) the library from the search path.
     pub reloader: Reloader,
     pub clock: Arc<dyn Clock>,
-    pub author: String,
+    pub author: crate::domain::Author,
     /// Open this incident straight away.
     pub open: Option<String>,
     pub color: bool,

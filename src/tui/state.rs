@@ -32,7 +32,7 @@ pub struct AppState {
     /// Whether colour may be used (false under NO_COLOR or on monochrome terminals).
     pub color: bool,
     /// Who is acting: recorded as the author of every event.
-    pub author: String,
+    pub author: crate::domain::Author,
     /// The terminal's size (columns, rows) from the last `Msg::Resize`, (0, 0) before the
     /// first.
     pub size: (u16, u16),

@@ -42,7 +42,7 @@ pub fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Choice(n) => choose(s, &id, usize::from(n)),
         Action::Signoff => {
-            let by = s.author.clone();
+            let by = s.author.to_string();
             append(s, vec![Known::SignoffGiven { step: id, by }], None)
         }
         Action::Override => break_glass(s),

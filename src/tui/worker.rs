@@ -39,7 +39,7 @@ pub struct Journaler {
     /// When set, the app's clock follows the incident on screen: a drill's simulated clock
     /// while one is open (the switch), built over the real clock (the second).
     pub drill_clock: Option<(Arc<Switchable>, Arc<dyn Clock>)>,
-    pub author: String,
+    pub author: crate::domain::Author,
 }
 
 impl Journaler {
@@ -101,7 +101,7 @@ impl Journaler {
     fn append(&mut self, id: &str, events: Vec<Known>, how: Append) -> Vec<Msg> {
         let clock = self.clock.clone();
         let author = match how.by {
-            By::Responder => self.author.clone(),
+            By::Responder => self.author.to_string(),
             By::Drill => crate::drill::INJECT_AUTHOR.to_string(),
         };
         let s = match self.session(id) {

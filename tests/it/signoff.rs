@@ -130,3 +130,34 @@ fn an_override_allows_the_command_but_not_a_repeat() {
     let err = e.fails(1, &["step", "restore-apply", "done"]);
     assert!(err.contains("already done by ana"), "{err}");
 }
+
+/// A name is how a second person is told apart and is shown in every timeline: one with
+/// control or invisible characters, or absurdly long, is refused wherever it comes from, and
+/// nothing is recorded under it.
+#[test]
+fn an_author_with_control_characters_or_too_long_is_refused_before_anything_is_recorded() {
+    let e = Env::new();
+    let inc = e.ok(&["start", "disk-full", "--no-tui"]);
+    let before = e.ok(&["log", inc.trim()]);
+    for bad in ["bo\u{1b}[31m", "bo\u{202e}", "b\no"] {
+        let err = e.fails(2, &["--as", bad, "note", "hello"]);
+        assert!(err.contains("--as is not a usable name"), "{err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "the error shows the name escaped: {err:?}"
+        );
+    }
+    let long = "x".repeat(65);
+    e.fails(2, &["--as", &long, "note", "hello"]);
+    let out = e
+        .cmd(&["note", "hello"])
+        .env("RUNBOOK_USER", "bo\u{7}")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("$RUNBOOK_USER"),
+        "{out:?}"
+    );
+    assert_eq!(e.ok(&["log", inc.trim()]), before, "nothing was recorded");
+}

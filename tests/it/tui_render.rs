@@ -344,7 +344,7 @@ fn etcd_journal(src: &str, drill: bool) -> Journal {
 }
 
 fn incident_state_from(j: Journal, color: bool) -> AppState {
-    let mut s = AppState::new(now(), "ana".into(), color);
+    let mut s = AppState::new(now(), ana(), color);
     s.incident = Some(IncidentView::new(std::sync::Arc::new(j.inc), j.records));
     s.screen = Screen::Incident;
     s
@@ -385,7 +385,7 @@ fn library() -> Vec<LibraryRow> {
 
 /// The home screen: two open incidents (newest first, one a drill) and the bundled library.
 fn home_state(color: bool) -> AppState {
-    let mut s = AppState::new(now(), "ana".into(), color);
+    let mut s = AppState::new(now(), ana(), color);
     s.home.library = library();
     s.home.incidents = vec![
         IncidentRow {
@@ -1483,4 +1483,8 @@ fn every_key_of_the_incident_and_home_screens_answers() {
             );
         }
     }
+}
+
+fn ana() -> runbook::domain::Author {
+    runbook::domain::Author::parse("ana").unwrap()
 }

@@ -54,7 +54,7 @@ impl Sim {
             sessions: Default::default(),
             clock: clock.clone(),
             drill_clock: None,
-            author: "ana".into(),
+            author: ana(),
         };
         let shell = Shell {
             worker: Worker::Inline(Box::new(journaler)),
@@ -65,7 +65,7 @@ impl Sim {
             terminal: None,
         };
         let mut sim = Sim {
-            s: AppState::new(t0(), "ana".into(), false),
+            s: AppState::new(t0(), ana(), false),
             shell,
             rx,
             clock,
@@ -1445,4 +1445,8 @@ fn a_runbook_with_a_wait_past_the_bound_never_starts_so_never_panics() {
         sim.send(Msg::Tick(DateTime::<Utc>::MAX_UTC)),
         vec![Effect::Bell]
     );
+}
+
+fn ana() -> runbook::domain::Author {
+    runbook::domain::Author::parse("ana").unwrap()
 }
