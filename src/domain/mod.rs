@@ -23,7 +23,7 @@ pub mod suggest;
 pub mod template;
 pub mod when;
 
-pub use author::Author;
+pub use author::{Author, Role};
 pub use duration::Dur;
 pub use runbook::{
     Choice, Flow, KIND_NAMES, Link, Milestone, Runbook, Severity, Step, StepKind, Var,

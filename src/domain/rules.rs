@@ -124,10 +124,15 @@ fn incident_rules(
         Known::NoteAdded { text, .. } if text.trim().is_empty() => {
             return Err(Refused::new("a note needs some text"));
         }
-        Known::RoleAssigned { role, person }
-            if role.trim().is_empty() || person.trim().is_empty() =>
-        {
-            return Err(Refused::new("a role assignment needs a role and a person"));
+        // The same names in the app and the CLI: a role is one short word, the person a
+        // usable name (`Author`), so neither can carry control characters into timelines.
+        Known::RoleAssigned { role, person } => {
+            if let Err(why) = super::author::Role::parse(role) {
+                return Err(Refused::new(why));
+            }
+            if let Err(why) = super::Author::parse(person) {
+                return Err(Refused::new(format!("the person for role {role}: {why}")));
+            }
         }
         Known::Milestone { milestone }
             if *milestone != Milestone::Started && at < inc.started_at() =>

@@ -199,6 +199,13 @@ fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 s.overlay = origin;
                 return Vec::new();
             }
+            // Said now, before the person is asked for.
+            if let Err(why) = crate::domain::Role::parse(&text) {
+                let mut input = input.clone();
+                input.error = Some(why);
+                s.overlay = Some(Overlay::Input(input));
+                return Vec::new();
+            }
             let title = format!("Who is {text} now?");
             s.overlay = Some(Overlay::Input(Input {
                 purpose: InputPurpose::RolePerson { role: text },

@@ -161,3 +161,19 @@ fn an_author_with_control_characters_or_too_long_is_refused_before_anything_is_r
     );
     assert_eq!(e.ok(&["log", inc.trim()]), before, "nothing was recorded");
 }
+
+/// A role is one short word and its person a usable name, the same in the CLI and the app
+/// (one rule in `domain::rules`): "incident commander" or a name with ESC is refused.
+#[test]
+fn a_role_is_one_word_and_its_person_a_usable_name() {
+    let e = Env::new();
+    let inc = e.ok(&["start", "disk-full", "--no-tui"]);
+    let before = e.ok(&["log", inc.trim()]);
+    let err = e.fails(1, &["role", "incident commander", "ana"]);
+    assert!(err.contains("one short word"), "{err}");
+    let err = e.fails(1, &["role", "ic", "bo\u{1b}[2J"]);
+    assert!(err.contains("person for role ic"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert_eq!(e.ok(&["log", inc.trim()]), before, "nothing was recorded");
+    e.ok(&["role", "db-owner", "Ana María"]);
+}

@@ -1488,3 +1488,27 @@ fn every_key_of_the_incident_and_home_screens_answers() {
 fn ana() -> runbook::domain::Author {
     runbook::domain::Author::parse("ana").unwrap()
 }
+
+/// `R`, "another role…", a role of two words: the dialog says what a role is at once, before
+/// the person is asked for, and what was typed stays.
+#[test]
+fn another_role_of_two_words_is_refused_in_the_dialog_before_the_person_is_asked() {
+    let mut s = incident_state(false);
+    update(&mut s, Msg::Resize(120, 36));
+    key(&mut s, KeyCode::Char('R'));
+    // The last item is "another role…".
+    for _ in 0..20 {
+        key(&mut s, KeyCode::Down);
+    }
+    key(&mut s, KeyCode::Enter);
+    type_text(&mut s, "incident commander");
+    key(&mut s, KeyCode::Enter);
+    match &s.overlay {
+        Some(runbook::tui::state::Overlay::Input(i)) => {
+            assert_eq!(i.text, "incident commander");
+            let err = i.error.clone().unwrap_or_default();
+            assert!(err.contains("one short word"), "{err}");
+        }
+        other => panic!("the role dialog should stay open with the error: {other:?}"),
+    }
+}
