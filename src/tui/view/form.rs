@@ -90,40 +90,20 @@ fn fields(s: &AppState, f: &StartForm, w: usize) -> (Lines, Vec<(usize, usize)>)
         .unwrap_or(8)
         .min(w / 3);
     let value_w = w.saturating_sub(2 + label_w + 1);
-    let last = f.field_count() - 1;
+    let row = Row {
+        t: &t,
+        f,
+        w,
+        label_w,
+    };
     let mut lines: Lines = Vec::new();
     let mut spans = Vec::new();
-    // One field's main line: marker, label, value; reversed when focused.
-    let field = |lines: &mut Lines, n: usize, label: &str, value: Vec<Span<'static>>| {
-        let focused = f.focus == n;
-        let mark = if focused { "› " } else { "  " };
-        let mut all = vec![
-            Span::styled(mark, t.strong()),
-            Span::styled(format!("{} ", super::text::pad(label, label_w)), t.strong()),
-        ];
-        all.extend(value);
-        let used: usize = all.iter().map(Span::width).sum();
-        all.push(Span::raw(" ".repeat(w.saturating_sub(used))));
-        let line = Line::from(all);
-        lines.push(if focused {
-            line.style(t.selected())
-        } else {
-            line
-        });
-    };
-
     spans.push((lines.len(), 1));
-    field(
-        &mut lines,
-        0,
-        "Title",
-        text_value(&f.title, f.focus == 0, value_w),
-    );
-
+    let title = text_value(&f.title, f.focus == 0, value_w);
+    lines.push(row.field(0, "Title", title));
     spans.push((lines.len(), 1));
     let sev = vec![Span::raw(format!("‹ {} ›", f.severity))];
-    field(&mut lines, 1, "Severity", sev);
-
+    lines.push(row.field(1, "Severity", sev));
     if !f.vars.is_empty() {
         lines.push(Line::styled("  Variables", t.title()));
     }
@@ -131,12 +111,8 @@ fn fields(s: &AppState, f: &StartForm, w: usize) -> (Lines, Vec<(usize, usize)>)
     for (k, v) in f.vars.iter().enumerate() {
         let n = 2 + k;
         let start = lines.len();
-        field(
-            &mut lines,
-            n,
-            &one(&v.name),
-            text_value(&v.value, f.focus == n, value_w),
-        );
+        let value = text_value(&v.value, f.focus == n, value_w);
+        lines.push(row.field(n, &one(&v.name), value));
         let mut about = one(&v.prompt);
         if let Some(p) = &v.pattern {
             about.push_str(&format!(" · must match {}", one(p)));
@@ -146,20 +122,47 @@ fn fields(s: &AppState, f: &StartForm, w: usize) -> (Lines, Vec<(usize, usize)>)
         }
         spans.push((start, lines.len() - start));
     }
-
     spans.push((lines.len(), 1));
+    let marked = fit(
+        "a practice incident, marked DRILL",
+        value_w.saturating_sub(4),
+    );
     let drill = vec![
         Span::raw(format!("{} ", checkbox(f.drill))),
-        Span::styled(
-            fit(
-                "a practice incident, marked DRILL",
-                value_w.saturating_sub(4),
-            ),
-            t.dim(),
-        ),
+        Span::styled(marked, t.dim()),
     ];
-    field(&mut lines, last, "Drill", drill);
+    lines.push(row.field(f.field_count() - 1, "Drill", drill));
     (lines, spans)
+}
+
+/// How a field's main line is drawn at width `w` with labels `label_w` wide.
+struct Row<'a> {
+    t: &'a Theme,
+    f: &'a StartForm,
+    w: usize,
+    label_w: usize,
+}
+
+impl Row<'_> {
+    /// Field `n`'s main line: marker, label, value; reversed when focused.
+    fn field(&self, n: usize, label: &str, value: Vec<Span<'static>>) -> Line<'static> {
+        let (t, focused) = (self.t, self.f.focus == n);
+        let mark = if focused { "› " } else { "  " };
+        let label = format!("{} ", super::text::pad(label, self.label_w));
+        let mut all = vec![
+            Span::styled(mark, t.strong()),
+            Span::styled(label, t.strong()),
+        ];
+        all.extend(value);
+        let used: usize = all.iter().map(Span::width).sum();
+        all.push(Span::raw(" ".repeat(self.w.saturating_sub(used))));
+        let line = Line::from(all);
+        if focused {
+            line.style(t.selected())
+        } else {
+            line
+        }
+    }
 }
 
 /// A text field's value: made visible, with the cursor at the end when focused (the tail is
