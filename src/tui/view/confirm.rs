@@ -58,55 +58,11 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Option<Shown> {
         command.extend(hanging(gutter, &one(line), w, t.strong()));
     }
 
-    let mut foot: Lines = vec![Line::raw("")];
-    if let Some(so) = &c.signoff {
-        let style = if so.starts_with("BREAK GLASS") {
-            t.warn()
-        } else {
-            t.good()
-        };
-        for l in wrap(&one(so), w) {
-            foot.push(Line::styled(l, style));
-        }
-    }
-    foot.push(Line::styled(
-        format!("timeout {}", Dur::from_secs(c.timeout_s)),
-        t.dim(),
-    ));
+    let mut foot = foot_lines(c, &t, w);
 
-    if let Some(why) = &c.refused {
-        for l in wrap(&format!("✗ NOT RUN: {}", one(why)), w) {
-            foot.push(Line::styled(l, t.bad()));
-        }
-    }
-
-    // The command scrolls inside the dialog when the terminal is too short for all of it.
     let max_h = usize::from(area.height.saturating_sub(4));
     let fixed = head.len() + 1 + foot.len() + 1;
-    let lines = command.len();
-    let fits = max_h.saturating_sub(fixed);
-    let (room_h, from) = if lines <= fits {
-        (lines, 0)
-    } else {
-        // One line goes to the "more above/below" marker.
-        let room_h = fits.saturating_sub(1).max(1);
-        (room_h, c.scroll.min(lines - room_h))
-    };
-    let shown = Shown {
-        lines,
-        room: room_h,
-        from,
-    };
-    let mut window: Lines = command.into_iter().skip(from).take(room_h).collect();
-    if lines > room_h {
-        let above = from;
-        let below = lines - from - room_h;
-        let note = format!(
-            "↑{above} ↓{below} more {}: j/k scroll; read it all before running",
-            if lines - room_h == 1 { "line" } else { "lines" },
-        );
-        window.push(Line::styled(fit(&note, w), t.warn()));
-    }
+    let (window, shown) = command_window(command, c.scroll, max_h.saturating_sub(fixed), &t, w);
     foot.push(answer_line(s, c, t, shown, w));
 
     let mut out = head;
@@ -128,6 +84,68 @@ pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Option<Shown> {
     }
     frame.render_widget(Paragraph::new(out), inner);
     Some(shown)
+}
+
+/// Below the command: who signed off (or the break glass), the timeout, and a refusal.
+fn foot_lines(c: &Confirm, t: &Theme, w: usize) -> Lines {
+    let mut foot: Lines = vec![Line::raw("")];
+    if let Some(so) = &c.signoff {
+        let style = if so.starts_with("BREAK GLASS") {
+            t.warn()
+        } else {
+            t.good()
+        };
+        for l in wrap(&one(so), w) {
+            foot.push(Line::styled(l, style));
+        }
+    }
+    foot.push(Line::styled(
+        format!("timeout {}", Dur::from_secs(c.timeout_s)),
+        t.dim(),
+    ));
+
+    if let Some(why) = &c.refused {
+        for l in wrap(&format!("✗ NOT RUN: {}", one(why)), w) {
+            foot.push(Line::styled(l, t.bad()));
+        }
+    }
+    foot
+}
+
+/// The command's lines that fit in `fits` rows, from `scroll` (with a line saying what is
+/// above and below when not all fit), and what was shown: the command scrolls inside the
+/// dialog when the terminal is too short for all of it.
+fn command_window(
+    command: Lines,
+    scroll: usize,
+    fits: usize,
+    t: &Theme,
+    w: usize,
+) -> (Lines, Shown) {
+    let lines = command.len();
+    let (room_h, from) = if lines <= fits {
+        (lines, 0)
+    } else {
+        // One line goes to the "more above/below" marker.
+        let room_h = fits.saturating_sub(1).max(1);
+        (room_h, scroll.min(lines - room_h))
+    };
+    let shown = Shown {
+        lines,
+        room: room_h,
+        from,
+    };
+    let mut window: Lines = command.into_iter().skip(from).take(room_h).collect();
+    if lines > room_h {
+        let above = from;
+        let below = lines - from - room_h;
+        let note = format!(
+            "↑{above} ↓{below} more {}: j/k scroll; read it all before running",
+            if lines - room_h == 1 { "line" } else { "lines" },
+        );
+        window.push(Line::styled(fit(&note, w), t.warn()));
+    }
+    (window, shown)
 }
 
 /// The last line: the refusal, what is still to read, or the keys that answer.
