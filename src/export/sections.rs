@@ -192,6 +192,14 @@ pub fn roles(d: &Draft, out: &mut String, heading: &str) {
 /// milestones are out of order.
 pub fn key_times(d: &Draft, out: &mut String, heading: &str) {
     line(out, format!("{heading}\n"));
+    milestone_notes(d, out);
+    milestone_table(d, out);
+    metric_table(d, out);
+    severity_table(d, out);
+}
+
+/// Notes above the table: a milestone recorded more than once, milestones out of order.
+fn milestone_notes(d: &Draft, out: &mut String) {
     for (r, m) in &d.repeated {
         let Some(first) = d.milestone(*m) else {
             continue;
@@ -232,6 +240,11 @@ pub fn key_times(d: &Draft, out: &mut String, heading: &str) {
             ),
         );
     }
+}
+
+/// Each milestone: when, by whom, how (a step or by hand), and when a backdated one was
+/// recorded.
+fn milestone_table(d: &Draft, out: &mut String) {
     line(
         out,
         format!("| Milestone | Time ({}) | Recorded by | How |", d.zone()),
@@ -262,6 +275,10 @@ pub fn key_times(d: &Draft, out: &mut String, heading: &str) {
         }
     }
     out.push('\n');
+}
+
+/// Time to detect, acknowledge, mitigate, resolve: the value, or which milestone is missing.
+fn metric_table(d: &Draft, out: &mut String) {
     line(out, "| Metric | Duration | Between |");
     line(out, "|---|---|---|");
     for mt in &d.metrics {
@@ -284,6 +301,10 @@ pub fn key_times(d: &Draft, out: &mut String, heading: &str) {
         line(out, format!("| {} | {value} | {between} |", mt.label));
     }
     out.push('\n');
+}
+
+/// Time at each severity, and when.
+fn severity_table(d: &Draft, out: &mut String) {
     let st = &d.severity;
     line(
         out,
