@@ -9,6 +9,8 @@ use super::prefill;
 use super::sections::{self, line, prompt};
 use super::{appendix, execution_md};
 
+/// The template's outline, section by section in the order the template has them (long by
+/// design: the document reads top to bottom here, one call per section).
 pub fn render(d: &Draft) -> String {
     let mut out = String::with_capacity(super::model::capacity(d.records.len()));
     sections::title(d, &mut out, "Incident postmortem");
