@@ -187,51 +187,66 @@ pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCo
     let end = i.closed.unwrap_or_else(|| s.now(cx.clock.as_ref()));
     let elapsed = (end - i.started_at()).num_seconds().max(0);
     if json {
-        let steps: Vec<_> = i
-            .runbook
-            .steps
-            .iter()
-            .zip(&i.steps)
-            .map(|(d, st)| {
-                json!({
-                    "id": d.id, "title": crate::domain::template::fill(&d.title, &i.vars), "kind": d.kind.name(), "status": st.status.name(),
-                    "started": st.started.map(stamp), "ended": st.ended.map(stamp),
-                    "duration_s": st.duration().map(|d| d.num_seconds()), "target_s": d.target.map(|t| t.secs()),
-                    "skip_reason": st.skip_reason, "signed_off_by": st.signed_off_by,
-                    "checklist": st.checklist,
-                })
-            })
-            .collect();
-        let milestones: serde_json::Map<String, serde_json::Value> = i
-            .milestones
-            .iter()
-            .map(|(m, mark)| (m.name().to_string(), json!(stamp(mark.at))))
-            .collect();
-        let counts: serde_json::Map<String, serde_json::Value> = Status::ALL
-            .into_iter()
-            .map(|st| (st.name().to_string(), json!(i.count(st))))
-            .collect();
-        let v = json!({
-            "id": i.id, "title": i.title, "severity": i.severity, "drill": i.drill,
-            "open": !i.is_closed(), "opened": stamp(i.opened), "started": stamp(i.started_at()),
-            "closed": i.closed.map(stamp), "elapsed_s": elapsed,
-            "runbook": { "id": i.runbook.id, "sha256": i.runbook_sha256 },
-            "vars": i.vars.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
-            "current_step": i.current.map(|c| i.runbook.steps[c].id.clone()),
-            "counts": counts, "steps": steps, "milestones": milestones,
-            "severity_history": i.severity_history.iter().map(|(t, s)| json!({"at": stamp(*t), "severity": s})).collect::<Vec<_>>(),
-            "roles": i.current_roles().into_iter().map(|(r, p)| json!({"role": r, "person": p})).collect::<Vec<_>>(),
-            "decisions": i.path.iter().map(|t| json!({"step": t.step, "choice": t.choice, "label": t.label, "next": t.next, "at": stamp(t.at)})).collect::<Vec<_>>(),
-            "notes": i.notes.len(),
-            "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
-            "overrides": i.overrides.iter().map(|o| json!({"seq": o.seq, "at": stamp(o.at), "by": o.by, "step": o.step, "reason": o.reason})).collect::<Vec<_>>(),
-            "commands": i.commands.iter().map(|c| json!({"run": c.run, "step": c.step, "started": stamp(c.started), "finished": c.finished.map(stamp), "result": c.ending()})).collect::<Vec<_>>(),
-            "last_seq": i.last_seq, "warnings": i.warnings,
-            "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(ExitCode::SUCCESS);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&status_json(&s, elapsed))?
+        );
+    } else {
+        status_text(&s, elapsed);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `status --json`: the incident as one document.
+fn status_json(s: &crate::store::Session, elapsed: i64) -> serde_json::Value {
+    let i = &s.incident;
+    let steps: Vec<_> = i
+        .runbook
+        .steps
+        .iter()
+        .zip(&i.steps)
+        .map(|(d, st)| {
+            json!({
+                "id": d.id, "title": crate::domain::template::fill(&d.title, &i.vars), "kind": d.kind.name(), "status": st.status.name(),
+                "started": st.started.map(stamp), "ended": st.ended.map(stamp),
+                "duration_s": st.duration().map(|d| d.num_seconds()), "target_s": d.target.map(|t| t.secs()),
+                "skip_reason": st.skip_reason, "signed_off_by": st.signed_off_by,
+                "checklist": st.checklist,
+            })
+        })
+        .collect();
+    let milestones: serde_json::Map<String, serde_json::Value> = i
+        .milestones
+        .iter()
+        .map(|(m, mark)| (m.name().to_string(), json!(stamp(mark.at))))
+        .collect();
+    let counts: serde_json::Map<String, serde_json::Value> = Status::ALL
+        .into_iter()
+        .map(|st| (st.name().to_string(), json!(i.count(st))))
+        .collect();
+    json!({
+        "id": i.id, "title": i.title, "severity": i.severity, "drill": i.drill,
+        "open": !i.is_closed(), "opened": stamp(i.opened), "started": stamp(i.started_at()),
+        "closed": i.closed.map(stamp), "elapsed_s": elapsed,
+        "runbook": { "id": i.runbook.id, "sha256": i.runbook_sha256 },
+        "vars": i.vars.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+        "current_step": i.current.map(|c| i.runbook.steps[c].id.clone()),
+        "counts": counts, "steps": steps, "milestones": milestones,
+        "severity_history": i.severity_history.iter().map(|(t, s)| json!({"at": stamp(*t), "severity": s})).collect::<Vec<_>>(),
+        "roles": i.current_roles().into_iter().map(|(r, p)| json!({"role": r, "person": p})).collect::<Vec<_>>(),
+        "decisions": i.path.iter().map(|t| json!({"step": t.step, "choice": t.choice, "label": t.label, "next": t.next, "at": stamp(t.at)})).collect::<Vec<_>>(),
+        "notes": i.notes.len(),
+        "action_items": i.action_items().map(|n| json!({"text": n.text, "by": n.by, "at": stamp(n.at)})).collect::<Vec<_>>(),
+        "overrides": i.overrides.iter().map(|o| json!({"seq": o.seq, "at": stamp(o.at), "by": o.by, "step": o.step, "reason": o.reason})).collect::<Vec<_>>(),
+        "commands": i.commands.iter().map(|c| json!({"run": c.run, "step": c.step, "started": stamp(c.started), "finished": c.finished.map(stamp), "result": c.ending()})).collect::<Vec<_>>(),
+        "last_seq": i.last_seq, "warnings": i.warnings,
+        "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
+    })
+}
+
+/// `status` for a person: where the incident stands, a line per fact.
+fn status_text(s: &crate::store::Session, elapsed: i64) {
+    let i = &s.incident;
     let drill = if i.drill { "  [DRILL]" } else { "" };
     println!("{}  {}{drill}", i.id, visible(&i.title));
     for o in &i.overrides {
@@ -279,6 +294,11 @@ pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCo
         i.count(Status::Pending),
         i.steps.len()
     );
+    status_lists(i);
+}
+
+/// The milestones, roles, action items, commands with no result, and warnings.
+fn status_lists(i: &crate::domain::incident::Incident) {
     let ms: Vec<String> = Milestone::ALL
         .iter()
         .filter_map(|m| {
@@ -331,7 +351,6 @@ pub fn status(cx: &Ctx, id: Option<&OsStr>, json: bool) -> anyhow::Result<ExitCo
     for w in &i.warnings {
         println!("warning: {}", visible(w));
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `1h02m03s`-style elapsed time.
