@@ -122,7 +122,8 @@ fn show(inc: &Incident, p: &Planned) {
     }
 }
 
-/// Asks `Run it? [y/N]` on the terminal. Without one, refuses (misuse: exit 2).
+/// Asks `Run it? [y/N]` on the terminal, counting only what is typed after the question is
+/// shown. Without a terminal, refuses (misuse: exit 2).
 fn confirmed(step: &str) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
         return Err(usage(format!(
@@ -130,6 +131,10 @@ fn confirmed(step: &str) -> anyhow::Result<bool> {
             visible(step)
         )));
     }
+    // Whatever was typed before the question was on screen is not an answer to it (a `y`
+    // typed ahead, a paste): it is thrown away, as the app ignores keys queued before its
+    // confirmation is drawn.
+    let _ = rustix::termios::tcflush(std::io::stdin(), rustix::termios::QueueSelector::IFlush);
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "Run it? [y/N] ");
     let _ = err.flush();

@@ -325,3 +325,49 @@ fn p_opens_the_saved_output_in_the_pager_and_every_key_reaches_it() {
     t.keys("q");
     t.wait_text("EXIT=0");
 }
+
+/// `runbook run` asks on the terminal; a `y` typed before the question was shown (type-ahead,
+/// a paste) is not an answer: it is thrown away, and only what is typed after counts.
+#[test]
+fn runbook_run_never_takes_a_y_typed_before_its_question() {
+    let state = tempfile::tempdir().unwrap();
+    let books = tempfile::tempdir().unwrap();
+    let mark = state.path().join("ran");
+    marking_runbook(books.path(), &format!("touch {}", mark.display()));
+    let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .arg("--runbooks")
+        .arg(books.path())
+        .args(["start", "pty-run", "--no-tui"])
+        .env("RUNBOOK_STATE_DIR", state.path())
+        .env("RUNBOOK_USER", "ana")
+        .output()
+        .unwrap();
+    assert!(start.status.success(), "{start:?}");
+    let go = state.path().join("go");
+    // The shell waits (reading nothing) until the keys below are in the terminal's buffer.
+    let script = format!(
+        r#"echo WAITING; while [ ! -e '{}' ]; do :; done; "$BIN" --runbooks "$BOOKS" run mark; echo "EXIT=$?""#,
+        go.display()
+    );
+    let mut t = Term::spawn(&script, state.path(), books.path());
+    t.wait_text("WAITING");
+    t.keys("y\r");
+    std::fs::write(&go, "").unwrap();
+    t.wait_text("Run it? [y/N]");
+    // Had the early `y` counted, the command would have run before this answer.
+    t.keys("n\r");
+    t.wait_text("EXIT=");
+    assert!(!mark.exists(), "a y typed ahead ran the command");
+    let kinds = journal_kinds(state.path());
+    assert!(!kinds.iter().any(|k| k == "command_started"), "{kinds:?}");
+    // A y typed after the question runs it.
+    let script = r#""$BIN" --runbooks "$BOOKS" run mark; echo "EXIT=$?""#;
+    let mut t = Term::spawn(script, state.path(), books.path());
+    t.wait_text("Run it? [y/N]");
+    t.keys("y\r");
+    t.wait_text("EXIT=0");
+    assert!(
+        mark.exists(),
+        "the y typed after the question did not run it"
+    );
+}
