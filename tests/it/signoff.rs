@@ -177,3 +177,24 @@ fn a_role_is_one_word_and_its_person_a_usable_name() {
     assert_eq!(e.ok(&["log", inc.trim()]), before, "nothing was recorded");
     e.ok(&["role", "db-owner", "Ana María"]);
 }
+
+/// The same rules in a drill: practice is where a team learns them, so a drill never lets
+/// the doer sign their own step or skip the second person silently.
+#[test]
+fn a_drill_holds_the_same_signoff_rules() {
+    let e = Env::new();
+    let inc = e
+        .ok(&["drill", "data-migration-overwrite", "--no-tui"])
+        .trim()
+        .to_string();
+    assert_eq!(e.status(&inc)["drill"], true);
+    e.ok(&["step", "restore-apply", "start"]);
+    let err = e.fails(1, &["signoff", "restore-apply"]);
+    assert!(err.contains("ana started this run"), "{err}");
+    let err = e.fails(1, &["step", "restore-apply", "done"]);
+    assert!(err.contains("sign"), "{err}");
+    e.ok(&["--as", "bo", "signoff", "restore-apply"]);
+    let err = e.fails(1, &["--as", "bo", "step", "restore-apply", "done"]);
+    assert!(err.contains("bo cannot also complete it"), "{err}");
+    e.ok(&["step", "restore-apply", "done"]);
+}
