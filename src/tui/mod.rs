@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod msg;
 pub mod output;
 pub mod overlay;
+pub mod pager;
 pub mod paste;
 pub mod quit;
 pub mod record;

@@ -347,7 +347,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
     repaint(terminal)
 }
 
-/// `p`: the terminal goes to `$PAGER` (else `less`) on `path`, with the key reader paused so
+/// `p`: the terminal goes to the pager (`tui::pager`) on `path`, with the key reader paused so
 /// every key reaches the pager; back, the screen is drawn again.
 fn page(
     terminal: &mut ratatui::DefaultTerminal,
@@ -358,28 +358,18 @@ fn page(
     use ratatui::crossterm::terminal::{
         EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
     };
-    let pager = std::env::var("PAGER").unwrap_or_default();
-    let mut words = pager.split_whitespace();
-    let program = words.next().unwrap_or("less").to_string();
-    let args: Vec<String> = words.map(str::to_string).collect();
     input.pause();
     let mut out = std::io::stdout();
     let _ = ratatui::crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen);
     let _ = terminal.show_cursor();
     let _ = disable_raw_mode();
-    let ran = std::process::Command::new(&program)
-        .args(&args)
-        .arg(path)
-        .status();
+    let ran = super::pager::run(path);
     enable_raw_mode()?;
     ratatui::crossterm::execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
     terminal.hide_cursor()?;
     input.resume();
     repaint(terminal)?;
-    match ran {
-        Ok(_) => Ok(()),
-        Err(e) => anyhow::bail!("{}: {e}", crate::runbook::sanitize::visible(&program)),
-    }
+    ran.map_err(anyhow::Error::msg)
 }
 
 /// Blanks the screen and makes the next frame draw every cell. (`Terminal::clear` would ask

@@ -266,19 +266,25 @@ fn ctrl_z_restores_the_terminal_and_continuing_redraws() {
     t.drain();
 }
 
-/// `p` hands the terminal to `$PAGER` on the run's saved output: every key typed reaches the
-/// pager (none is taken by the app's key reader), and the app draws itself again after.
+/// `p` hands the terminal to `$PAGER` on the run's saved output, made visible: every key typed
+/// reaches the pager (none is taken by the app's key reader), no escape sequence from the
+/// output reaches it raw, and the app draws itself again after.
 #[test]
 fn p_opens_the_saved_output_in_the_pager_and_every_key_reaches_it() {
     let state = tempfile::tempdir().unwrap();
     let books = tempfile::tempdir().unwrap();
-    marking_runbook(books.path(), "printf 'saved-output-line\\n'");
+    // The output carries an escape sequence (red, then a screen clear): it must reach the
+    // pager made visible, whatever the pager does with raw bytes.
+    marking_runbook(
+        books.path(),
+        "printf 'saved-output-line\\033[31m\\033[2J\\n'",
+    );
     let mark = state.path().join("paged");
     let pager = state.path().join("pager.sh");
     std::fs::write(
         &pager,
         format!(
-            "#!/bin/sh\nprintf 'PAGER-UP\\n'\nIFS= read -r line\n{{ printf 'typed=%s\\n' \"$line\"; cat \"$1\"; }} > '{}'\n",
+            "#!/bin/sh\nprintf 'PAGER-UP\\n'\nIFS= read -r line < /dev/tty\n{{ printf 'typed=%s\\n' \"$line\"; cat; }} > '{}'\n",
             mark.display()
         ),
     )
@@ -316,6 +322,11 @@ fn p_opens_the_saved_output_in_the_pager_and_every_key_reaches_it() {
     });
     let got = std::fs::read_to_string(&mark).unwrap();
     assert!(got.starts_with("typed=helono\n"), "{got}");
+    assert!(
+        !got.contains('\u{1b}'),
+        "a raw escape reached the pager: {got:?}"
+    );
+    assert!(got.contains("saved-output-line\\u{1b}[31m"), "{got:?}");
     // Back in the app, drawn again; nothing the keys would have done was recorded.
     t.wait_text("Leave a mark");
     let kinds = journal_kinds(state.path());
