@@ -142,6 +142,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The runbooks that match an alert, best first: exact alert name, glob, then tags.
+    #[command(
+        after_help = "Examples:\n  runbook match KubePodCrashLooping namespace=payments\n  runbook match EtcdNoLeader --json\n\nExit status: 0 when one matches, 1 when none does."
+    )]
+    Match {
+        /// The alert's name (its `alertname` label).
+        alert: String,
+        /// The alert's labels, LABEL=VALUE: values among a runbook's tags and labels its
+        /// variables take rank it higher.
+        #[arg(value_name = "LABEL=VALUE")]
+        labels: Vec<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a runbook as readable text, with decisions drawn as a tree.
     #[command(after_help = "Example:\n  runbook show etcd-quorum-loss")]
     Show {
@@ -171,7 +186,16 @@ pub enum Command {
     )]
     Start {
         /// The runbook id (see `runbook list`).
-        runbook: String,
+        #[arg(required_unless_present = "alert", conflicts_with = "alert")]
+        runbook: Option<String>,
+        /// Start from an alert: an Alertmanager webhook payload or a Prometheus alert, as
+        /// JSON, from FILE or `-` (stdin). Picks the best runbook, fills variables from
+        /// labels, maps the severity, records the alert, backdates `detected`.
+        #[arg(long, value_name = "FILE|-")]
+        alert: Option<String>,
+        /// With --alert: this runbook rather than the best match.
+        #[arg(long = "runbook", value_name = "ID", requires = "alert")]
+        runbook_id: Option<String>,
         /// Incident title [default: the runbook's title].
         #[arg(long)]
         title: Option<String>,

@@ -37,6 +37,12 @@ pub struct StartArgs {
 }
 
 pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
+    let session = open(cx, &a)?;
+    opened(cx, &session, a.no_tui)
+}
+
+/// Opens the incident `a` describes (the records of `start`, up to the drill's pin).
+pub fn open(cx: &Ctx, a: &StartArgs) -> anyhow::Result<Session> {
     cx.need_author()?;
     if a.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         return Err(usage(
@@ -98,8 +104,13 @@ pub fn start(cx: &Ctx, a: StartArgs) -> anyhow::Result<ExitCode> {
             None => session.record(cx.clock.as_ref(), None, cx.need_author()?, pin)?,
         };
     }
+    Ok(session)
+}
+
+/// Says the new incident's id and, on a terminal, opens it in the app.
+pub fn opened(cx: &Ctx, session: &Session, no_tui: bool) -> anyhow::Result<ExitCode> {
     println!("{}", session.id);
-    if !a.no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+    if !no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         return super::tui::app(cx, Some(session.id.to_string()));
     }
     Ok(ExitCode::SUCCESS)

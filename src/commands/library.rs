@@ -187,6 +187,8 @@ fn row(e: &library::Entry, shadowed_by: Option<&Origin>) -> serde_json::Value {
         "incident_type": r.incident_type,
         "severity": r.severity,
         "steps": r.steps.len(),
+        "alerts": r.alerts,
+        "tags": r.tags,
         "source": e.origin.raw(),
         "shadowed_by": shadowed_by.map(Origin::raw),
     })

@@ -2,6 +2,7 @@
 //! exit status. Misuse (a bad argument the parser could not catch) is a `Usage` error: exit 2.
 
 pub mod act;
+pub mod alerts;
 pub mod context;
 pub mod docs;
 pub mod drill;
@@ -38,18 +39,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             incident_type,
             dir,
         }) => library::new(&id, &incident_type, dir),
+        Some(Command::Match {
+            alert,
+            labels,
+            json,
+        }) => alerts::matches(&g, &alert, &labels, json),
         Some(Command::Start {
             runbook,
+            alert,
+            runbook_id,
             title,
             severity,
             vars,
             drill,
             at,
             no_tui,
-        }) => incident::start(
-            &cx()?,
-            incident::StartArgs {
-                runbook,
+        }) => {
+            let a = incident::StartArgs {
+                runbook: runbook.or(runbook_id).unwrap_or_default(),
                 title,
                 severity,
                 vars,
@@ -58,8 +65,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 no_tui,
                 scenario: None,
                 speed: None,
-            },
-        ),
+            };
+            match alert {
+                Some(path) => alerts::start(&cx()?, &path, a),
+                None => incident::start(&cx()?, a),
+            }
+        }
         Some(Command::Incidents { all, json }) => incident::incidents(&cx()?, all, json),
         Some(Command::Status { incident: id, json }) => {
             incident::status(&cx()?, id.as_deref(), json)

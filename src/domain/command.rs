@@ -40,14 +40,58 @@ pub fn size(n: u64) -> String {
 }
 
 /// The step's command as it runs in `inc` (placeholders filled and quoted: `fill_command`)
-/// and its timeout; None for a step that is not a command step.
+/// and its timeout; None for a step that is not a command step. The runbook's `[env]` comes
+/// first, one `export NAME='value'` line each (`env_lines`), so that what the confirmation
+/// shows is exactly what runs.
 pub fn final_command(inc: &Incident, step: &Step) -> Option<(String, Dur)> {
     match &step.kind {
         StepKind::Command {
             command, timeout, ..
-        } => Some((fill_command(command, &inc.vars), *timeout)),
+        } => {
+            let mut out = String::new();
+            for line in env_lines(&inc.runbook.env, &inc.vars) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push_str(&fill_command(command, &inc.vars));
+            Some((out, *timeout))
+        }
         _ => None,
     }
+}
+
+/// The `[env]` entries as shell lines: `export NAME=WORD`, the value one word whatever it
+/// holds. Its text is single-quoted as written (no `$` expansion), each `{{var}}` filled in
+/// and quoted as a command's value is, an escape written as its literal `{{name}}`.
+pub fn env_lines(env: &[(String, String)], values: &[(String, String)]) -> Vec<String> {
+    use super::template::{Token, scan, shell, unescaped};
+    let single = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    env.iter()
+        .map(|(name, text)| {
+            let mut word = String::new();
+            let mut last = 0;
+            for t in scan(text) {
+                let r = t.range();
+                let value = match t {
+                    Token::Placeholder { name, .. } => values
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.as_str()),
+                    Token::Escaped { .. } => Some(unescaped(text, r.clone())),
+                };
+                let Some(value) = value else { continue };
+                if r.start > last {
+                    word.push_str(&single(&text[last..r.start]));
+                }
+                word.push_str(&shell::quote(value, &shell::Site::bare()));
+                last = r.end;
+            }
+            if last < text.len() || word.is_empty() {
+                word.push_str(&single(&text[last..]));
+            }
+            format!("export {name}={word}")
+        })
+        .collect()
 }
 
 /// A run, decided: what the confirmation shows and what is appended before it starts.

@@ -101,6 +101,74 @@ pub fn rank(rb: &Runbook, query: &str) -> Option<Rank> {
         .map(|score| Rank { tier: 1, score })
 }
 
+/// How well a runbook matches an alert (`runbook match`, `start --alert`). Orders best last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AlertRank {
+    /// What matched: a tag (1), an alert glob (2), the alert name exactly (3).
+    pub tier: u8,
+    /// How many of the alert's labels the runbook knows: label values among its tags, and
+    /// labels its variables take (`from_label`).
+    pub labels: usize,
+    /// Within the tier: a glob's specificity (literal characters), else 0.
+    pub score: i64,
+}
+
+impl AlertRank {
+    /// What matched, in words.
+    pub fn why(&self) -> &'static str {
+        match self.tier {
+            3 => "alert name",
+            2 => "alert glob",
+            _ => "tag",
+        }
+    }
+}
+
+/// How `rb` matches alert `name` with `labels`, or None. Exact names first, then globs (more
+/// specific first), then tags: a tag that is one of the label values, or that the alert name
+/// holds as a word (`etcd` in `EtcdNoLeader`, at least three letters).
+pub fn alert_rank(rb: &Runbook, name: &str, labels: &[(String, String)]) -> Option<AlertRank> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let known = labels
+        .iter()
+        .filter(|(k, v)| {
+            rb.tags.iter().any(|t| t.eq_ignore_ascii_case(v))
+                || rb
+                    .vars
+                    .iter()
+                    .any(|var| var.from_label.as_deref() == Some(k))
+        })
+        .count();
+    let at = |tier, score| {
+        Some(AlertRank {
+            tier,
+            labels: known,
+            score,
+        })
+    };
+    if rb.alerts.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        return at(3, 0);
+    }
+    let specific = rb
+        .alerts
+        .iter()
+        .filter(|a| glob(a, name))
+        .map(|a| a.chars().filter(|c| !matches!(c, '*' | '?')).count() as i64)
+        .max();
+    if let Some(score) = specific {
+        return at(2, score);
+    }
+    let lower = name.to_lowercase();
+    let tagged = rb.tags.iter().any(|t| {
+        labels.iter().any(|(_, v)| t.eq_ignore_ascii_case(v))
+            || (t.chars().count() >= 3 && lower.contains(&t.to_lowercase()))
+    });
+    if tagged { at(1, 0) } else { None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +218,20 @@ mod tests {
         assert!(r(&titled) > r(&tagged));
         assert!(rank(&exact, "").is_none());
         assert!(rank(&tagged, "zzz").is_none());
+    }
+
+    #[test]
+    fn alerts_rank_exact_then_glob_then_tag_then_known_labels() {
+        let exact = runbook("ours", "Ours", &[], &["EtcdNoLeader"]);
+        let globbed = runbook("demo", "Demo", &[], &["Etcd*"]);
+        let tagged = runbook("tagged", "Tagged", &["etcd"], &[]);
+        let by_label = runbook("by-label", "By label", &["payments"], &[]);
+        let none = runbook("none", "None", &["db"], &["Disk*"]);
+        let labels = vec![("namespace".to_string(), "payments".to_string())];
+        let r = |rb: &Runbook| alert_rank(rb, "EtcdNoLeader", &labels);
+        assert!(r(&exact) > r(&globbed) && r(&globbed) > r(&tagged));
+        assert_eq!(r(&by_label).map(|r| (r.tier, r.labels)), Some((1, 1)));
+        assert_eq!(r(&none), None);
+        assert_eq!(alert_rank(&exact, " ", &[]), None);
     }
 }

@@ -18,6 +18,8 @@ pub struct Runbook {
     pub incident_type: String,
     pub severity: Severity,
     pub summary: Option<String>,
+    /// Meaning, impact and context (Markdown): one key away in the app, and in the export.
+    pub about: Option<String>,
     pub tags: Vec<String>,
     pub alerts: Vec<String>,
     pub owners: Vec<String>,
@@ -26,6 +28,12 @@ pub struct Runbook {
     pub vars: Vec<Var>,
     /// In file order; never empty.
     pub steps: Vec<Step>,
+    /// `[env]`: shell variables exported to every command step, in file order. Values may
+    /// hold `{{var}}`, filled and quoted as in a command.
+    pub env: Vec<(String, String)>,
+    /// `[alert_severity]`: an alert's `severity` label value, and the incident severity it
+    /// means.
+    pub alert_severity: Vec<(String, Severity)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,6 +49,10 @@ pub struct Var {
     pub default: Option<String>,
     /// A regular expression the value must match (already checked to compile).
     pub pattern: Option<String>,
+    /// When an incident starts from an alert: the label whose value this takes.
+    pub from_label: Option<String>,
+    /// When an incident starts from an alert: the annotation whose value this takes.
+    pub from_annotation: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,10 +2,12 @@
 //! targets that exist, every loop has a way out, every step reachable, every `{{var}}`
 //! declared. Graph walks are iterative, so a 10,000-step runbook cannot overflow the stack.
 
+use super::command_vars::locate;
 use super::parse::{Spans, StepOutline};
 use super::suggest;
 use super::walk::Walk;
 use crate::domain::Dur;
+use crate::domain::template::{Token, near_misses, scan};
 use std::collections::{HashMap, VecDeque};
 
 /// A step target longer than this is probably a typo (`5h` for `5m`).
@@ -17,6 +19,7 @@ pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
     flow(spans, &succ, w);
     vars(text, spans, w);
     super::command_vars::check(text, spans, w);
+    super::slips::check(text, spans, w);
     for s in &spans.steps {
         if let (Some((d, span)), Some((id, _))) = (&s.target, &s.id)
             && *d > LONG_TARGET
@@ -229,7 +232,9 @@ fn bfs(
     seen
 }
 
-/// `{{name}}` uses must be declared; declared variables should be used.
+/// `{{name}}` uses must be declared (each reported where it is written, a repeated one at
+/// each place); declared variables should be used; `{{...}}` text that looks meant as a
+/// placeholder but is not one is a warning.
 fn vars(text: &str, spans: &Spans, w: &mut Walk) {
     let declared: Vec<&str> = spans.vars.iter().map(|v| v.0.as_str()).collect();
     let mut used = vec![false; declared.len()];
@@ -237,24 +242,39 @@ fn vars(text: &str, spans: &Spans, w: &mut Walk) {
         let raw = text.get(span.clone()).unwrap_or("");
         // Placeholders are found in the decoded string (what is filled in at run time) and
         // pointed at in the source where they are written literally.
-        for (at, name, len) in placeholders(value) {
+        let at = |offset: usize, len: usize| {
+            locate(raw, value, offset, len)
+                .map_or(span.clone(), |r| span.start + r.start..span.start + r.end)
+        };
+        for t in scan(value) {
+            let Token::Placeholder { offset, len, name } = t else {
+                continue;
+            };
             match declared.iter().position(|d| *d == name) {
                 Some(i) => used[i] = true,
                 None => {
-                    let written = &value[at..at + len];
-                    let pos = raw
-                        .find(written)
-                        .map_or(span.clone(), |r| span.start + r..span.start + r + len);
                     let hint = suggest::hint(name, declared.iter().copied());
                     w.error(
-                        pos,
+                        at(offset, len),
                         format!(
                             "{{{{{name}}}}} is used but no variable \"{name}\" is declared{hint}"
                         ),
                     )
-                    .help = Some(format!("declare it: [vars.{name}] with prompt = \"...\""));
+                    .help = Some(format!(
+                        "declare it: [vars.{name}] with prompt = \"...\"; or, for the literal text, write {{{{{{{{{name}}}}}}}}}"
+                    ));
                 }
             }
+        }
+        for (offset, len, word) in near_misses(value) {
+            w.warning(
+                at(offset, len),
+                format!("{{{{{word}}}}} is not a placeholder (a variable name has only letters, digits and '_', not starting with a digit) and is shown as written"),
+            )
+            .help = Some(format!(
+                "rename the variable, e.g. {{{{{}}}}}, or leave it if the text is meant literally",
+                word.replace('-', "_")
+            ));
         }
     }
     for (i, (name, span)) in spans.vars.iter().enumerate() {
@@ -270,75 +290,23 @@ fn vars(text: &str, spans: &Spans, w: &mut Walk) {
     }
 }
 
-/// Every `{{name}}` in `s`: the byte offset of its opening braces, the trimmed name, and the
-/// length of the whole placeholder.
-pub fn placeholders(s: &str) -> Vec<(usize, &str, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    // `find(char)` is a fast byte search; most strings have no `{` at all.
-    while let Some(start) = pair(s, from, '{') {
-        let Some(close) = pair(s, start + 2, '}').map(|c| c - (start + 2)) else {
-            break;
-        };
-        let name = &s[start + 2..start + 2 + close];
-        if !name.is_empty() && name.len() <= 64 && !name.contains(['{', '\n']) {
-            out.push((start, name.trim(), close + 4));
-        }
-        from = start + 2 + close + 2;
-    }
-    out
-}
-
-/// Where `cc` (the character twice) first starts in `s` at or after byte `from`.
-fn pair(s: &str, mut from: usize, c: char) -> Option<usize> {
-    loop {
-        let at = from + s.get(from..)?.find(c)?;
-        if s[at + 1..].starts_with(c) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use crate::domain::template::scan;
     use proptest::prelude::*;
 
-    #[test]
-    fn placeholders_are_found_with_their_places() {
-        assert_eq!(
-            placeholders("run {{ cmd }} on {{host}}"),
-            vec![(4, "cmd", 9), (17, "host", 8)]
-        );
-        // The name would start with a brace: not a placeholder.
-        assert!(placeholders("{{{a}}}").is_empty());
-        assert!(placeholders("no braces, {single} or {{}} or {{ open").is_empty());
-        assert_eq!(placeholders("é{{x}}"), vec![(2, "x", 5)]);
-    }
-
-    /// The plain reading: the first `{{`, then the first `}}` after it.
-    fn by_substring(s: &str) -> Vec<(usize, &str, usize)> {
-        let mut out = Vec::new();
-        let mut from = 0;
-        while let Some(open) = s[from..].find("{{") {
-            let start = from + open;
-            let Some(close) = s[start + 2..].find("}}") else {
-                break;
-            };
-            let name = &s[start + 2..start + 2 + close];
-            if !name.is_empty() && name.len() <= 64 && !name.contains(['{', '\n']) {
-                out.push((start, name.trim(), close + 4));
-            }
-            from = start + 2 + close + 2;
-        }
-        out
-    }
-
     proptest! {
+        /// Any text scans without panicking into ordered, non-overlapping tokens, each of
+        /// which is a placeholder or escape by itself.
         #[test]
-        fn placeholders_agree_with_the_plain_reading(s in "[{}a é\n]{0,40}") {
-            prop_assert_eq!(placeholders(&s), by_substring(&s));
+        fn scanning_is_total_and_ordered(s in "[{}a_1 .é\n-]{0,40}") {
+            let mut last = 0;
+            for t in scan(&s) {
+                let r = t.range();
+                prop_assert!(r.start >= last && r.end <= s.len());
+                prop_assert_eq!(scan(&s[r.clone()]).len(), 1);
+                last = r.end;
+            }
         }
     }
 }

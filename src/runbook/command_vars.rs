@@ -47,7 +47,7 @@ pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
 
 /// Where the placeholder at `offset` of the decoded `value` is written in its source `raw`:
 /// the same occurrence (the n-th of that text) there, when it is written literally.
-fn locate(raw: &str, value: &str, offset: usize, len: usize) -> Option<Range<usize>> {
+pub(super) fn locate(raw: &str, value: &str, offset: usize, len: usize) -> Option<Range<usize>> {
     let written = value.get(offset..offset + len)?;
     let nth = value[..offset].matches(written).count();
     let (at, _) = raw.match_indices(written).nth(nth)?;

@@ -18,6 +18,10 @@ pub enum Ty {
     ChoiceList,
     VarTable,
     StepList,
+    /// A table of shell variable names to strings (`[env]`).
+    EnvTable,
+    /// A table of alert severity label values to `sev1`..`sev4` (`[alert_severity]`).
+    SevTable,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -99,6 +103,12 @@ pub const TOP: &[Field] = &[
         false,
         "When to use this runbook, in a sentence or two.",
     ),
+    f(
+        "about",
+        Ty::Str,
+        false,
+        "Meaning, impact and context, in Markdown: one key away in the app, and in the export.",
+    ),
     f("tags", Ty::StrList, false, "Words to find it by."),
     f(
         "alerts",
@@ -125,6 +135,18 @@ pub const TOP: &[Field] = &[
         "Values asked for when an incident starts; {{name}} in text.",
     ),
     f("steps", Ty::StepList, true, "The steps, in order."),
+    f(
+        "env",
+        Ty::EnvTable,
+        false,
+        "Shell variables exported to every command step (each runs in a fresh shell); {{var}} is filled in.",
+    ),
+    f(
+        "alert_severity",
+        Ty::SevTable,
+        false,
+        "An alert's severity label value to the incident severity, e.g. critical = \"sev1\".",
+    ),
 ];
 
 pub const VAR: &[Field] = &[
@@ -145,6 +167,18 @@ pub const VAR: &[Field] = &[
         Ty::Str,
         false,
         "Regular expression the value must match (anchor it with ^ and $).",
+    ),
+    f(
+        "from_label",
+        Ty::Str,
+        false,
+        "Started from an alert: take the value of this label.",
+    ),
+    f(
+        "from_annotation",
+        Ty::Str,
+        false,
+        "Started from an alert: take the value of this annotation (when no label gave one).",
     ),
 ];
 

@@ -40,6 +40,7 @@ fn fields_of(head: &str) -> Option<Runbook> {
     let incident_type = w.id(&top, "incident_type", true)?.0;
     let severity = w.parsed::<Severity>(&top, "severity")?.0;
     let summary = w.str(&top, "summary").map(|s| s.0);
+    let about = w.str(&top, "about").map(|s| s.0);
     let list = |w: &mut Walk, name| -> Vec<String> {
         w.str_list(&top, name).into_iter().map(|s| s.0).collect()
     };
@@ -56,12 +57,15 @@ fn fields_of(head: &str) -> Option<Runbook> {
         incident_type,
         severity,
         summary,
+        about,
         tags,
         alerts,
         owners,
         links: Vec::new(),
         vars: Vec::new(),
         steps: Vec::new(),
+        env: Vec::new(),
+        alert_severity: Vec::new(),
     })
 }
 

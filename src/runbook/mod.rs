@@ -5,6 +5,7 @@
 //!
 //! Nothing here panics on bad input: every problem becomes a `Diagnostic`.
 
+pub mod alert;
 pub mod check;
 pub mod command_vars;
 pub mod diag;
@@ -18,6 +19,7 @@ pub mod precheck;
 pub mod render;
 pub mod sanitize;
 pub mod schema;
+pub mod slips;
 pub mod starter;
 pub use crate::domain::suggest;
 pub mod vars;

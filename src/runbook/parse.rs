@@ -22,6 +22,12 @@ pub struct Spans {
     /// Every string in which `{{var}}` is replaced: its span and its decoded value.
     pub templated: Vec<(Range<usize>, String)>,
     pub summary_missing: bool,
+    /// The `[env]` names, where valid.
+    pub env: Vec<Sp<String>>,
+    /// The `[env]` values, aligned with `env`.
+    pub env_values: Vec<Sp<String>>,
+    /// The `alerts` entries, as written.
+    pub alerts: Vec<Sp<String>>,
 }
 
 /// One step's place in the flow.
@@ -34,6 +40,8 @@ pub struct StepOutline {
     pub end: bool,
     /// `Some` for decisions: each choice's target, when it had a valid one.
     pub choices: Option<Vec<Option<Sp<String>>>>,
+    /// A decision's choice labels, where valid.
+    pub labels: Vec<Sp<String>>,
     pub target: Option<Sp<crate::domain::Dur>>,
     /// A command step's `command`, as written (its placeholders are quoted for the shell).
     pub command: Option<Sp<String>>,
@@ -85,8 +93,10 @@ fn top_level(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<R
     let severity = w.parsed::<Severity>(top, "severity");
     let summary = w.str(top, "summary");
     spans.summary_missing = !top.has("summary");
+    let about = templated(w.str(top, "about"), &mut spans.templated);
     let tags = w.str_list(top, "tags");
     let alerts = w.str_list(top, "alerts");
+    spans.alerts = alerts.clone();
     let owners = w.str_list(top, "owners");
     let links = links(w, top, &mut spans.templated);
     let vars = vars(w, top, spans);
@@ -95,6 +105,8 @@ fn top_level(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<R
             .help = Some("add the steps as [[steps]] tables, each with id, title and kind".into());
     }
     let steps = steps(w, top, spans);
+    let env = env(w, top, spans);
+    let alert_severity = alert_severity(w, top);
     Some(Runbook {
         schema_version: 1,
         id: id?.0,
@@ -102,13 +114,83 @@ fn top_level(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Option<R
         incident_type: incident_type?.0,
         severity: severity?.0,
         summary: summary.map(|s| s.0),
+        about,
         tags: tags.into_iter().map(|t| t.0).collect(),
         alerts: alerts.into_iter().map(|t| t.0).collect(),
         owners: owners.into_iter().map(|t| t.0).collect(),
         links,
         vars,
         steps: steps?,
+        env,
+        alert_severity,
     })
+}
+
+/// The entries of a top-level table of strings (`[env]`, `[alert_severity]`): key and value,
+/// each with its span; anything that is not a string is reported.
+fn string_table(
+    w: &mut Walk,
+    top: &Entries<'_, '_>,
+    name: &str,
+    ty: Ty,
+) -> Vec<(Sp<String>, Sp<String>)> {
+    let Some(v) = top.get(name) else {
+        return Vec::new();
+    };
+    let DeValue::Table(table) = v.get_ref() else {
+        w.error(
+            v.span(),
+            format!("`{name}` must be {}", super::walk::describe(ty)),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in table.iter() {
+        let k = (key.get_ref().to_string(), key.span());
+        match value.get_ref() {
+            DeValue::String(s) => out.push((k, (s.to_string(), value.span()))),
+            _ => {
+                w.error(
+                    value.span(),
+                    format!("[{name}] {}: the value must be a string", k.0),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `[env]`: shell variable names, values templated like a command's.
+fn env(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for ((name, nspan), (value, vspan)) in string_table(w, top, "env", Ty::EnvTable) {
+        if !valid_var_name(&name) {
+            w.error(nspan, format!("[env] \"{}\": a shell variable name has letters, digits and '_', not starting with a digit", super::sanitize::visible(&name)));
+            continue;
+        }
+        spans.templated.push((vspan.clone(), value.clone()));
+        spans.env.push((name.clone(), nspan));
+        spans.env_values.push((value.clone(), vspan));
+        out.push((name, value));
+    }
+    out
+}
+
+/// `[alert_severity]`: label values to severities.
+fn alert_severity(w: &mut Walk, top: &Entries<'_, '_>) -> Vec<(String, Severity)> {
+    let mut out = Vec::new();
+    for ((label, _), (sev, span)) in string_table(w, top, "alert_severity", Ty::SevTable) {
+        match sev.parse::<Severity>() {
+            Ok(s) => out.push((label, s)),
+            Err(e) => {
+                w.error(span, format!("[alert_severity] {label}: {e}")).help = Some(
+                    "map each alert severity to sev1 (worst) .. sev4, e.g. critical = \"sev1\""
+                        .into(),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Records a string as one in which `{{var}}` is replaced, and unwraps it.
@@ -160,6 +242,14 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
             );
             continue;
         }
+        if crate::domain::template::RESERVED.contains(&n.as_str()) {
+            w.error(
+                name.span(),
+                format!("{ctx}\"{n}\" is a template keyword ({{{{{n}}}}} is always text, as in Go templates), so it cannot name a variable"),
+            )
+            .help = Some(format!("rename it, e.g. [vars.{n}_at]"));
+            continue;
+        }
         let DeValue::Table(t) = value.get_ref() else {
             w.error(
                 value.span(),
@@ -171,6 +261,8 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
         let prompt = w.req_str(&e, "prompt");
         let default = w.str(&e, "default");
         let pattern = w.str(&e, "pattern");
+        let from_label = w.str(&e, "from_label").map(|s| s.0);
+        let from_annotation = w.str(&e, "from_annotation").map(|s| s.0);
         if let Some((p, pspan)) = &pattern {
             match super::patterns::compile(p) {
                 Err(err) => {
@@ -202,6 +294,8 @@ fn vars(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<Var> {
                 prompt,
                 default: default.map(|d| d.0),
                 pattern: pattern.map(|p| p.0),
+                from_label,
+                from_annotation,
             });
         }
     }
@@ -398,7 +492,9 @@ fn step_kind(
             for (n, table, span) in tables {
                 let ctx = format!("{}choice {n}: ", e.ctx);
                 let c = w.entries(table, span.clone(), fields::CHOICE, ctx, "a choice");
-                let label = templated(w.req_str(&c, "label"), tpl);
+                let label = w.req_str(&c, "label");
+                ss.labels.extend(label.clone());
+                let label = templated(label, tpl);
                 let next = w.id(&c, "next", true);
                 outline.push(next.clone());
                 if let (Some(label), Some((next, _))) = (label, next) {

@@ -53,6 +53,7 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
     let _ = writeln!(o, "\nSteps");
     let width = rb.steps.len().to_string().len();
     let pad = " ".repeat(width + 4);
+    let falls = super::slips::runbook_fall_throughs(rb);
     for (i, s) in rb.steps.iter().enumerate() {
         let mut tags = vec![s.kind.name().to_string()];
         if let Some(r) = &s.role {
@@ -139,7 +140,16 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
                 Flow::Next if i + 1 == rb.steps.len() => {
                     let _ = writeln!(o, "{pad}■ end");
                 }
-                Flow::Next => {}
+                Flow::Next => {
+                    if let Some(f) = falls.iter().find(|f| f.from == i) {
+                        let _ = writeln!(
+                            o,
+                            "{pad}↓ falls through into {}: the other branch of \"{}\" (warning)",
+                            target(rb, &rb.steps[f.into].id),
+                            rb.steps[f.decision].id
+                        );
+                    }
+                }
             }
         }
     }

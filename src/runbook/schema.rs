@@ -61,6 +61,15 @@ fn ty(t: Ty, name: &str) -> Value {
             "additionalProperties": object(fields::VAR, "variable"),
         }),
         Ty::StepList => json!({ "type": "array", "minItems": 1, "items": step() }),
+        Ty::EnvTable => json!({
+            "type": "object",
+            "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+            "additionalProperties": { "type": "string" },
+        }),
+        Ty::SevTable => json!({
+            "type": "object",
+            "additionalProperties": { "type": "string", "enum": fields::SEVERITIES },
+        }),
     }
 }
 

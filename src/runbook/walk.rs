@@ -69,6 +69,8 @@ pub fn describe(ty: Ty) -> String {
         Ty::ChoiceList => "an array of { label, next } tables".into(),
         Ty::VarTable => "a table of [vars.NAME] tables".into(),
         Ty::StepList => "an array of [[steps]] tables".into(),
+        Ty::EnvTable => "a table of NAME = \"value\" strings, like [env]".into(),
+        Ty::SevTable => "a table of label values to sev1..sev4, like [alert_severity]".into(),
     }
 }
 

@@ -17,6 +17,8 @@ fn top_level(full: &Runbook) -> Runbook {
         links: Vec::new(),
         vars: Vec::new(),
         steps: Vec::new(),
+        env: Vec::new(),
+        alert_severity: Vec::new(),
         ..full.clone()
     }
 }

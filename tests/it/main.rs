@@ -5,6 +5,7 @@
 
 mod support;
 
+mod alerts_in;
 mod bounds;
 mod cli_incident;
 mod cli_polish;
@@ -37,11 +38,13 @@ mod journal_torn;
 mod library;
 mod no_panic;
 mod paths;
+mod placeholders;
 mod quoting;
 mod reload;
 mod run_cli;
 mod runner;
 mod signoff;
+mod slips;
 mod store_conditional;
 mod store_record;
 mod store_start;

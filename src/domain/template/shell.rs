@@ -56,6 +56,23 @@ pub struct Site<'a> {
     pub unsure: Option<Unsure>,
     /// Inside backticks: the value's `\`, `` ` `` and `$` are escaped once more for them.
     pub backticks: bool,
+    /// An escape (`{{{{name}}}}`), written out as the literal `{{name}}`, whatever the name.
+    pub escaped: bool,
+}
+
+impl Site<'_> {
+    /// A placeholder outside any quotes: its value becomes one single-quoted word.
+    pub fn bare() -> Site<'static> {
+        Site {
+            offset: 0,
+            len: 0,
+            name: "",
+            quoting: Quoting::Bare,
+            unsure: None,
+            backticks: false,
+            escaped: false,
+        }
+    }
 }
 
 /// The value as it is written in place of `site` (see `Quoting`).
@@ -99,6 +116,14 @@ pub fn sites<'a>(text: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Site<'a>> {
     };
     let mut out = Vec::new();
     while lx.i < lx.b.len() {
+        if let Some(len) = lx.escape(text) {
+            let mut site = lx.site("", len);
+            site.escaped = true;
+            out.push(site);
+            lx.i += len;
+            lx.word_start = false;
+            continue;
+        }
         if let Some((name, len)) = lx.placeholder(text) {
             if known(name) {
                 out.push(lx.site(name, len));
@@ -146,13 +171,21 @@ struct Lexer<'t> {
 }
 
 impl Lexer<'_> {
-    /// `{{ name }}` at the current offset: the trimmed name and the whole length.
+    /// `{{ name }}` at the current offset (`super::placeholder_at`): the name and the whole
+    /// length.
     fn placeholder<'a>(&self, text: &'a str) -> Option<(&'a str, usize)> {
-        if self.i < self.plain_until || !self.b[self.i..].starts_with(b"{{") {
+        if self.i < self.plain_until || self.b[self.i] != b'{' {
             return None;
         }
-        let close = text[self.i + 2..].find("}}")?;
-        Some((text[self.i + 2..self.i + 2 + close].trim(), close + 4))
+        super::placeholder_at(text, self.i)
+    }
+
+    /// An escape `{{{{name}}}}` at the current offset: its whole length.
+    fn escape(&self, text: &str) -> Option<usize> {
+        if self.i < self.plain_until || self.b[self.i] != b'{' {
+            return None;
+        }
+        super::escape_at(text, self.i)
     }
 
     fn site<'a>(&self, name: &'a str, len: usize) -> Site<'a> {
@@ -179,6 +212,7 @@ impl Lexer<'_> {
             quoting,
             unsure,
             backticks: self.frames.contains(&Frame::Backtick),
+            escaped: false,
         }
     }
 
@@ -326,6 +360,13 @@ impl Lexer<'_> {
                 break;
             }
             while self.i < end {
+                if let Some(len) = self.escape(text) {
+                    let mut site = self.site("", len);
+                    site.escaped = true;
+                    out.push(site);
+                    self.i += len;
+                    continue;
+                }
                 match self.placeholder(text) {
                     Some((name, len)) if known(name) => {
                         let mut site = self.site(name, len);
@@ -419,6 +460,7 @@ mod tests {
             quoting: q,
             unsure: None,
             backticks,
+            escaped: false,
         };
         let v = r#"a'b"c$d`e\f"#;
         assert_eq!(quote(v, &site(Quoting::Bare, false)), r#"'a'\''b"c$d`e\f'"#);
@@ -433,12 +475,21 @@ mod tests {
 
     #[test]
     fn unknown_placeholders_are_text_and_hide_nothing() {
-        let found: Vec<&str> = sites("{{a {{b}} '{{b}}'", &|n| n == "b")
+        let found: Vec<&str> = sites("{{a {{b}} '{{b}}' {{c}} '{{c}}", &|n| n == "b")
             .iter()
             .map(|s| s.name)
             .collect();
-        // `{{a {{b}}` is one unknown placeholder, as `fill` reads it; the quoted one counts.
-        assert_eq!(found, vec!["b"]);
+        // `{{a ` is text; the unknown `{{c}}` is lexed as text, its quote still opens.
+        assert_eq!(found, vec!["b", "b"]);
+        // Go template text is no placeholder and leaves the quoting alone.
+        let s = sites(
+            "kubectl -o go-template='{{range .items}}{{end}}' {{b}}",
+            &|_| true,
+        );
+        assert_eq!((s.len(), s[0].quoting), (1, Quoting::Bare));
+        // An escape is found whatever its name, in its quoting.
+        let s = sites("echo '{{{{x}}}}'", &|_| false);
+        assert!(s[0].escaped && s[0].quoting == Quoting::Single && s[0].len == 9);
         // An escaped brace starts no placeholder.
         assert!(sites(r"echo \{{b}}", &|_| true).is_empty());
     }
