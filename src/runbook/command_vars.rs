@@ -14,6 +14,17 @@ use std::ops::Range;
 pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
     let declared: Vec<&str> = spans.vars.iter().map(|v| v.0.as_str()).collect();
     let mut warned = vec![false; declared.len()];
+    // `[env]` values reach every command: their variables need a pattern as much.
+    for (value, _) in &spans.env_values {
+        for t in crate::domain::template::scan(value) {
+            if let crate::domain::template::Token::Placeholder { name, .. } = t
+                && let Some(i) = declared.iter().position(|d| *d == name)
+                && !warned[i]
+            {
+                warned[i] = pattern_warning(spans, i, "[env], which every command step gets", w);
+            }
+        }
+    }
     for s in &spans.steps {
         let (Some((command, span)), Some((id, _))) = (&s.command, &s.id) else {
             continue;
@@ -39,7 +50,7 @@ pub fn check(text: &str, spans: &Spans, w: &mut Walk) {
                 ));
             }
             if !warned[i] {
-                warned[i] = pattern_warning(spans, i, id, w);
+                warned[i] = pattern_warning(spans, i, &format!("the command of step \"{id}\""), w);
             }
         }
     }
@@ -56,7 +67,7 @@ pub(super) fn locate(raw: &str, value: &str, offset: usize, len: usize) -> Optio
 
 /// The warning for variable `i` used in step `id`'s command, if its pattern does not hold
 /// values to a whole, known shape. True when one was given.
-fn pattern_warning(spans: &Spans, i: usize, id: &str, w: &mut Walk) -> bool {
+fn pattern_warning(spans: &Spans, i: usize, used_in: &str, w: &mut Walk) -> bool {
     let (name, name_span) = &spans.vars[i];
     let (what, at): (String, Range<usize>) =
         match spans.var_patterns.get(i).and_then(|p| p.as_ref()) {
@@ -69,7 +80,7 @@ fn pattern_warning(spans: &Spans, i: usize, id: &str, w: &mut Walk) -> bool {
         };
     w.warning(
         at,
-        format!("variable \"{name}\" is used in the command of step \"{id}\" but {what}"),
+        format!("variable \"{name}\" is used in {used_in} but {what}"),
     )
     .help = Some(format!(
         "add pattern = \"^[a-z0-9-]+$\" to [vars.{name}] (whatever its values look like, anchored with ^...$ or \\A...\\z): the value is quoted as one word, and the pattern keeps out values the command would misread"

@@ -160,6 +160,20 @@ fn string_table(
     out
 }
 
+/// Variables that change the shell or the loader for everything: setting them in `[env]`
+/// is a warning.
+const SHELL_OWNED: &[&str] = &[
+    "PATH",
+    "IFS",
+    "ENV",
+    "BASH_ENV",
+    "SHELL",
+    "HOME",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "PS4",
+];
+
 /// `[env]`: shell variable names, values templated like a command's.
 fn env(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -167,6 +181,10 @@ fn env(w: &mut Walk, top: &Entries<'_, '_>, spans: &mut Spans) -> Vec<(String, S
         if !valid_var_name(&name) {
             w.error(nspan, format!("[env] \"{}\": a shell variable name has letters, digits and '_', not starting with a digit", super::sanitize::visible(&name)));
             continue;
+        }
+        if SHELL_OWNED.contains(&name.as_str()) {
+            w.warning(nspan.clone(), format!("[env] {name} changes how the shell itself finds and runs programs, for every command step"))
+                .help = Some("set it in the one command that needs it, or choose another name".into());
         }
         spans.templated.push((vspan.clone(), value.clone()));
         spans.env.push((name.clone(), nspan));

@@ -8,7 +8,7 @@ use super::record::{append, open_input};
 use super::state::{AppState, Ask, Confirm, InputPurpose, Menu, Overlay, Pick, Tone};
 use crate::domain::event::{Known, Outcome};
 use crate::domain::incident::Status;
-use crate::domain::template::{fill, fill_command};
+use crate::domain::template::fill;
 use crate::domain::{StepKind, rules};
 use crate::runbook::sanitize;
 
@@ -356,22 +356,16 @@ fn signoff_words(st: &crate::domain::incident::StepState) -> Option<String> {
 /// The command of step `id` exactly as it would run now (variables filled in and quoted).
 pub fn command_now(s: &AppState, id: &str) -> Option<String> {
     let v = s.incident.as_ref()?;
-    match &v.incident.runbook.step(id)?.kind {
-        StepKind::Command { command, .. } => Some(fill_command(command, &v.incident.vars)),
-        _ => None,
-    }
+    let step = v.incident.runbook.step(id)?;
+    crate::domain::command::final_command(&v.incident, step).map(|(c, _)| c)
 }
 
 /// The selected step's command exactly as it would run (variables filled in and quoted), and
 /// its timeout.
 fn command_of(s: &AppState) -> Option<(u64, String)> {
     let v = s.incident.as_ref()?;
-    match &v.incident.runbook.steps[v.selected].kind {
-        StepKind::Command {
-            command, timeout, ..
-        } => Some((timeout.secs(), fill_command(command, &v.incident.vars))),
-        _ => None,
-    }
+    let step = &v.incident.runbook.steps[v.selected];
+    crate::domain::command::final_command(&v.incident, step).map(|(c, t)| (t.secs(), c))
 }
 
 /// The comms step to use: the selected one, else the current one, else the first in the runbook.

@@ -14,6 +14,7 @@ mod drill_cli;
 mod drill_clock;
 mod drill_scenario;
 mod drill_scorecard;
+mod env_context;
 mod export_checks;
 mod export_connection_storm;
 mod export_data_migration;
