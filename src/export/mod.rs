@@ -23,6 +23,7 @@
 
 mod appendix;
 mod atlassian;
+mod context;
 pub mod escape;
 pub mod execution;
 mod execution_md;

@@ -132,6 +132,7 @@ pub fn facts(d: &Draft, out: &mut String) {
         ),
     );
     line(out, "- **Authors:** <!-- who wrote this postmortem -->\n");
+    super::context::context(d, out);
 }
 
 /// "sev1 (sev2 at opening; sev1 from 22:25)".

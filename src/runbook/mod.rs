@@ -13,6 +13,7 @@ pub mod fields;
 pub mod files;
 pub mod header;
 pub mod library;
+pub mod markdown;
 pub mod parse;
 pub mod patterns;
 pub mod precheck;

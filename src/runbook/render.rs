@@ -27,6 +27,18 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
     if let Some(s) = &rb.summary {
         let _ = writeln!(o, "\n{}", visible_lines(s.trim_end()));
     }
+    if let Some(about) = &rb.about {
+        let _ = writeln!(o, "\nAbout");
+        for line in super::markdown::plain(about) {
+            let _ = writeln!(o, "  {line}");
+        }
+    }
+    if !rb.env.is_empty() {
+        let _ = writeln!(o, "\nEnvironment (exported to every command step)");
+        for (k, v) in &rb.env {
+            let _ = writeln!(o, "  {k}={}", visible(v));
+        }
+    }
     for l in &rb.links {
         let _ = writeln!(o, "link: {} <{}>", visible(&l.title), visible(&l.url));
     }
@@ -77,8 +89,8 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
         );
         let _ = writeln!(o, "{pad}{}", visible(&s.title));
         if let Some(b) = &s.body {
-            for line in b.trim_end().lines() {
-                let _ = writeln!(o, "{pad}  {}", visible(line));
+            for line in super::markdown::plain(b) {
+                let _ = writeln!(o, "{pad}  {line}");
             }
         }
         for c in &s.checklist {

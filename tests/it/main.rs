@@ -37,6 +37,7 @@ mod journal_props;
 mod journal_readonly;
 mod journal_torn;
 mod library;
+mod markdown_bodies;
 mod no_panic;
 mod paths;
 mod placeholders;
