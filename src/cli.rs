@@ -142,6 +142,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make runbooks from Markdown runbooks (files, or directories of *.md), one per file.
+    #[command(
+        after_help = "For instance `runbook import docs/runbooks/ --out imported/`, then `runbook validate imported/`.\n\nEach file written starts with a comment listing what was guessed and dropped. A file edited since it was imported is never overwritten: the new version goes beside it as ID.toml.new (--force overwrites).\nExit status: 0 when every file was imported, 1 when one was not (each says why), 2 misuse."
+    )]
+    Import {
+        /// Markdown files or directories (searched for *.md, index pages skipped).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where the runbooks are written (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Overwrite files edited since their import.
+        #[arg(long)]
+        force: bool,
+    },
     /// The runbooks that match an alert, best first: exact alert name, glob, then tags.
     #[command(
         after_help = "Examples:\n  runbook match KubePodCrashLooping namespace=payments\n  runbook match EtcdNoLeader --json\n\nExit status: 0 when one matches, 1 when none does."

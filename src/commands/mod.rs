@@ -7,6 +7,7 @@ pub mod context;
 pub mod docs;
 pub mod drill;
 pub mod export;
+pub mod import;
 pub mod incident;
 pub mod library;
 pub mod log;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             incident_type,
             dir,
         }) => library::new(&id, &incident_type, dir),
+        Some(Command::Import { paths, out, force }) => import::import(&paths, &out, force),
         Some(Command::Match {
             alert,
             labels,

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod fields;
 pub mod files;
 pub mod header;
+pub mod import;
 pub mod library;
 pub mod markdown;
 pub mod parse;

@@ -28,6 +28,7 @@ mod fuzz_regressions;
 mod header;
 mod help_examples;
 mod hostile_files;
+mod import_md;
 mod journal_concurrent;
 mod journal_crash;
 mod journal_create;
