@@ -1,7 +1,7 @@
 //! Runbook Markdown (step bodies, `about`) as lines for a terminal: CommonMark through
 //! pulldown-cmark, rendered to styled spans that a view colours and `show` or an export prints
-//! plainly. Code blocks keep their lines exactly (never reflowed: a view scrolls them
-//! sideways); lists are indented with their markers, nested ones deeper; headings, emphasis
+//! plainly. Prose paragraphs are one line each (a view wraps them to its width); code blocks
+//! keep their lines exactly, never reflowed; lists are indented with their markers, nested ones deeper; headings, emphasis
 //! and inline code are styles; links read "text (url)"; HTML such as `<details>` keeps only
 //! its text. Pure, and everything that comes out has been through `sanitize::visible`.
 //!
@@ -81,13 +81,43 @@ struct Renderer {
     links: Vec<String>,
     /// A block ended: the next one starts after a blank line.
     blank: bool,
+    /// The current line is an indented paragraph line, kept as written.
+    kept: bool,
 }
 
 /// Renders `md` to lines. Trailing blank lines are dropped.
 pub fn render(md: &str) -> Vec<Line> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut r = Renderer::default();
-    for ev in Parser::new_ext(md, opts) {
+    for (ev, range) in Parser::new_ext(md, opts).into_offset_iter() {
+        // A paragraph line that is indented keeps its own line and its indent: runbooks
+        // wrote commands in prose that way before bodies were Markdown.
+        if matches!(ev, Event::HardBreak)
+            && md.get(range.clone()).is_some_and(|t| t.starts_with('\\'))
+        {
+            // A backslash line end is a command's continuation as often as a break: kept.
+            r.text("\\");
+        }
+        if matches!(ev, Event::SoftBreak | Event::HardBreak) && r.code.is_none() {
+            let next = md.get(range.end..).unwrap_or("");
+            let next = next.strip_prefix('\n').unwrap_or(next);
+            let indent = next.len() - next.trim_start_matches(' ').len();
+            if indent > 0 && !next.trim().is_empty() {
+                r.flush();
+                r.cur.push(plain_span(&" ".repeat(indent)));
+                r.kept = true;
+                continue;
+            }
+            // And the line after an indented one (or a hard break) starts anew.
+            if r.kept || matches!(ev, Event::HardBreak) {
+                r.flush();
+                r.kept = false;
+                continue;
+            }
+        }
+        if matches!(ev, Event::End(_)) {
+            r.kept = false;
+        }
         r.event(ev);
     }
     r.flush();
@@ -137,13 +167,20 @@ impl Renderer {
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::Html(t) => self.html_block(&t),
-            Event::InlineHtml(t) => {
-                if t.trim_start().to_ascii_lowercase().starts_with("<br") {
-                    self.flush();
-                }
-            }
+            Event::InlineHtml(t) => match html_tag(&t) {
+                Some("br") => self.flush(),
+                // Formatting tags go; anything else (`<id>`, `<pod-name>`) is a placeholder
+                // people wrote, kept as text.
+                Some(
+                    "kbd" | "code" | "b" | "i" | "em" | "strong" | "sup" | "sub" | "span" | "a"
+                    | "img" | "p" | "div" | "details" | "summary" | "u" | "small" | "mark",
+                ) => {}
+                _ => self.text(&t),
+            },
             Event::FootnoteReference(t) => self.text(&format!("[^{t}]")),
-            Event::SoftBreak | Event::HardBreak => self.flush(),
+            // Prose is reflowed (a soft break is a space); a hard break keeps its line.
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.flush(),
             Event::Rule => {
                 self.block();
                 self.cur.push(plain_span("────────"));
@@ -364,6 +401,21 @@ fn level_number(l: HeadingLevel) -> u8 {
     }
 }
 
+/// The lower-case name of an HTML tag (`<br/>`, `</kbd>`), if `t` is one.
+fn html_tag(t: &str) -> Option<&'static str> {
+    let inner = t.trim().strip_prefix('<')?.trim_start_matches('/');
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    const KNOWN: &[&str] = &[
+        "br", "kbd", "code", "b", "i", "em", "strong", "sup", "sub", "span", "a", "img", "p",
+        "div", "details", "summary", "u", "small", "mark",
+    ];
+    KNOWN.iter().find(|k| **k == name).copied()
+}
+
 /// `text` without `<...>` tags and `<!-- -->` comments.
 pub fn strip_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -413,8 +465,7 @@ mod tests {
                 "Impact",
                 "------",
                 "",
-                "Users cannot log in, see the dashboard (https://g.example/d).",
-                "https://x.example",
+                "Users cannot log in, see the dashboard (https://g.example/d). https://x.example",
                 "",
                 "More",
                 "",
@@ -424,6 +475,21 @@ mod tests {
         let lines = render("*a* **b** [c](u)");
         let styles: Vec<Style> = lines[0].spans.iter().map(|s| s.style).collect();
         assert!(styles[0].emphasis && styles[2].strong && styles[4].link);
+    }
+
+    #[test]
+    fn indented_lines_in_prose_keep_their_lines() {
+        let md = "Per member, majority first:\n  aws ec2 stop-instances --ids <id> \\\n    --dry-run\n  aws ec2 start-instances\nThen on the host:\nsystemctl start etcd.\n";
+        assert_eq!(
+            plain(md),
+            vec![
+                "Per member, majority first:",
+                "  aws ec2 stop-instances --ids <id> \\",
+                "    --dry-run",
+                "  aws ec2 start-instances",
+                "Then on the host: systemctl start etcd.",
+            ]
+        );
     }
 
     #[test]

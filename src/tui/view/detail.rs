@@ -2,8 +2,8 @@
 //!
 //! In order: status glyph, number and title; kind, role, target and how it stands (started,
 //! time taken, `OVER`); the flags that need attention (a wait's countdown from its start to
-//! `AppState::now` or "wait over", sign-off state, skip reason); the body (prose reflowed,
-//! indented lines kept); what the kind brings (the command as `$ ...` with its timeout, then
+//! `AppState::now` or "wait over", sign-off state, skip reason); the body (Markdown through
+//! `runbook::markdown`: prose reflowed, code lines kept); what the kind brings (the command as `$ ...` with its timeout, then
 //! its last output and the expectation; a check's expectation; decision choices numbered
 //! `1. label → target`; the comms cadence and template); the checklist numbered for `x 2`;
 //! links.
@@ -127,8 +127,14 @@ fn parts(
     let i = v.selected.min(inc.runbook.steps.len().saturating_sub(1));
     let (def, st) = (inc.runbook.steps.get(i)?, inc.steps.get(i)?);
     let head = head(s, inc, i, def, st, max);
+    // Markdown (`runbook::markdown`): code keeps its lines, each wrapped at the edge only.
     let body = match &def.body {
-        Some(b) => prose(b, &inc.vars, max, t.plain()),
+        Some(b) => crate::runbook::markdown::plain(b)
+            .iter()
+            .map(|l| one(&crate::domain::template::fill(l, &inc.vars)))
+            .flat_map(|l| super::text::wrap(&l, max))
+            .map(|l| Line::styled(l, t.plain()))
+            .collect(),
         None => Vec::new(),
     };
     let tail = tail(s, v, def, st, max, pane);
