@@ -133,18 +133,50 @@ pub fn render(md: &str) -> Vec<Line> {
 
 /// Renders `md` to plain text lines (headings underlined), for `show` and exports.
 pub fn plain(md: &str) -> Vec<String> {
+    render(md)
+        .iter()
+        .flat_map(|l| plain_one(l, l.plain()))
+        .collect()
+}
+
+/// `plain`, with prose lines wrapped at spaces to `width` characters (continuations indented
+/// under the text, after any list marker); code lines are never wrapped.
+pub fn plain_wrapped(md: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for l in render(md) {
         let text = l.plain();
-        out.push(text.trim_end().to_string());
-        if let Some(level) = l.heading {
-            let width = text
-                .chars()
-                .count()
-                .saturating_sub(l.prefix.chars().count());
-            let rule = if level == 1 { "=" } else { "-" };
-            out.push(format!("{}{}", l.prefix, rule.repeat(width.max(1))));
+        // An indented line kept from prose is a command as often as not: never wrapped.
+        let kept = text[l.prefix.len()..].starts_with(' ');
+        if l.code || kept || l.heading.is_some() || text.chars().count() <= width {
+            out.extend(plain_one(&l, text));
+            continue;
         }
+        let indent = " ".repeat(l.prefix.chars().count());
+        let mut cur = String::new();
+        for word in text.split(' ') {
+            let cur_w = cur.chars().count();
+            if cur_w > indent.len() && cur_w + 1 + word.chars().count() > width {
+                out.push(std::mem::replace(&mut cur, indent.clone()));
+            } else if !cur.is_empty() && !cur.ends_with(' ') {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+        out.push(cur.trim_end().to_string());
+    }
+    out
+}
+
+/// One rendered line as plain text, a heading with its underline.
+fn plain_one(l: &Line, text: String) -> Vec<String> {
+    let mut out = vec![text.trim_end().to_string()];
+    if let Some(level) = l.heading {
+        let width = text
+            .chars()
+            .count()
+            .saturating_sub(l.prefix.chars().count());
+        let rule = if level == 1 { "=" } else { "-" };
+        out.push(format!("{}{}", l.prefix, rule.repeat(width.max(1))));
     }
     out
 }
@@ -488,6 +520,21 @@ mod tests {
                 "    --dry-run",
                 "  aws ec2 start-instances",
                 "Then on the host: systemctl start etcd.",
+            ]
+        );
+    }
+
+    #[test]
+    fn show_wraps_prose_but_never_code() {
+        let md = "- one two three four five six\n\n```\nA B C D E F G H I J K\n```\n";
+        assert_eq!(
+            plain_wrapped(md, 12),
+            vec![
+                "- one two",
+                "  three four",
+                "  five six",
+                "",
+                "    A B C D E F G H I J K"
             ]
         );
     }

@@ -29,7 +29,7 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
     }
     if let Some(about) = &rb.about {
         let _ = writeln!(o, "\nAbout");
-        for line in super::markdown::plain(about) {
+        for line in super::markdown::plain_wrapped(about, 98) {
             let _ = writeln!(o, "  {line}");
         }
     }
@@ -89,7 +89,7 @@ pub fn show(rb: &Runbook, origin: &str) -> String {
         );
         let _ = writeln!(o, "{pad}{}", visible(&s.title));
         if let Some(b) = &s.body {
-            for line in super::markdown::plain(b) {
+            for line in super::markdown::plain_wrapped(b, 96) {
                 let _ = writeln!(o, "{pad}  {line}");
             }
         }
