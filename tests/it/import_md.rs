@@ -163,7 +163,16 @@ fn each_construct_lands_where_it_belongs() {
         .runbook
         .unwrap();
     assert_eq!((prose.steps.len(), prose.severity.name()), (1, "sev3"));
-    assert!(prose.about.unwrap().contains("## Escalation"));
+    let about = prose.about.unwrap();
+    assert!(about.contains("## Escalation"));
+    // `{{name}}`-shaped text in prose stays literal (escaped), so the runbook still loads.
+    assert!(about.contains("`{{{{ latency }}}}`"), "{about}");
+    // A variable a command needs is filled where prose mentions it too.
+    assert!(
+        rb.steps.iter().any(
+            |s| s.title == "Look at the pod with kubectl -n {{namespace}} describe pod {{pod}}"
+        )
+    );
 }
 
 #[test]

@@ -124,6 +124,8 @@ pub struct Needed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shell {
     pub command: String,
+    /// The code as written, prompts and output left out (for showing it in prose).
+    pub raw: String,
     pub needs: Vec<Needed>,
     /// Console output shown in the block (lines without a prompt).
     pub output: Vec<String>,
@@ -193,6 +195,7 @@ pub fn shell(body: &str) -> Option<Shell> {
     let (command, needs) = placeholders(&escape_braces(&text));
     Some(Shell {
         command,
+        raw: text,
         needs,
         output,
         interactive,
@@ -214,7 +217,7 @@ fn interactive(text: &str) -> bool {
 }
 
 /// `{{name}}`-shaped text in the source stays literal: written as the escape.
-fn escape_braces(text: &str) -> String {
+pub fn escape_braces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for t in scan(text) {
@@ -227,6 +230,30 @@ fn escape_braces(text: &str) -> String {
         }
     }
     out.push_str(&text[last..]);
+    out
+}
+
+/// Prose (a title, a body) for a runbook: `{{name}}`-shaped text escaped so it stays
+/// literal, then each variable a command needs, where the prose writes it the same way
+/// (`$NAMESPACE`, `<pod name>`), made its placeholder, so it is filled in there too.
+pub fn prose(text: &str, needs: &[Needed]) -> String {
+    let mut out = escape_braces(text);
+    for n in needs {
+        let with = format!("{{{{{}}}}}", n.name);
+        let mut done = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(&n.written) {
+            let after = &rest[at + n.written.len()..];
+            // `$POD` is not the start of `$PODS`.
+            let whole = n.written.starts_with('<')
+                || !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            done.push_str(&rest[..at]);
+            done.push_str(if whole { &with } else { &n.written });
+            rest = after;
+        }
+        done.push_str(rest);
+        out = done;
+    }
     out
 }
 
@@ -399,6 +426,27 @@ mod tests {
         assert_eq!(
             s.command,
             "kubectl get po -o go-template='{{range .items}}{{end}}' {{{{ ns }}}}"
+        );
+    }
+
+    #[test]
+    fn prose_mentions_are_filled_and_braces_stay_literal() {
+        let needs = vec![
+            Needed {
+                name: "pod".into(),
+                written: "$POD".into(),
+            },
+            Needed {
+                name: "mount_point".into(),
+                written: "<mount point>".into(),
+            },
+        ];
+        assert_eq!(
+            prose(
+                "Check $POD, not $PODS, on <mount point>; {{ value }} stays.",
+                &needs
+            ),
+            "Check {{pod}}, not $PODS, on {{mount_point}}; {{{{ value }}}} stays."
         );
     }
 

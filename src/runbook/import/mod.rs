@@ -161,13 +161,25 @@ pub fn import(src: &Source<'_>) -> Result<Imported, String> {
             id
         }
     };
+    // Prose keeps its `{{...}}` literal and gets the commands' variables filled in.
+    let p = |t: &str| cmd::prose(t, &built.vars);
+    for s in &mut built.steps {
+        s.title = p(&s.title);
+        s.body = p(&s.body);
+        s.checklist = s.checklist.iter().map(|c| p(c)).collect();
+        if let emit::Kind::Decision(choices) = &mut s.kind {
+            for (label, _) in choices.iter_mut() {
+                *label = p(label);
+            }
+        }
+    }
     let draft = Draft {
         id: id.clone(),
-        title,
+        title: p(&title),
         incident_type,
         severity,
-        summary: sections.summary(),
-        about: sections.about(),
+        summary: p(&sections.summary()),
+        about: p(&sections.about()),
         alert,
         vars,
         steps: built.steps,

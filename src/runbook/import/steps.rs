@@ -143,7 +143,8 @@ impl Builder {
                 "step \"{}\" is an action showing its code, not a command step: it needs a person at a terminal",
                 plain_words(&title)
             ));
-            push_para(&mut text, &fence(lang, &sh.command));
+            // Shown as written: the prose pass escapes it and fills its variables.
+            push_para(&mut text, &fence(lang, &sh.raw));
             self.push(StepDraft {
                 title,
                 kind: Kind::Action,
