@@ -257,6 +257,28 @@ fn split_camel(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text made of Markdown runbook pieces imports or is refused, never panics, and
+        /// what it writes validates.
+        #[test]
+        fn any_markdown_imports_or_is_refused(parts in proptest::collection::vec(prop_oneof![
+            Just("# T\n"), Just("## Meaning\n"), Just("## Diagnosis\n"), Just("## Mitigation\n"),
+            Just("### Sub\n"), Just("text $POD and <pod name> {{ x }} `kubectl get $NS`\n"),
+            Just("- item\n"), Just("  - nested\n"), Just("1. first\n"), Just("```sh\n"),
+            Just("```\n"), Just("$ kubectl -n $NAMESPACE logs ${POD}\n"), Just("Possible causes:\n"),
+            Just("<details>\n"), Just("<summary>S</summary>\n"), Just("{{< hint >}}\n"),
+            Just("---\ntitle: x\n---\n"), Just("[a]: https://x\n"), Just("\n"), Just("é\u{1b}\t'''\\\n"),
+            Just("# TODO\n"), Just("kubectl exec -it $POD -- sh\n"),
+        ], 0..30)) {
+            let text: String = parts.concat();
+            if let Ok(im) = import(&Source { stem: "AlertX", dir: Some("k8s"), shown: "x.md", text: &text }) {
+                let r = crate::runbook::check_bytes("x", im.text.as_bytes());
+                prop_assert_eq!(r.errors(), 0, "{}\n{}", im.text, r.render());
+            }
+        }
+    }
 
     #[test]
     fn names_become_ids_and_titles() {
