@@ -23,6 +23,7 @@ pub mod sanitize;
 pub mod schema;
 pub mod slips;
 pub mod starter;
+pub mod tables;
 pub use crate::domain::suggest;
 pub mod vars;
 pub mod walk;
