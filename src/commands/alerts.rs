@@ -155,12 +155,12 @@ fn record(
         action_item: false,
         decision: false,
     };
-    session.record(cx.clock.as_ref(), None, &cx.author, note)?;
+    session.record(cx.clock.as_ref(), None, cx.need_author()?, note)?;
     let detected = Known::Milestone {
         milestone: Milestone::Detected,
     };
     let at = alert::detected(alert, now);
-    session.record(cx.clock.as_ref(), Some(at), &cx.author, detected)?;
+    session.record(cx.clock.as_ref(), Some(at), cx.need_author()?, detected)?;
     incident::opened(cx, &session, no_tui)
 }
 

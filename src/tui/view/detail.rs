@@ -15,7 +15,7 @@
 //! is above and below, and `render` tells `update` the extent it drew).
 
 use super::steps::{taken_so_far, target_secs};
-use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, plural, prose, scroll_hint};
+use super::text::{Lines, after, clean, clock, fit, hanging, hms, one, plural, scroll_hint};
 use super::theme::{OVER, Theme, status_glyph, status_word};
 use super::{kinds, output};
 use crate::domain::incident::{Incident, Status, StepState};
