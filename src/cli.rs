@@ -450,6 +450,43 @@ pub enum Command {
         #[arg(long)]
         follow: bool,
     },
+    /// Share incidents with the team: publish this device's records, fetch everyone else's.
+    #[command(
+        after_help = "Example:\n  runbook sync\n\nExit status: 0 synced, 1 the remote could not be reached (what was recorded here stays, and is shared next time), 2 sharing is not set up.\nSee docs/sharing.md."
+    )]
+    Sync,
+    /// Set up sharing: `runbook team init URL` with the team's git repository.
+    #[command(
+        after_help = "Examples:\n  runbook team init git@git.example.com:sre/incidents.git\n  runbook team init /srv/git/incidents.git"
+    )]
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
+    /// Sync, then catch up on a shared incident (what happened, who holds which role, what is open).
+    #[command(after_help = "Example:\n  runbook join 20260530-2212-etcd-quorum-loss")]
+    Join {
+        /// The incident id, or a unique start of it.
+        incident: OsString,
+    },
+    /// What happened so far in an incident, its current step, roles, open action items and the
+    /// last status update.
+    #[command(after_help = "Example:\n  runbook catchup 20260530-2212")]
+    Catchup {
+        /// The incident id, or a unique start of it.
+        incident: OsString,
+    },
+}
+
+/// `runbook team`: setting up sharing.
+#[derive(Subcommand, Debug)]
+pub enum TeamAction {
+    /// Share through the git repository at URL (a path, ssh or https; your own git
+    /// credentials are used, nothing is stored). Run again to change the remote.
+    Init {
+        /// The team's git repository.
+        url: String,
+    },
 }
 
 /// `runbook drill`: start one, or manage drills with a subcommand.

@@ -4,6 +4,7 @@
 //!
 //! ```toml
 //! bundled = false   # leave the runbooks compiled into the binary out of the library
+//! remote = "git@git.example.com:team/incidents.git"   # share incidents (docs/sharing.md)
 //! ```
 
 use serde::Deserialize;
@@ -14,6 +15,9 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Whether the bundled library is searched (last) for runbooks and scenarios.
     pub bundled: Option<bool>,
+    /// The team's git repository that `runbook sync` shares incidents through; when set, it
+    /// is used rather than the one `runbook team init` kept.
+    pub remote: Option<String>,
 }
 
 /// Where the settings file is: under `config_home` (`XDG_CONFIG_HOME`, else `~/.config`).
@@ -70,5 +74,12 @@ mod tests {
         let e = parse("\nbundeld = false\n").unwrap_err();
         assert!(e.starts_with("2:1: ") && e.contains("bundeld"), "{e}");
         assert!(parse("bundled = \"no\"").is_err());
+        assert_eq!(
+            parse("remote = \"/srv/team.git\"\n")
+                .unwrap()
+                .remote
+                .as_deref(),
+            Some("/srv/team.git")
+        );
     }
 }

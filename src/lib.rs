@@ -6,7 +6,9 @@
 //!   they drew, the loop thread's `effects`, and the journaler `worker` that does the
 //!   journal and library IO on its own thread);
 //! - `exec` (running a step's command: the one runner, for the app and the CLI);
-//! - `store` (incidents on disk: ids, sessions, the conditional append), `export`
+//! - `sync` (sharing incidents through git: the device, the exchange);
+//! - `store` (incidents on disk: ids, sessions, the conditional append, the union of several
+//!   devices' logs), `export`
 //!   (postmortem drafts), `drill` (scenarios, schedule, scorecard), `runbook` (loading and
 //!   validating runbooks), `config` (the settings file);
 //! - `journal` (the append-only file, generic over its records);
@@ -25,6 +27,7 @@ pub mod fuzzing;
 pub mod journal;
 pub mod runbook;
 pub mod store;
+pub mod sync;
 pub mod tui;
 pub mod usage;
 

@@ -12,6 +12,7 @@ pub mod incident;
 pub mod library;
 pub mod log;
 pub mod run;
+pub mod team;
 pub mod tui;
 
 use crate::cli::{Cli, Command};
@@ -160,5 +161,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             incident: id,
             follow,
         }) => log::log(&cx()?, id.as_deref(), follow),
+        Some(Command::Sync) => team::sync(&cx()?),
+        Some(Command::Team {
+            action: crate::cli::TeamAction::Init { url },
+        }) => team::init(&cx()?, &url),
+        Some(Command::Join { incident }) => team::join(&cx()?, &incident),
+        Some(Command::Catchup { incident }) => team::catchup(&cx()?, &incident),
     }
 }

@@ -17,16 +17,24 @@ use crate::runbook::sanitize::visible;
 
 impl Store {
     /// Every incident id, newest first (ids sort by time). Only names of the form
-    /// `<valid id>.jsonl` count; temporary files and `.torn` copies never do.
+    /// `<valid id>.jsonl` count, and `<valid id>/` directories holding other devices' logs;
+    /// temporary files and `.torn` copies never do.
     pub fn ids(&self) -> Vec<IncidentId> {
         let Ok(rd) = std::fs::read_dir(self.incidents_dir()) else {
             return Vec::new();
         };
         let mut ids: Vec<IncidentId> = rd
             .filter_map(Result::ok)
-            .filter_map(|e| IncidentId::from_file_name(&e.file_name()))
+            .filter_map(|e| {
+                IncidentId::from_file_name(&e.file_name()).or_else(|| {
+                    // A shared incident this device has not written in: `<id>/` with logs.
+                    let id = IncidentId::parse(e.file_name().to_str()?).ok()?;
+                    super::shared::has_peers(&e.path()).then_some(id)
+                })
+            })
             .collect();
         ids.sort_by(|a, b| b.cmp(a));
+        ids.dedup();
         ids
     }
 
@@ -69,7 +77,9 @@ impl Store {
 
     pub fn open_as(&self, id: &IncidentId, access: Access) -> anyhow::Result<Session> {
         let path = self.journal_path(id);
-        if std::fs::symlink_metadata(&path).is_err() {
+        if std::fs::symlink_metadata(&path).is_err()
+            && !super::shared::has_peers(&self.peers_dir(id))
+        {
             let known = self.ids();
             let hint = crate::domain::suggest::hint(id.as_str(), known.iter().map(|i| i.as_str()));
             bail!(

@@ -9,13 +9,16 @@
 //!
 //! Layout: `id.rs` (ids and prefixes), `listing.rs` (finding incidents: ids, prefixes,
 //! listings, the one a command means), `session.rs` (opening, catching up), `record.rs` (the
-//! conditional append and its typed failures), `problem.rs` (what readers report).
+//! conditional append and its typed failures), `problem.rs` (what readers report),
+//! `shared.rs` (an incident several devices write: this device's log and the others', folded
+//! as one; see docs/sharing.md).
 
 mod id;
 mod listing;
 mod problem;
 mod record;
 mod session;
+mod shared;
 
 use crate::domain::event::{Event, Known, Record};
 use crate::journal::{Journal, JournalError, Sequenced};
@@ -74,6 +77,12 @@ impl Store {
         self.incidents_dir().join(id.file_name())
     }
 
+    /// `incidents/<id>/`: where `runbook sync` puts the other devices' logs of the incident
+    /// (`<device>.jsonl`, read only). This device's own log stays `incidents/<id>.jsonl`.
+    pub fn peers_dir(&self, id: &IncidentId) -> PathBuf {
+        self.incidents_dir().join(id.as_str())
+    }
+
     /// `outputs/<id>`: where the incident's command output is saved (not created here).
     pub fn outputs_dir(&self, id: &IncidentId) -> PathBuf {
         self.dir.join("outputs").join(id.as_str())
@@ -122,6 +131,9 @@ impl Store {
             };
             let id = IncidentId::parse(&name)?;
             let path = self.journal_path(&id);
+            if std::fs::symlink_metadata(self.peers_dir(&id)).is_ok() {
+                continue; // another device's incident, shared here: its id is taken
+            }
             let first = opening(&id);
             let (journal, record) =
                 match Journal::<Record>::create_with(&path, |seq| Record { seq, ..first }) {
@@ -132,7 +144,10 @@ impl Store {
             let incident = crate::domain::incident::Incident::open(&record, &parse_runbook)?;
             return Ok(Session {
                 id,
-                journal,
+                journal: Some(journal),
+                path,
+                access: Access::Append,
+                shared: None,
                 records: vec![record],
                 incident,
                 notices: Vec::new(),

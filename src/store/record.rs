@@ -70,7 +70,7 @@ impl fmt::Display for RecordError {
 impl std::error::Error for RecordError {}
 
 /// Why the decision under the lock wrote nothing.
-enum Decline {
+pub(super) enum Decline {
     Refused(Refused),
     Unreadable(String),
 }
@@ -98,6 +98,12 @@ impl Session {
         event: Known,
         opts: rules::Opts,
     ) -> Result<Recorded, RecordError> {
+        if self.shared.is_some() || self.journal.is_none() || self.peers_appeared() {
+            if self.shared.is_none() {
+                let _ = self.catch_up();
+            }
+            return self.record_shared(clock, at, author, event, opts);
+        }
         if let Some(why) = self.read_only() {
             return Err(RecordError::NotWritten(format!(
                 "the journal is read-only ({why}); nothing was recorded"
@@ -107,8 +113,12 @@ impl Session {
         let at = at.unwrap_or(ts);
         let mut warnings = Vec::new();
         let incident = &self.incident;
-        let appended = self.journal.append_with(|caught_up: &[Record], seq| {
-            let now = as_it_is_now(incident, caught_up)?;
+        let offset = incident.last_seq;
+        let Some(journal) = self.journal.as_mut() else {
+            return Err(RecordError::NotWritten("no journal".into()));
+        };
+        let appended = journal.append_with(|caught_up: &[Record], seq| {
+            let now = as_it_is_now(incident, caught_up, offset)?;
             warnings = rules::check_with(&now, &event, author, at, opts)
                 .map_err(|r| Decline::Refused(with_changes(r, caught_up, &now)))?;
             Ok(Record {
@@ -127,11 +137,7 @@ impl Session {
                 // (and the screen) sees it.
                 let _ = self.catch_up();
                 self.note_damage();
-                return Err(match err {
-                    AppendError::Refused(Decline::Refused(r)) => RecordError::Refused(r),
-                    AppendError::Refused(Decline::Unreadable(why)) => RecordError::NotWritten(why),
-                    AppendError::Journal(e) => RecordError::NotWritten(e.to_string()),
-                });
+                return Err(declined(err));
             }
         };
         if appended.recovery.is_some() {
@@ -159,14 +165,31 @@ impl Session {
     }
 }
 
-/// The incident with `caught_up` (records others appended meanwhile) folded in.
-fn as_it_is_now<'a>(inc: &'a Incident, caught_up: &[Record]) -> Result<Cow<'a, Incident>, Decline> {
+/// What a failed conditional append means for the caller.
+pub(super) fn declined(err: AppendError<Decline>) -> RecordError {
+    match err {
+        AppendError::Refused(Decline::Refused(r)) => RecordError::Refused(r),
+        AppendError::Refused(Decline::Unreadable(why)) => RecordError::NotWritten(why),
+        AppendError::Journal(e) => RecordError::NotWritten(e.to_string()),
+    }
+}
+
+/// The incident with `caught_up` (records others on this device appended meanwhile) folded
+/// in. They are numbered as in the session's view, after its `offset` records: with one log
+/// that is their own number; in a shared incident they are this device's newest.
+pub(super) fn as_it_is_now<'a>(
+    inc: &'a Incident,
+    caught_up: &[Record],
+    offset: u64,
+) -> Result<Cow<'a, Incident>, Decline> {
     if caught_up.is_empty() {
         return Ok(Cow::Borrowed(inc));
     }
     let mut now = inc.clone();
-    for r in caught_up {
-        now.apply(r, &super::parse_runbook).map_err(|e| {
+    for (i, r) in caught_up.iter().enumerate() {
+        let mut r = r.clone();
+        r.seq = offset + i as u64 + 1;
+        now.apply(&r, &super::parse_runbook).map_err(|e| {
             Decline::Unreadable(format!(
                 "record {} that another writer appended cannot be read ({e}); nothing was recorded",
                 r.seq
@@ -178,7 +201,7 @@ fn as_it_is_now<'a>(inc: &'a Incident, caught_up: &[Record]) -> Result<Cow<'a, I
 
 /// A refusal that follows from what others just recorded says so: "...; this changed just now:
 /// #7 bo at 22:31:05: Started step ...".
-fn with_changes(refused: Refused, caught_up: &[Record], now: &Incident) -> Refused {
+pub(super) fn with_changes(refused: Refused, caught_up: &[Record], now: &Incident) -> Refused {
     if caught_up.is_empty() {
         return refused;
     }

@@ -10,7 +10,7 @@
 //! Owns: opening, catching up, the drill clock's "now". Must never: write (appending is
 //! `record.rs`), or use an id from inside the journal to form a path.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use chrono::{DateTime, Utc};
@@ -36,12 +36,21 @@ pub enum Access {
 pub struct Session {
     /// The incident's id, from its journal's file name (the one every path is formed from).
     pub id: IncidentId,
-    pub journal: Journal<Record>,
+    /// This device's log of the incident (`incidents/<id>.jsonl`); `None` while this device
+    /// has written nothing in an incident other devices shared (its first record creates it).
+    pub(super) journal: Option<Journal<Record>>,
+    /// Where this device's log is, or will be.
+    pub(super) path: PathBuf,
+    pub(super) access: Access,
+    /// The other devices' logs, when there are any (see `shared.rs`).
+    pub(super) shared: Option<super::shared::Shared>,
+    /// Every record, in the one total order of `domain::merge` (with one log: the journal's
+    /// own order); numbered 1, 2, 3... in that order.
     pub records: Vec<Record>,
     pub incident: Incident,
     /// Things the user must be told about the journal (problems found, read-only fallback).
     pub notices: Vec<String>,
-    /// What is wrong with the journal, in line order (see [`Problem`]).
+    /// What is wrong with this device's journal, in line order (see [`Problem`]).
     pub problems: Vec<Problem>,
 }
 
@@ -70,33 +79,24 @@ impl Session {
     }
 
     pub(super) fn open_id(id: IncidentId, path: &Path, access: Access) -> anyhow::Result<Session> {
-        let mut notices = Vec::new();
-        let opened = open_journal(path, access, &mut notices)?;
-        let Opened {
+        if super::shared::has_peers(&super::shared::peers_dir(path, &id)) {
+            let own = match std::fs::symlink_metadata(path) {
+                Ok(_) => Some(read_own(path, access)?),
+                Err(_) => None,
+            };
+            return super::shared::open_shared(id, path, access, own);
+        }
+        Session::fold_own(id, path, access, read_own(path, access)?)
+    }
+
+    /// This device's own journal, folded as it always was (one device).
+    fn fold_own(id: IncidentId, path: &Path, access: Access, own: Own) -> anyhow::Result<Session> {
+        let Own {
             journal,
             records,
-            torn,
-            damage,
-        } = opened;
-        if records.is_empty() {
-            let len = journal.len_on_disk().unwrap_or(0);
-            bail!(never_written(path, len, torn.as_ref(), damage.as_ref()));
-        }
-        let mut problems = pin_problems(&records, 1);
-        for p in &mut problems {
-            p.byte_offset = journal.line_start(p.line).ok().flatten();
-        }
-        problems.extend(damage.as_ref().map(Problem::damaged));
-        problems.extend(torn.as_ref().map(Problem::torn));
-        problems.sort_by_key(|p| p.line);
-        let saved = if problems.is_empty() {
-            String::new()
-        } else {
-            saved_copies(path)
-        };
-        for p in &problems {
-            notices.push(format!("{}{saved}", p.notice(path)));
-        }
+            mut notices,
+            problems,
+        } = own;
         let mut incident = incident::fold(&records, &super::parse_runbook).with_context(|| {
             format!(
                 "cannot read the incident in {}",
@@ -114,7 +114,10 @@ impl Session {
         }
         Ok(Session {
             id,
-            journal,
+            journal: Some(journal),
+            path: path.to_path_buf(),
+            access,
+            shared: None,
             records,
             incident,
             notices,
@@ -128,10 +131,14 @@ impl Session {
         if let Some(p) = self.problems.iter().find(|p| p.makes_read_only()) {
             return Some(p.summary());
         }
-        if !self.journal.is_writable() {
+        let writable = match &self.journal {
+            Some(j) => j.is_writable(),
+            None => self.access == Access::Append,
+        };
+        if !writable {
             return Some(format!(
                 "{} is open read-only",
-                visible(&self.journal.path().display().to_string())
+                visible(&self.path.display().to_string())
             ));
         }
         None
@@ -139,7 +146,13 @@ impl Session {
 
     /// Folds records other processes appended since we last looked.
     pub fn catch_up(&mut self) -> anyhow::Result<usize> {
-        let new = self.journal.read_new();
+        if self.shared.is_some() || self.journal.is_none() || self.peers_appeared() {
+            return self.catch_up_shared();
+        }
+        let Some(journal) = self.journal.as_mut() else {
+            return Ok(0);
+        };
+        let new = journal.read_new();
         self.note_damage();
         let new = new?;
         let n = new.len();
@@ -161,19 +174,23 @@ impl Session {
 
     /// Records the handle's damage among the problems, once.
     pub(super) fn note_damage(&mut self) {
-        if let Some(d) = self.journal.damage()
+        if let Some(d) = self.journal.as_ref().and_then(|j| j.damage())
             && !self.problems.iter().any(|p| p.kind == ProblemKind::Damaged)
         {
             let p = Problem::damaged(d);
-            self.notices.push(p.notice(self.journal.path()));
+            self.notices.push(p.notice(&self.path));
             self.problems.push(p);
         }
     }
 
     /// Checks the pins of records about to be folded (the next after those held).
     pub(super) fn note_pins(&mut self, new: &[Record]) {
-        for p in pin_problems(new, self.records.len() + 1) {
-            self.notices.push(p.notice(self.journal.path()));
+        let held = self
+            .shared
+            .as_ref()
+            .map_or(self.records.len(), |sh| sh.own_len());
+        for p in pin_problems(new, held + 1) {
+            self.notices.push(p.notice(&self.path));
             self.problems.push(p);
         }
     }
@@ -208,6 +225,51 @@ impl Session {
             None => (now, Some(now)),
         }
     }
+}
+
+/// This device's own journal as read: the handle, the records, what is wrong with it.
+pub(super) struct Own {
+    pub journal: Journal<Record>,
+    pub records: Vec<Record>,
+    pub notices: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// Opens this device's own journal and reads it, reporting its problems (nothing is changed).
+pub(super) fn read_own(path: &Path, access: Access) -> anyhow::Result<Own> {
+    let mut notices = Vec::new();
+    let opened = open_journal(path, access, &mut notices)?;
+    let Opened {
+        journal,
+        records,
+        torn,
+        damage,
+    } = opened;
+    if records.is_empty() {
+        let len = journal.len_on_disk().unwrap_or(0);
+        bail!(never_written(path, len, torn.as_ref(), damage.as_ref()));
+    }
+    let mut problems = pin_problems(&records, 1);
+    for p in &mut problems {
+        p.byte_offset = journal.line_start(p.line).ok().flatten();
+    }
+    problems.extend(damage.as_ref().map(Problem::damaged));
+    problems.extend(torn.as_ref().map(Problem::torn));
+    problems.sort_by_key(|p| p.line);
+    let saved = if problems.is_empty() {
+        String::new()
+    } else {
+        saved_copies(path)
+    };
+    for p in &problems {
+        notices.push(format!("{}{saved}", p.notice(path)));
+    }
+    Ok(Own {
+        journal,
+        records,
+        notices,
+        problems,
+    })
 }
 
 /// Opens the journal as `access` asks; a writer on a file it may not write gets a read-only

@@ -64,6 +64,7 @@ fn not_run(cmd: &str) -> Option<&'static str> {
     let words: Vec<&str> = cmd.split_whitespace().collect();
     match words.as_slice() {
         ["runbook"] | ["runbook", "resume", ..] => Some("opens the app"),
+        ["runbook", "sync" | "join", ..] => Some("talks to a team's git remote (team_sync.rs)"),
         _ if cmd.contains("--follow") => Some("follows until interrupted"),
         _ if cmd.starts_with("while ") => Some("a loop"),
         _ => None,

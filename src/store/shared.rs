@@ -1,0 +1,613 @@
+//! An incident shared by several devices: this device's own log (`incidents/<id>.jsonl`, the
+//! same file a one-device incident always had) and the other devices' logs, which `runbook
+//! sync` materialises read-only in `incidents/<id>/<device>.jsonl`. The session holds the
+//! union, in `domain::merge`'s one total order, numbered 1, 2, 3... in that order, so every
+//! replica holding the same records shows the same timeline byte for byte.
+//!
+//! Why this layout: this device's log keeps the path it always had, so an incident from before
+//! sharing opens unchanged and nothing is ever converted (its first append after sharing is an
+//! ordinary append to the same file); a file under `<id>/` is always another device's, and
+//! this device never writes one (only `sync` does, atomically, and never one named after this
+//! device). In the shared repository every log is `<id>/<device>.jsonl`.
+//!
+//! A device log is one writer's: its records are expected to name one author (the author of
+//! its first record, its owner) and the drill's injects. A record in another device's log that
+//! claims someone else is flagged in the notices, not trusted silently.
+//!
+//! Owns: reading the peers' logs, the merged view (`Shared`), catching up on it and recording
+//! into this device's log of a shared incident. Must never: write under `<id>/`, trust a file
+//! there through a symlink, or let one damaged peer log hide the others.
+
+use std::collections::{BTreeSet, HashMap};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+
+use super::problem::Problem;
+use super::record::{RecordError, Recorded};
+use super::{Access, IncidentId, Session};
+use crate::domain::clock::{Clock, stamp};
+use crate::domain::describe::describe;
+use crate::domain::event::{Event, Known, Record};
+use crate::domain::incident::{self, Incident};
+use crate::domain::merge::{self, ConflictKind};
+use crate::domain::rules;
+use crate::journal::{Journal, JournalError};
+use crate::runbook::sanitize::visible;
+use crate::sync::DeviceId;
+
+/// The other devices' logs of one incident, and where each record of the view came from.
+pub struct Shared {
+    /// This device's name in the order (its device id; "local" when it has none yet).
+    me: String,
+    /// This device's own records, numbered as in its log.
+    own: Vec<Record>,
+    peers: Vec<PeerLog>,
+    /// For each record of the view: its log (0 is this device's, i + 1 is `peers[i]`) and its
+    /// seq in that log.
+    origin: Vec<(usize, u64)>,
+    /// Notices already given, so a catch-up says only what is new.
+    told: BTreeSet<String>,
+}
+
+/// Another device's log of the incident, as `sync` last wrote it.
+struct PeerLog {
+    device: DeviceId,
+    path: PathBuf,
+    records: Vec<Record>,
+    /// (device, inode, length) when read: `sync` replaces the file, so a change is seen here.
+    stamp: (u64, u64, u64),
+}
+
+impl Shared {
+    /// How many records this device's own log holds.
+    pub fn own_len(&self) -> usize {
+        self.own.len()
+    }
+}
+
+/// `incidents/<id>/`, beside `incidents/<id>.jsonl`: where the other devices' logs are.
+pub fn peers_dir(own: &Path, id: &IncidentId) -> PathBuf {
+    own.with_file_name(id.as_str())
+}
+
+/// Whether `dir` is a real directory (not a symlink) holding at least one device log.
+pub fn has_peers(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && std::fs::read_dir(dir).is_ok_and(|rd| {
+            rd.filter_map(Result::ok)
+                .any(|e| DeviceId::from_file_name(&e.file_name()).is_some())
+        })
+}
+
+/// This device's name, as its logs are named elsewhere; "local" when it has none yet (then
+/// it has shared nothing, so no other device knows it by another name).
+fn me(own: &Path) -> (String, Option<String>) {
+    let state = own
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
+    match DeviceId::known(state) {
+        Ok(Some(d)) => (d.to_string(), None),
+        Ok(None) => ("local".to_string(), None),
+        Err(e) => ("local".to_string(), Some(e)),
+    }
+}
+
+/// Opens an incident other devices' logs are part of: this device's own log (`own`, when it
+/// has one) and theirs, folded as one.
+pub(super) fn open_shared(
+    id: IncidentId,
+    path: &Path,
+    access: Access,
+    own: Option<super::session::Own>,
+) -> anyhow::Result<Session> {
+    let (me, warn) = me(path);
+    let (journal, own, mut notices, problems) = match own {
+        Some(o) => (Some(o.journal), o.records, o.notices, o.problems),
+        None => (None, Vec::new(), Vec::new(), Vec::new()),
+    };
+    notices.extend(warn);
+    let mut sh = Shared {
+        me,
+        own,
+        peers: Vec::new(),
+        origin: Vec::new(),
+        told: BTreeSet::new(),
+    };
+    read_peers(&mut sh, &peers_dir(path, &id), &mut notices);
+    let (records, incident) = rebuild(&mut sh, &id, &mut notices)?;
+    Ok(Session {
+        id,
+        journal,
+        path: path.to_path_buf(),
+        access,
+        shared: Some(sh),
+        records,
+        incident,
+        notices,
+        problems,
+    })
+}
+
+impl Session {
+    /// Whether other devices' logs are there for a session that does not have them yet.
+    pub(super) fn peers_appeared(&self) -> bool {
+        self.shared.is_none() && has_peers(&peers_dir(&self.path, &self.id))
+    }
+
+    fn become_shared(&mut self) {
+        let (me, warn) = me(&self.path);
+        self.notices.extend(warn);
+        self.shared = Some(Shared {
+            me,
+            own: self.records.clone(),
+            peers: Vec::new(),
+            origin: Vec::new(),
+            told: BTreeSet::new(),
+        });
+    }
+
+    /// Catching up when other devices' logs are (or just became) part of the incident: what
+    /// this device's other processes appended, and what `sync` brought.
+    pub(super) fn catch_up_shared(&mut self) -> anyhow::Result<usize> {
+        if self.shared.is_none() {
+            if !self.peers_appeared() {
+                return Ok(0);
+            }
+            self.become_shared();
+        }
+        let before = self.records.len();
+        let mut changed = self.read_peers();
+        if self.journal.is_none() && std::fs::symlink_metadata(&self.path).is_ok() {
+            // Another process on this device wrote this device's first record.
+            let opened = match self.access {
+                Access::Read => Journal::<Record>::open_read_only(&self.path),
+                Access::Append => Journal::<Record>::open(&self.path),
+            }
+            .map_err(|e| anyhow!(e))?;
+            self.journal = Some(opened.journal);
+            if let Some(sh) = self.shared.as_mut() {
+                sh.own = opened.records;
+                changed = true;
+            }
+        }
+        if let Some(j) = self.journal.as_mut() {
+            let new = j.read_new();
+            self.note_damage();
+            let new = new?;
+            self.note_pins(&new);
+            if let Some(sh) = self.shared.as_mut() {
+                changed |= !new.is_empty();
+                sh.own.extend(new);
+            }
+        }
+        if changed {
+            self.rebuild()?;
+        }
+        Ok(self.records.len().saturating_sub(before))
+    }
+
+    /// (Re)reads the peer logs that changed since last read; true when any did.
+    fn read_peers(&mut self) -> bool {
+        let dir = peers_dir(&self.path, &self.id);
+        match self.shared.as_mut() {
+            Some(sh) => read_peers(sh, &dir, &mut self.notices),
+            None => false,
+        }
+    }
+
+    /// The view and the fold again, from every log.
+    fn rebuild(&mut self) -> anyhow::Result<()> {
+        let Some(sh) = self.shared.as_mut() else {
+            return Ok(());
+        };
+        let (records, incident) = rebuild(sh, &self.id, &mut self.notices)?;
+        self.records = records;
+        self.incident = incident;
+        Ok(())
+    }
+
+    /// The conflicts among the records, one line each (see `domain::merge::conflicts`).
+    pub fn conflicts(&self) -> Vec<String> {
+        let Some(sh) = &self.shared else {
+            return Vec::new();
+        };
+        let names: Vec<&str> = std::iter::once(sh.me.as_str())
+            .chain(sh.peers.iter().map(|p| p.device.as_str()))
+            .collect();
+        let ordered: Vec<(&str, &Record)> = sh
+            .origin
+            .iter()
+            .zip(&self.records)
+            .map(|(&(log, _), r)| (names.get(log).copied().unwrap_or("?"), r))
+            .collect();
+        conflict_notes(&ordered, &self.records, &self.incident)
+    }
+
+    /// The devices whose logs make up the incident (this one first), when it is shared.
+    pub fn devices(&self) -> Vec<String> {
+        self.shared.as_ref().map_or_else(Vec::new, |sh| {
+            std::iter::once(sh.me.clone())
+                .chain(sh.peers.iter().map(|p| p.device.to_string()))
+                .collect()
+        })
+    }
+
+    /// Records one action in this device's log of a shared incident (creating the log with
+    /// this device's first record in it), after catching up on every log.
+    pub(super) fn record_shared(
+        &mut self,
+        clock: &dyn Clock,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        event: Known,
+        opts: rules::Opts,
+    ) -> Result<Recorded, RecordError> {
+        self.catch_up_shared()
+            .map_err(|e| RecordError::NotWritten(format!("{e:#}; nothing was recorded")))?;
+        if let Some(why) = self.read_only() {
+            return Err(RecordError::NotWritten(format!(
+                "the journal is read-only ({why}); nothing was recorded"
+            )));
+        }
+        let (ts, wall) = self.now_and_wall(clock);
+        // Never ordered before what this device has already seen, whatever the clocks of the
+        // other machines say: what was decided after seeing a record folds after it.
+        let ts = self.records.iter().map(|r| r.ts).fold(ts, DateTime::max);
+        let at = at.unwrap_or(ts);
+        let event = self.in_own_terms(event);
+        if self.journal.is_none() {
+            // None: another process on this device created it first; append to it.
+            if let Some(done) = self.create_own(ts, at, wall, author, &event, opts)? {
+                return Ok(done);
+            }
+        }
+        let offset = self.incident.last_seq;
+        let Some(journal) = self.journal.as_mut() else {
+            return Err(RecordError::NotWritten("no journal".into()));
+        };
+        let incident = &self.incident;
+        let mut warnings = Vec::new();
+        let appended = journal.append_with(|caught_up: &[Record], seq| {
+            let now = super::record::as_it_is_now(incident, caught_up, offset)?;
+            warnings = rules::check_with(&now, &event, author, at, opts).map_err(|r| {
+                super::record::Decline::Refused(super::record::with_changes(r, caught_up, &now))
+            })?;
+            Ok(Record {
+                seq,
+                ts,
+                at,
+                author: author.to_string(),
+                wall,
+                event: Event::Known(event.clone()),
+            })
+        });
+        let appended = match appended {
+            Ok(a) => a,
+            Err(err) => {
+                let _ = self.catch_up_shared();
+                return Err(super::record::declined(err));
+            }
+        };
+        if appended.recovery.is_some() {
+            self.problems
+                .retain(|p| p.kind != super::problem::ProblemKind::Torn);
+        }
+        self.note_pins(&appended.caught_up);
+        let seq = appended.record.seq;
+        if let Some(sh) = self.shared.as_mut() {
+            sh.own.extend(appended.caught_up);
+            sh.own.push(appended.record.clone());
+        }
+        self.finish_shared(seq, appended.record, warnings, appended.recovery)
+    }
+
+    /// Creates this device's log with its first record, checked against the incident as
+    /// caught up just before. `None` when another process on this device created it first
+    /// (the journal is then open, and the caller appends under its lock).
+    fn create_own(
+        &mut self,
+        ts: DateTime<Utc>,
+        at: DateTime<Utc>,
+        wall: Option<DateTime<Utc>>,
+        author: &str,
+        event: &Known,
+        opts: rules::Opts,
+    ) -> Result<Option<Recorded>, RecordError> {
+        let warnings = rules::check_with(&self.incident, event, author, at, opts)
+            .map_err(RecordError::Refused)?;
+        let created = Journal::<Record>::create_with(&self.path, |seq| Record {
+            seq,
+            ts,
+            at,
+            author: author.to_string(),
+            wall,
+            event: Event::Known(event.clone()),
+        });
+        match created {
+            Ok((journal, record)) => {
+                self.journal = Some(journal);
+                if let Some(sh) = self.shared.as_mut() {
+                    sh.own.push(record.clone());
+                }
+                self.finish_shared(1, record, warnings, None).map(Some)
+            }
+            Err(JournalError::AlreadyExists { .. }) => {
+                let opened = Journal::<Record>::open(&self.path)
+                    .map_err(|e| RecordError::NotWritten(e.to_string()))?;
+                self.journal = Some(opened.journal);
+                if let Some(sh) = self.shared.as_mut() {
+                    sh.own = opened.records;
+                }
+                self.rebuild()
+                    .map_err(|e| RecordError::NotWritten(format!("{e:#}")))?;
+                Ok(None)
+            }
+            Err(e) => Err(RecordError::NotWritten(e.to_string())),
+        }
+    }
+
+    /// After this device's record `seq` is durable: the view again, and the record as it is
+    /// numbered there.
+    fn finish_shared(
+        &mut self,
+        seq: u64,
+        written: Record,
+        warnings: Vec<String>,
+        recovery: Option<crate::journal::Recovery>,
+    ) -> Result<Recorded, RecordError> {
+        if let Err(e) = self.rebuild() {
+            return Err(RecordError::Written {
+                record: Box::new(written),
+                error: format!("{e:#}"),
+            });
+        }
+        let pos = self
+            .shared
+            .as_ref()
+            .and_then(|sh| sh.origin.iter().position(|&o| o == (0, seq)));
+        let record = pos
+            .and_then(|p| self.records.get(p).cloned())
+            .unwrap_or(written);
+        Ok(Recorded {
+            record,
+            warnings,
+            recovery,
+        })
+    }
+
+    /// A command's finish names its run by the view's number; this device's log names it by
+    /// its own (the run was started here). A run started elsewhere is not named at all, and
+    /// answers the step's last unfinished start, as in journals from before runs had ids.
+    fn in_own_terms(&self, mut event: Known) -> Known {
+        if let (Known::CommandFinished { run, .. }, Some(sh)) = (&mut event, &self.shared) {
+            *run = run.and_then(|v| {
+                let i = usize::try_from(v).ok()?.checked_sub(1)?;
+                match sh.origin.get(i) {
+                    Some(&(0, own)) => Some(own),
+                    _ => None,
+                }
+            });
+        }
+        event
+    }
+}
+
+/// (Re)reads the peer logs in `dir` that changed since last read; true when any did.
+fn read_peers(sh: &mut Shared, dir: &Path, notices: &mut Vec<String>) -> bool {
+    let mut found: Vec<(DeviceId, PathBuf, (u64, u64, u64))> = Vec::new();
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && let Ok(rd) = std::fs::read_dir(dir)
+    {
+        for e in rd.filter_map(Result::ok) {
+            let Some(device) = DeviceId::from_file_name(&e.file_name()) else {
+                continue;
+            };
+            if device.as_str() == sh.me {
+                continue; // never this device's: its log is the one beside the directory
+            }
+            let path = e.path();
+            if let Ok(m) = std::fs::symlink_metadata(&path)
+                && m.is_file()
+            {
+                found.push((device, path, (m.dev(), m.ino(), m.len())));
+            }
+        }
+    }
+    found.sort();
+    let unchanged = found.len() == sh.peers.len()
+        && found
+            .iter()
+            .zip(&sh.peers)
+            .all(|(f, p)| f.0 == p.device && f.2 == p.stamp);
+    if unchanged {
+        return false;
+    }
+    let mut peers = Vec::with_capacity(found.len());
+    for (device, path, stamp) in found {
+        if let Some(p) = sh
+            .peers
+            .iter()
+            .position(|p| p.device == device && p.stamp == stamp)
+        {
+            peers.push(sh.peers.swap_remove(p));
+            continue;
+        }
+        match read_peer(&path) {
+            Ok((records, notes)) => {
+                for n in notes {
+                    if sh.told.insert(n.clone()) {
+                        notices.push(n);
+                    }
+                }
+                peers.push(PeerLog {
+                    device,
+                    path,
+                    records,
+                    stamp,
+                });
+            }
+            Err(e) => {
+                let n = format!("{}: cannot be read: {e:#}", shown(&path));
+                if sh.told.insert(n.clone()) {
+                    notices.push(n);
+                }
+            }
+        }
+    }
+    sh.peers = peers;
+    true
+}
+
+/// The view and the fold, from this device's records and the peers', in the total order;
+/// and what must be told about them (conflicts, records claiming another author).
+fn rebuild(
+    sh: &mut Shared,
+    id: &IncidentId,
+    notices: &mut Vec<String>,
+) -> anyhow::Result<(Vec<Record>, Incident)> {
+    let mut logs = vec![merge::Log {
+        name: &sh.me,
+        records: &sh.own,
+    }];
+    logs.extend(sh.peers.iter().map(|p| merge::Log {
+        name: p.device.as_str(),
+        records: &p.records,
+    }));
+    let index: HashMap<&str, usize> = logs.iter().enumerate().map(|(i, l)| (l.name, i)).collect();
+    let ordered = merge::order(&logs);
+    let mut origin = Vec::with_capacity(ordered.len());
+    let mut place: HashMap<(usize, u64), u64> = HashMap::with_capacity(ordered.len());
+    for (pos, (name, r)) in ordered.iter().enumerate() {
+        let log = index.get(name).copied().unwrap_or(0);
+        origin.push((log, r.seq));
+        place.insert((log, r.seq), pos as u64 + 1);
+    }
+    let records: Vec<Record> = ordered
+        .iter()
+        .zip(&origin)
+        .enumerate()
+        .map(|(pos, ((_, r), &(log, _)))| renumbered(r, pos as u64 + 1, log, &place))
+        .collect();
+    let mut inc = incident::fold(&records, &super::parse_runbook).with_context(|| {
+        format!(
+            "cannot read incident {} from its device logs ({})",
+            id,
+            logs.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    if inc.id != id.as_str() {
+        inc.id = id.to_string();
+    }
+    let mut notes = conflict_notes(&ordered, &records, &inc);
+    notes.extend(author_notes(sh));
+    for n in notes {
+        if sh.told.insert(n.clone()) {
+            notices.push(n);
+        }
+    }
+    sh.origin = origin;
+    Ok((records, inc))
+}
+
+/// `r` as the view numbers it: its place, and the run it answers by the view's number.
+fn renumbered(r: &Record, seq: u64, log: usize, place: &HashMap<(usize, u64), u64>) -> Record {
+    let mut r = r.clone();
+    r.seq = seq;
+    if let Event::Known(Known::CommandFinished { run, .. }) = &mut r.event {
+        *run = run.and_then(|own| place.get(&(log, own)).copied());
+    }
+    r
+}
+
+/// A peer log's records, and what is wrong with it (named by file and line).
+fn read_peer(path: &Path) -> anyhow::Result<(Vec<Record>, Vec<String>)> {
+    let opened = Journal::<Record>::open_read_only(path).map_err(|e| anyhow!(e))?;
+    let mut notes = Vec::new();
+    if let Some(d) = &opened.damage {
+        let p = Problem::damaged(d);
+        notes.push(format!(
+            "{}:{}: {}; this device log is read from the records before it only",
+            shown(path),
+            p.line,
+            p.reason
+        ));
+    }
+    if let Some(t) = &opened.torn {
+        notes.push(format!(
+            "{}:{}: line {} is torn ({} bytes without a newline); it is not read",
+            shown(path),
+            t.line,
+            t.line,
+            t.bytes
+        ));
+    }
+    for p in super::problem::pin_problems(&opened.records, 1) {
+        notes.push(format!("{}:{}: {}", shown(path), p.line, p.reason));
+    }
+    Ok((opened.records, notes))
+}
+
+/// One line per conflict: "step \"x\": ana chose 1 (restore) at 10:02 on device a; bo ...".
+fn conflict_notes(ordered: &[(&str, &Record)], view: &[Record], inc: &Incident) -> Vec<String> {
+    merge::conflicts(ordered)
+        .into_iter()
+        .map(|c| {
+            let what = match c.kind {
+                ConflictKind::Finished => "was finished on more than one device",
+                ConflictKind::Decided => "was decided differently on more than one device",
+            };
+            let claims: Vec<String> = c
+                .records
+                .iter()
+                .filter_map(|(device, i)| {
+                    let r = view.get(*i)?;
+                    Some(format!(
+                        "{} at {} on {device}: {}",
+                        visible(&r.author),
+                        stamp(r.at),
+                        visible(&describe(r, Some(inc)))
+                    ))
+                })
+                .collect();
+            format!(
+                "conflict: step \"{}\" {what}, while they could not see each other: {}; both are \
+                 kept, and the later one stands",
+                visible(&c.step),
+                claims.join("; ")
+            )
+        })
+        .collect()
+}
+
+/// A line for each record in another device's log whose author is not that log's owner.
+fn author_notes(sh: &Shared) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &sh.peers {
+        let Some(owner) = p.records.first().map(|r| r.author.as_str()) else {
+            continue;
+        };
+        for (i, r) in p.records.iter().enumerate() {
+            if r.author != owner && r.author != crate::drill::INJECT_AUTHOR {
+                out.push(format!(
+                    "{}:{}: this record claims author \"{}\", but device {}'s log is {}'s: it \
+                     is shown, flagged, and not to be trusted as {}'s",
+                    shown(&p.path),
+                    i + 1,
+                    visible(&r.author),
+                    p.device,
+                    visible(owner),
+                    visible(&r.author)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn shown(p: &Path) -> String {
+    visible(&p.display().to_string())
+}

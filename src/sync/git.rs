@@ -1,0 +1,151 @@
+//! Running the `git` program on the state directory's repository (`sync.git`, bare): with
+//! the user's own configuration and credentials (ssh agent, credential helpers), but never a
+//! prompt on the terminal (`GIT_TERMINAL_PROMPT=0`), never a dangerous transport
+//! (`protocol.ext.allow=never`), never a repository git would find by itself (the directory
+//! is always given), and never for longer than a deadline: a remote that hangs is a remote
+//! that cannot be reached.
+//!
+//! Owns: `Git` and `Ran`. Must never: pass a value where git would read it as an option, or
+//! put git's output on a terminal unsanitised (callers get it as text, and sanitise it).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a local git command may take.
+pub const LOCAL: Duration = Duration::from_secs(30);
+/// How long talking to the remote may take before it counts as unreachable.
+pub const REMOTE: Duration = Duration::from_secs(20);
+
+/// The repository.
+#[derive(Clone, Debug)]
+pub struct Git {
+    pub dir: PathBuf,
+}
+
+/// What a finished git command said.
+#[derive(Debug)]
+pub struct Ran {
+    pub ok: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Stdout as text (git's plumbing output is ASCII).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// The last lines of what git said on stderr, sanitised, for a message.
+    pub fn why(&self) -> String {
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let tail = lines[lines.len().saturating_sub(3)..].join(" / ");
+        crate::runbook::sanitize::visible(tail.trim())
+    }
+}
+
+impl Git {
+    pub fn at(dir: &Path) -> Git {
+        Git {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Runs `git --git-dir=DIR args...`, feeding `input` on stdin, for at most `limit`. An
+    /// error is git missing, or the deadline passing (the command is then killed).
+    pub fn run(&self, args: &[&str], input: Option<&[u8]>, limit: Duration) -> Result<Ran, String> {
+        let mut cmd = Command::new("git");
+        cmd.arg("--git-dir")
+            .arg(&self.dir)
+            .args([
+                "-c",
+                "protocol.ext.allow=never",
+                "-c",
+                "core.hooksPath=/dev/null",
+            ])
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| {
+            format!("cannot run git ({e}): sharing needs the git program; install git")
+        })?;
+        let feeder = match (child.stdin.take(), input) {
+            (Some(mut stdin), Some(bytes)) => {
+                let bytes = bytes.to_vec();
+                Some(std::thread::spawn(move || {
+                    let _ = stdin.write_all(&bytes);
+                }))
+            }
+            _ => None,
+        };
+        let out = child.stdout.take().map(drain);
+        let err = child.stderr.take().map(drain);
+        let deadline = Instant::now() + limit;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!(
+                        "git {} did not finish within {}s and was stopped",
+                        args.first().copied().unwrap_or(""),
+                        limit.as_secs()
+                    ));
+                }
+                // Waiting on a child process: there is nothing to be woken by but its end.
+                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+                Err(e) => return Err(format!("cannot wait for git: {e}")),
+            }
+        };
+        if let Some(f) = feeder {
+            let _ = f.join();
+        }
+        let stdout = out.and_then(|h| h.join().ok()).unwrap_or_default();
+        let stderr = err.and_then(|h| h.join().ok()).unwrap_or_default();
+        Ok(Ran {
+            ok: status.success(),
+            stdout,
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        })
+    }
+
+    /// `run` on the local repository, where failing is an error that says what git said.
+    pub fn local(&self, args: &[&str], input: Option<&[u8]>) -> Result<Ran, String> {
+        let ran = self.run(args, input, LOCAL)?;
+        if !ran.ok {
+            return Err(format!(
+                "git {} failed in {}: {}",
+                args.first().copied().unwrap_or(""),
+                crate::runbook::sanitize::visible(&self.dir.display().to_string()),
+                ran.why()
+            ));
+        }
+        Ok(ran)
+    }
+}
+
+fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        buf
+    })
+}
