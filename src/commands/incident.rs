@@ -188,6 +188,7 @@ fn summary_json(s: &Session, cx: &Ctx) -> serde_json::Value {
         "runbook": i.runbook.id,
         "path": cx.store.journal_path(&s.id).display().to_string(),
         "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
+        "devices": s.devices(), "conflicts": s.conflicts(),
     })
 }
 

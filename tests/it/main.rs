@@ -51,6 +51,7 @@ mod slips;
 mod store_conditional;
 mod store_record;
 mod store_start;
+mod team_sync;
 mod tui_pty;
 mod tui_render;
 mod tui_safety;

@@ -1,0 +1,375 @@
+//! Sharing an incident across devices through git, as a team would: three replicas (three
+//! state directories, devices a, b and c, people ana, bo and cy) against a local bare
+//! repository, with the real binary and the real `git`. Appends everywhere, a partition (the
+//! remote pointed at a path that does not exist) with appends on every side, the heal; then
+//! every replica prints the same timeline, byte for byte, holding every acknowledged record,
+//! and the conflicts are told.
+
+use crate::support::cli_env::Env;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// One device: a state directory, its device id and its person.
+struct Replica {
+    env: Env,
+    device: &'static str,
+    user: &'static str,
+}
+
+impl Replica {
+    fn new(device: &'static str, user: &'static str) -> Replica {
+        Replica {
+            env: Env::new(),
+            device,
+            user,
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.env.cmd(args);
+        c.env("RUNBOOK_DEVICE", self.device)
+            .env("RUNBOOK_USER", self.user);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{} {args:?}: {}",
+            self.device,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and insists on exit `code`; stderr.
+    fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{} {args:?}: {}",
+            self.device,
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn sync(&self) -> String {
+        self.ok(&["sync"])
+    }
+
+    fn log(&self, inc: &str) -> String {
+        self.ok(&["log", inc])
+    }
+}
+
+fn bare_remote(dir: &Path) -> String {
+    let path = dir.join("team.git");
+    let st = Command::new("git")
+        .args(["init", "--quiet", "--bare"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    path.display().to_string()
+}
+
+fn team(remote: &str) -> [Replica; 3] {
+    let r = [
+        Replica::new("a", "ana"),
+        Replica::new("b", "bo"),
+        Replica::new("c", "cy"),
+    ];
+    for x in &r {
+        x.ok(&["team", "init", remote]);
+    }
+    r
+}
+
+/// Syncs every replica twice over: after that each holds everything any of them published.
+fn sync_all(r: &[Replica]) {
+    for _ in 0..2 {
+        for x in r {
+            x.sync();
+        }
+    }
+}
+
+/// A note, returning its text (unique) once it is acknowledged.
+fn note(x: &Replica, inc: &str, text: &str) -> String {
+    let out = x.ok(&["note", "--incident", inc, text]);
+    assert!(out.starts_with("recorded #"), "{out}");
+    text.to_string()
+}
+
+#[test]
+fn three_replicas_partitioned_and_healed_show_one_timeline_with_every_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let r = team(&remote);
+    let inc = r[0]
+        .ok(&["start", "data-migration-overwrite", "--no-tui"])
+        .trim()
+        .to_string();
+    let mut acked = Vec::new();
+    sync_all(&r);
+    // Every replica sees the incident, and writes in it.
+    for x in &r {
+        acked.push(note(x, &inc, &format!("online note by {}", x.user)));
+    }
+    sync_all(&r);
+    let online = r[0].log(&inc);
+    for x in &r {
+        assert_eq!(x.log(&inc), online, "{} before the partition", x.device);
+    }
+
+    // The partition: nobody reaches the remote. Everyone keeps recording.
+    let missing = tmp.path().join("no-such-remote.git").display().to_string();
+    for x in &r {
+        x.ok(&["team", "init", &missing]);
+    }
+    for x in &r {
+        acked.push(note(x, &inc, &format!("offline note by {}", x.user)));
+    }
+    // Two people take one decision differently, and two finish one step, unseen by each other.
+    r[0].ok(&["decide", "--incident", &inc, "decide-snapshot", "1"]);
+    r[1].ok(&["decide", "--incident", &inc, "decide-snapshot", "2"]);
+    r[1].ok(&["step", "--incident", &inc, "find-writer", "start"]);
+    r[1].ok(&["step", "--incident", &inc, "find-writer", "done"]);
+    r[2].ok(&["step", "--incident", &inc, "find-writer", "done"]);
+    for x in &r {
+        let err = x.fails(1, &["sync"]);
+        assert!(err.contains("stays here"), "{err}");
+        // What was recorded here is still here.
+        assert!(x.log(&inc).contains(&format!("offline note by {}", x.user)));
+    }
+
+    // The heal.
+    for x in &r {
+        x.ok(&["team", "init", &remote]);
+    }
+    sync_all(&r);
+    let healed = r[0].log(&inc);
+    for x in &r {
+        assert_eq!(x.log(&inc), healed, "{} after the heal", x.device);
+    }
+    for text in &acked {
+        assert!(healed.contains(text.as_str()), "{text} is lost:\n{healed}");
+    }
+    // The conflicts are told, naming who did what.
+    let out = r[2].run(&["status", &inc]);
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        told.contains("step \"decide-snapshot\" was decided differently")
+            && told.contains("ana at")
+            && told.contains("bo at"),
+        "{told}"
+    );
+    assert!(told.contains("step \"find-writer\" was finished on more than one device"));
+    let status: serde_json::Value =
+        serde_json::from_slice(&r[1].run(&["status", &inc, "--json"]).stdout).unwrap();
+    assert_eq!(
+        status["conflicts"].as_array().map(Vec::len),
+        Some(2),
+        "{status}"
+    );
+    assert_eq!(
+        status["devices"].as_array().map(Vec::len),
+        Some(3),
+        "{status}"
+    );
+}
+
+#[test]
+fn an_incident_from_before_sharing_opens_unchanged_and_is_never_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let a = Replica::new("a", "ana");
+    // Written the old way: before any sharing was set up.
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    note(&a, &inc, "before sharing");
+    let path = a.env.journal_path(&inc);
+    let before = std::fs::read(&path).unwrap();
+    let log_before = a.log(&inc);
+    a.ok(&["team", "init", &remote]);
+    a.sync();
+    // Reading and sharing never changed it; it opens as it did.
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(a.log(&inc), log_before);
+    // Another device joins and writes; this device's file only ever grows at its end.
+    let b = Replica::new("b", "bo");
+    b.ok(&["team", "init", &remote]);
+    b.sync();
+    note(&b, &inc, "from bo");
+    b.sync();
+    a.sync();
+    note(&a, &inc, "after sharing");
+    let after = std::fs::read(&path).unwrap();
+    assert!(after.starts_with(&before) && after.len() > before.len());
+    let peer = a
+        .env
+        .state
+        .path()
+        .join("incidents")
+        .join(&inc)
+        .join("b.jsonl");
+    assert!(peer.is_file(), "b's log is beside ours");
+    let log = a.log(&inc);
+    assert!(
+        log.contains("from bo") && log.contains("after sharing"),
+        "{log}"
+    );
+    // b never got a log under a's name, nor a a log under its own.
+    assert!(
+        !a.env
+            .state
+            .path()
+            .join("incidents")
+            .join(&inc)
+            .join("a.jsonl")
+            .exists()
+    );
+}
+
+#[test]
+fn a_kill_9_in_the_middle_of_a_sync_loses_nothing_and_the_next_sync_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    let mut acked = Vec::new();
+    for round in 0..8u64 {
+        acked.push(note(&a, &inc, &format!("note {round}")));
+        let mut child = a.cmd(&["sync"]).spawn().unwrap();
+        // A different point of the exchange each round: from before git starts to after the
+        // push. The delay picks the point; nothing waits on it.
+        std::thread::sleep(std::time::Duration::from_millis(round * 11));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+    }
+    a.sync();
+    b.sync();
+    let log = b.log(&inc);
+    for text in &acked {
+        assert!(log.contains(text.as_str()), "{text} lost:\n{log}");
+    }
+    assert_eq!(b.log(&inc), a.log(&inc));
+    let fsck = Command::new("git")
+        .args(["--git-dir", &remote, "fsck", "--no-progress"])
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}
+
+#[test]
+fn a_sign_off_from_another_device_is_the_second_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a
+        .ok(&["start", "data-migration-overwrite", "--no-tui"])
+        .trim()
+        .to_string();
+    a.ok(&["step", "--incident", &inc, "restore-apply", "start"]);
+    a.sync();
+    b.sync();
+    b.ok(&["signoff", "--incident", &inc, "restore-apply"]);
+    b.sync();
+    a.sync();
+    a.ok(&["step", "--incident", &inc, "restore-apply", "done"]);
+    let s: serde_json::Value = serde_json::from_str(&a.ok(&["status", &inc, "--json"])).unwrap();
+    let step = s["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["id"] == "restore-apply")
+        .unwrap()
+        .clone();
+    assert_eq!(step["status"], "done");
+    assert_eq!(step["signed_off_by"], "bo");
+    assert!(s["overrides"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_record_claiming_someone_else_in_another_devices_log_is_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    a.sync();
+    b.sync();
+    note(&b, &inc, "bo's own");
+    b.ok(&["--as", "ana", "note", "--incident", &inc, "pretending"]);
+    b.sync();
+    a.sync();
+    let out = a.run(&["log", &inc]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("b.jsonl:2: this record claims author \"ana\", but device b's log is bo's"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_device_ids_and_missing_set_up_are_usage_errors() {
+    let a = Replica::new("a", "ana");
+    let err = a.fails(2, &["sync"]);
+    assert!(err.contains("runbook team init URL"), "{err}");
+    for bad in ["../x", "A", "a b", "-rf", "a\u{1b}[2J"] {
+        let out = a
+            .cmd(&["team", "init", "/nowhere.git"])
+            .env("RUNBOOK_DEVICE", bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("device id") && !err.contains('\u{1b}'),
+            "{err}"
+        );
+    }
+    let err = a.fails(2, &["team", "init", "--", "--upload-pack=touch x"]);
+    assert!(err.contains("not a repository URL"), "{err}");
+    // A device keeps its name.
+    a.ok(&["team", "init", "/nowhere.git"]);
+    let out = a
+        .cmd(&["sync"])
+        .env("RUNBOOK_DEVICE", "other")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a device keeps its name"));
+}
+
+#[test]
+fn catchup_tells_a_late_responder_where_things_stand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, _, c] = team(&remote);
+    let inc = a
+        .ok(&["start", "data-migration-overwrite", "--no-tui"])
+        .trim()
+        .to_string();
+    a.ok(&["role", "--incident", &inc, "commander", "ana"]);
+    a.ok(&["note", "--incident", &inc, "--action", "page the data team"]);
+    a.sync();
+    // c arrives at 03:40 and has never seen the incident.
+    let out = c.ok(&["join", &inc]);
+    assert!(out.starts_with("synced:"), "{out}");
+    assert!(out.contains(&inc), "{out}");
+    assert!(out.contains("roles: commander ana"), "{out}");
+    assert!(out.contains("open action items: 1") && out.contains("page the data team"));
+    assert!(out.contains("current step: 1."), "{out}");
+    assert!(out.contains("last status update:"), "{out}");
+    assert_eq!(c.ok(&["catchup", &inc]), out[out.find('\n').unwrap() + 1..]);
+}
