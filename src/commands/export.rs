@@ -40,6 +40,7 @@ pub fn export(cx: &Ctx, id: Option<&OsStr>, a: Args) -> anyhow::Result<ExitCode>
             export::write::json_with_left_out(&export::json(&s.records, &s.incident), &s.problems)?
         }
     };
+    let text = with_conflicts(text, a.format, &s.conflicts())?;
     match a.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => {
             export::write_file(path, &text)?;
@@ -58,6 +59,59 @@ pub fn export(cx: &Ctx, id: Option<&OsStr>, a: Args) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A shared incident's conflicts (facts devices recorded while they could not see each
+/// other, see docs/sharing.md), in the draft: a last section of the Markdown, and `conflict:`
+/// entries at the end of the JSON `warnings`.
+fn with_conflicts(
+    text: String,
+    format: ExportFormat,
+    conflicts: &[String],
+) -> anyhow::Result<String> {
+    if conflicts.is_empty() {
+        return Ok(text);
+    }
+    match format {
+        ExportFormat::Md => {
+            let items: String = conflicts
+                .iter()
+                .map(|c| {
+                    format!(
+                        "- {}\n",
+                        export::escape::text(c.trim_start_matches("conflict: "))
+                    )
+                })
+                .collect();
+            Ok(format!(
+                "{}\n\n## Facts that disagreed between devices\n\n{items}",
+                text.trim_end()
+            ))
+        }
+        ExportFormat::Json => {
+            // Inserted as text, as the damage is: the document is otherwise left byte for byte.
+            const KEY: &str = "\n  \"warnings\": [";
+            let at = text
+                .rfind(KEY)
+                .ok_or_else(|| anyhow::anyhow!("the JSON document has no top-level warnings"))?
+                + KEY.len();
+            let entries = conflicts
+                .iter()
+                .map(|c| serde_json::to_string(c).map(|s| format!("\n    {s}")))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(",");
+            let rest = &text[at..];
+            Ok(match rest.strip_prefix(']') {
+                Some(after) => format!("{}{entries}\n  ]{after}", &text[..at]),
+                None => match rest.find("\n  ]") {
+                    Some(end) => {
+                        format!("{}{},{entries}{}", &text[..at], &rest[..end], &rest[end..])
+                    }
+                    None => text,
+                },
+            })
+        }
+    }
 }
 
 fn template_of(t: ExportTemplate) -> Template {

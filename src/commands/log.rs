@@ -53,7 +53,8 @@ pub fn log(cx: &Ctx, id: Option<&OsStr>, follow: bool) -> anyhow::Result<ExitCod
         // The receiver only needs a nudge; a closed channel means we are exiting.
         let _ = tx.send(ev.is_ok());
     })?;
-    watcher.watch(&cx.store.incidents_dir(), RecursiveMode::NonRecursive)?;
+    // Recursive: other devices' logs of a shared incident are in `incidents/<id>/`.
+    watcher.watch(&cx.store.incidents_dir(), RecursiveMode::Recursive)?;
     // Wake on a change, or after a second at the latest.
     while !matches!(
         rx.recv_timeout(Duration::from_secs(1)),

@@ -394,6 +394,7 @@ fn watch(store: &Store, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
         }
     })
     .ok()?;
-    w.watch(&dir, RecursiveMode::NonRecursive).ok()?;
+    // Recursive: `runbook sync` writes other devices' logs in `incidents/<id>/`.
+    w.watch(&dir, RecursiveMode::Recursive).ok()?;
     Some(w)
 }
