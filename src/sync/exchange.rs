@@ -282,8 +282,55 @@ fn publish(
         script.push(b'\n');
     }
     script.extend_from_slice(b"done\n");
-    git.local(&["fast-import", "--quiet", "--done"], Some(&script))?;
+    // A few objects per exchange: loose, rather than one more pack for every later command to
+    // search (git gc --auto packs them in time).
+    git.local(
+        &[
+            "-c",
+            "fastimport.unpackLimit=100",
+            "fast-import",
+            "--quiet",
+            "--done",
+        ],
+        Some(&script),
+    )?;
     Ok(changed.len())
+}
+
+/// How many records this device wrote that the remote did not have at the last fetch (its
+/// ref there, `refs/runbook/fetched/<device>`): counted from the newlines past what it holds.
+pub fn pending(store: &Store) -> usize {
+    let Ok(Some(device)) = DeviceId::known(&store.dir) else {
+        return 0;
+    };
+    let git = repo(store);
+    let theirs = format!("refs/runbook/fetched/{device}");
+    let held = match git.run(&["ls-tree", "-r", "-l", &theirs], None, super::git::LOCAL) {
+        Ok(r) if r.ok => sizes(&r.text()),
+        _ => HashMap::new(),
+    };
+    own_logs(store)
+        .iter()
+        .map(|id| {
+            let have = held
+                .get(&format!("{id}/{device}.jsonl"))
+                .copied()
+                .unwrap_or(0);
+            newlines_after(&store.journal_path(id), have)
+        })
+        .sum()
+}
+
+fn newlines_after(path: &Path, offset: u64) -> usize {
+    use std::io::{Seek, SeekFrom};
+    let Ok(mut f) = crate::journal::open_no_follow(path) else {
+        return 0;
+    };
+    let mut tail = Vec::new();
+    if f.seek(SeekFrom::Start(offset)).is_err() || f.read_to_end(&mut tail).is_err() {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', &tail).count()
 }
 
 /// This device's own logs: `incidents/<id>.jsonl`.

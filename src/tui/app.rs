@@ -17,6 +17,7 @@ impl AppState {
     pub fn new(now: DateTime<Utc>, author: crate::domain::Author, color: bool) -> AppState {
         AppState {
             now,
+            sharing: None,
             author,
             screen: Screen::Home,
             home: Home::default(),
@@ -103,6 +104,10 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             s.now = s.now.max(now);
             super::tick::tick(s)
+        }
+        Msg::Sharing(sharing) => {
+            s.sharing = Some(sharing);
+            Vec::new()
         }
         Msg::Resize(w, h) => {
             s.size = (w, h);

@@ -45,6 +45,8 @@ pub enum Msg {
     Incidents(Vec<IncidentRow>),
     /// The incidents directory changed (another process appended).
     JournalChanged,
+    /// Where sharing stands after a background exchange (see `crate::sync::status`).
+    Sharing(crate::sync::status::Sharing),
     /// A runbook directory changed (a save, a rename, a delete).
     RunbooksChanged,
     /// A command's `command_started` (record `run`) is durable and the command runs now.

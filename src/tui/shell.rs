@@ -83,6 +83,12 @@ pub fn run(o: Options) -> anyhow::Result<()> {
     });
     let input = InputGate::default();
     spawn_input(tx.clone(), clock.clone(), input.clone());
+    spawn_sharing(
+        shell.store.clone(),
+        state.author.to_string(),
+        o.clock.clone(),
+        tx.clone(),
+    );
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
     let mut terminal = enter_terminal()?;
@@ -380,6 +386,37 @@ fn repaint(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
     // Both buffers empty: the next draw differs from "nothing" in every cell it shows.
     terminal.swap_buffers();
     Ok(())
+}
+
+/// How often the app exchanges with the team's repository, when sharing is set up.
+const SHARE_EVERY: Duration = Duration::from_secs(3);
+
+/// Shares in the background, when sharing is set up (docs/sharing.md): an exchange every few
+/// seconds on its own thread, so no key ever waits on the network; what it brings reaches the
+/// screen through the directory watcher, and where sharing stands through `Msg::Sharing`.
+fn spawn_sharing(store: Store, author: String, clock: Arc<dyn Clock>, tx: Sender<Msg>) {
+    use crate::sync::{exchange, status::Sharing};
+    std::thread::spawn(move || {
+        let mut state = Sharing::default();
+        loop {
+            let home = crate::runbook::library::SearchEnv::from_process(Vec::new()).config_home;
+            let configured = crate::config::load(home.as_deref())
+                .ok()
+                .and_then(|c| c.remote);
+            if exchange::remote(&store, configured.as_deref()).is_ok() {
+                let now = clock.now();
+                state = match exchange::sync(&store, configured.as_deref(), &author, now) {
+                    Ok(_) => Sharing::shared(clock.now()),
+                    Err(_) => state.failed(now, exchange::pending(&store)),
+                };
+                if tx.send(Msg::Sharing(state.clone())).is_err() {
+                    return;
+                }
+            }
+            // A timer between exchanges, not a wait for anything.
+            std::thread::sleep(SHARE_EVERY);
+        }
+    });
 }
 
 /// Watches the incidents directory (not files: writers may create and rename), so appends by

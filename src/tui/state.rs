@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 pub struct AppState {
     /// The latest time a message brought (ticks, keys).
     pub now: DateTime<Utc>,
+    /// Where sharing stands, once a background exchange has run (None: not set up here).
+    pub sharing: Option<crate::sync::status::Sharing>,
     pub screen: Screen,
     pub home: Home,
     /// The open incident, when one is open (kept when going back home, so it can be resumed).

@@ -373,3 +373,78 @@ fn catchup_tells_a_late_responder_where_things_stand() {
     assert!(out.contains("last status update:"), "{out}");
     assert_eq!(c.ok(&["catchup", &inc]), out[out.find('\n').unwrap() + 1..]);
 }
+
+#[test]
+fn the_app_header_says_where_sharing_stands() {
+    use chrono::TimeZone;
+    use ratatui::{Terminal, backend::TestBackend};
+    use runbook::sync::status::Sharing;
+    use runbook::tui::app::{Msg, update};
+    use runbook::tui::state::{AppState, IncidentView, Screen};
+    let a = Replica::new("a", "ana");
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    let store = runbook::store::Store {
+        dir: a.env.state.path().to_path_buf(),
+    };
+    let s = store.read(&inc.parse().unwrap()).unwrap();
+    let t = |h, m, sec| {
+        chrono::Utc
+            .with_ymd_and_hms(2026, 5, 30, h, m, sec)
+            .unwrap()
+    };
+    let mut app = AppState::new(t(3, 0, 0), "ana".into(), false);
+    app.incident = Some(IncidentView::new(
+        std::sync::Arc::new(s.incident),
+        s.records,
+    ));
+    app.screen = Screen::Incident;
+    let header = |app: &AppState| -> String {
+        let mut term = Terminal::new(TestBackend::new(200, 30)).unwrap();
+        term.draw(|f| runbook::tui::view::render(f, app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        buf.content
+            .chunks(200)
+            .take(3)
+            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(!header(&app).contains("shared"), "not set up: nothing said");
+    update(&mut app, Msg::Sharing(Sharing::shared(t(2, 59, 57))));
+    assert!(header(&app).contains("shared 3s ago"), "{}", header(&app));
+    let off = Sharing::shared(t(2, 59, 57)).failed(t(3, 0, 0), 14);
+    update(&mut app, Msg::Sharing(off));
+    assert!(
+        header(&app).contains("offline since 03:00, 14 events not yet shared"),
+        "{}",
+        header(&app)
+    );
+}
+
+#[test]
+fn the_app_shares_in_the_background_and_shows_what_others_recorded() {
+    use crate::support::pty::Term;
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    a.sync();
+    b.sync();
+    // bo's app, open on the incident; bo never runs `runbook sync` himself.
+    let state = b.env.state.path();
+    let script = format!(
+        r#"HOME="$RUNBOOK_STATE_DIR" RUNBOOK_DEVICE=b RUNBOOK_USER=bo exec "$BIN" resume {inc}"#
+    );
+    let mut t = Term::spawn(&script, state, tmp.path());
+    t.wait_for("the header says it shared", |s| {
+        s.split("shared ")
+            .skip(1)
+            .any(|rest| rest.starts_with(|c: char| c.is_ascii_digit()) && rest.contains(" ago"))
+    });
+    note(&a, &inc, "ana-via-git");
+    a.sync();
+    t.wait_text("ana-via-git");
+    t.keys("\x03");
+    t.drain();
+    assert!(t.child.wait().unwrap().success());
+}

@@ -5,7 +5,8 @@
 //! 2. The roles held now (`ic=ana ops=bo`), the runbook and the incident id.
 //! 3. The state of things: READ-ONLY and why, `recording…` while an append is in flight, a
 //!    running command, the status-update cadence (`next update in 12:30`, `update OVERDUE 3:10`,
-//!    `status update due`) and progress through the steps.
+//!    `status update due`), where sharing stands (`shared 3s ago`, `offline since 03:12, 14
+//!    events not yet shared`) and progress through the steps.
 //!
 //! Each line is cut at the pane's edge; the most important items come first.
 
@@ -131,6 +132,14 @@ fn third_line(s: &AppState, v: &IncidentView, t: &Theme) -> Line<'static> {
     }
     if let Some((text, late)) = cadence(inc, s.now) {
         bits.push((text, if late { t.warn() } else { t.plain() }));
+    }
+    if let Some(sh) = &s.sharing {
+        let style = if sh.offline_since.is_some() {
+            t.warn()
+        } else {
+            t.dim()
+        };
+        bits.push((sh.text(s.now), style));
     }
     bits.push((progress(inc), t.dim()));
     let mut third: Vec<Span<'static>> = Vec::new();
