@@ -7,6 +7,10 @@
 //! match its sha256 opens it read-only with the line named; a torn tail is reported and left for
 //! the next append.
 //!
+//! An incident other devices' logs are part of (`incidents/<id>/`, see `shared.rs`) opens as
+//! the union of this device's log and theirs; with no such directory it opens exactly as a
+//! one-device incident always has.
+//!
 //! Owns: opening, catching up, the drill clock's "now". Must never: write (appending is
 //! `record.rs`), or use an id from inside the journal to form a path.
 

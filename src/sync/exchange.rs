@@ -436,6 +436,14 @@ fn changed_logs(
             .text(),
         None => git.local(&["ls-tree", "-r", new], None)?.text(),
     };
+    Ok(own_paths(&listing, device))
+}
+
+/// From a `ls-tree -r` or `diff-tree -r` listing of `device`'s ref: the logs it may publish
+/// (`<valid incident id>/<device>.jsonl`, regular blobs, not deleted) and their blobs.
+/// Anything else a ref holds (another device's name, `../`, a symlink, a directory of its
+/// own) is never written here.
+fn own_paths(listing: &str, device: &DeviceId) -> Vec<(IncidentId, String)> {
     let suffix = format!("/{device}.jsonl");
     let mut out = Vec::new();
     for l in listing.lines() {
@@ -449,7 +457,7 @@ fn changed_logs(
             [_, mode, _, sha, status] if *status != "D" => (*mode, *sha),
             _ => continue,
         };
-        if mode != "100644" {
+        if mode != "100644" || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
             continue;
         }
         let Some(id) = path
@@ -460,7 +468,7 @@ fn changed_logs(
         };
         out.push((id, sha.to_string()));
     }
-    Ok(out)
+    out
 }
 
 /// The blobs' contents, in order, through one `git cat-file --batch`.
@@ -543,6 +551,29 @@ mod tests {
         ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn only_a_devices_own_logs_are_taken_from_its_ref() {
+        let b = DeviceId::parse("b").unwrap();
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        let listing = [
+            format!("100644 blob {sha}\t2026-a/b.jsonl"),
+            format!("100644 blob {sha}\t2026-a/a.jsonl"), // another device's name
+            format!("100644 blob {sha}\t../x/b.jsonl"),
+            format!("100644 blob {sha}\t2026-a/sub/b.jsonl"),
+            format!("120000 blob {sha}\t2026-b/b.jsonl"), // a symlink
+            format!("100644 blob {sha}\tB/b.jsonl"),
+            format!(":100644 100644 {sha} {sha} M\t2026-c/b.jsonl"),
+            format!(":100644 000000 {sha} {sha} D\t2026-d/b.jsonl"),
+            "100644 blob $(touch)\t2026-e/b.jsonl".to_string(),
+        ]
+        .join("\n");
+        let ids: Vec<String> = own_paths(&listing, &b)
+            .into_iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        assert_eq!(ids, ["2026-a", "2026-c"]);
     }
 
     #[test]

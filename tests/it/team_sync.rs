@@ -448,3 +448,78 @@ fn the_app_shares_in_the_background_and_shows_what_others_recorded() {
     t.drain();
     assert!(t.child.wait().unwrap().success());
 }
+
+#[test]
+fn a_device_whose_clock_is_behind_is_still_ordered_after_what_it_saw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let at = |x: &Replica, now: &str, args: &[&str]| {
+        let out = x.cmd(args).env("RUNBOOK_NOW", now).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let inc = at(
+        &a,
+        "2026-05-30T10:00:00Z",
+        &["start", "disk-full", "--no-tui"],
+    )
+    .trim()
+    .to_string();
+    a.sync();
+    b.sync();
+    // bo's laptop is an hour behind: his note is still after the opening he saw.
+    at(
+        &b,
+        "2026-05-30T09:00:00Z",
+        &["note", "--incident", &inc, "late clock"],
+    );
+    b.sync();
+    a.sync();
+    let log = a.log(&inc);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(
+        lines[0].contains("opened") && lines[1].contains("late clock"),
+        "{log}"
+    );
+    assert_eq!(b.log(&inc), log);
+}
+
+#[test]
+fn damage_in_one_device_log_is_named_and_the_rest_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    a.sync();
+    b.sync();
+    note(&b, &inc, "bo one");
+    note(&b, &inc, "bo two");
+    b.sync();
+    a.sync();
+    let peers = a.env.state.path().join("incidents").join(&inc);
+    // Line 2 of b's log, as it arrived here, is damaged; a planted symlink is never read.
+    let path = peers.join("b.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1] = "{\"seq\":2,\"garbage";
+    std::fs::write(&path, format!("{}\n", lines.join("\n"))).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", peers.join("evil.jsonl")).unwrap();
+    let out = a.run(&["log", &inc]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("b.jsonl:2:"), "{err}");
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("bo one") && !log.contains("bo two"), "{log}");
+    assert!(
+        !err.contains("evil") && !log.contains("root:"),
+        "{err}{log}"
+    );
+    // This device can still record.
+    note(&a, &inc, "ana still writes");
+}
