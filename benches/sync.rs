@@ -4,9 +4,10 @@
 //! - one sync with 1,000 incidents in the repository, sharing one new record (a note appended
 //!   just before, not timed): median and worst of the first and the last 20 of 100 syncs, to
 //!   show it does not grow with history (target: at most 200 ms);
-//! - append on A to visible in B's `runbook log --follow`: A appends, A syncs, B syncs, and
-//!   the time is until B's follower prints the record (there is no background sync yet:
-//!   this is two syncs and the follower's wake-up);
+//! - append on A to visible in B's `runbook log --follow`, with the app open on both devices
+//!   (in pseudo-terminals) sharing in the background at its default interval (target: median
+//!   at most 2 s); and the same with `runbook sync` run by hand on A then B, for the cost of
+//!   the two exchanges alone;
 //! - 10 replicas x 100 records each, every replica cut off from the remote at random times
 //!   (its remote pointed at a missing path), syncing at random; then the heal and two rounds
 //!   of syncs: every acknowledged record is in every replica's log (target: 0 lost).
@@ -256,10 +257,107 @@ fn ten_replicas_random_partitions(root: &Path) {
     assert_eq!(differing, 0);
 }
 
+/// The app open on `inc` for `r`, in a pseudo-terminal whose output is read and dropped.
+fn app(r: &Replica, inc: &str) -> Box<dyn portable_pty::Child + Send + Sync> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(["resume", inc]);
+    cmd.env("RUNBOOK_STATE_DIR", &r.state);
+    cmd.env("HOME", &r.state);
+    cmd.env("RUNBOOK_USER", format!("user-{}", r.device));
+    cmd.env("RUNBOOK_DEVICE", &r.device);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("RUNBOOK_NOW");
+    cmd.cwd(&r.state);
+    let child = pty.slave.spawn_command(cmd).expect("spawn the app");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("a reader");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while matches!(std::io::Read::read(&mut reader, &mut buf), Ok(n) if n > 0) {}
+    });
+    std::mem::forget(pty.master);
+    child
+}
+
+/// Follows `inc` on `r`; the lines it prints.
+fn follower(r: &Replica, inc: &str) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut follow = r
+        .cmd(&["log", inc, "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("follow");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = follow.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (follow, rx)
+}
+
+fn until_printed(rx: &std::sync::mpsc::Receiver<String>, text: &str) {
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the follower printed it within 30 s");
+        if line.contains(text) {
+            return;
+        }
+    }
+}
+
+fn append_to_follow_with_the_apps_open(root: &Path) {
+    let remote = bare(root);
+    let a = Replica::new(root, "a");
+    let b = Replica::new(root, "b");
+    a.ok(&["team", "init", &remote]);
+    b.ok(&["team", "init", &remote]);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    let mut apps = [app(&a, &inc), app(&b, &inc)];
+    let (mut follow, rx) = follower(&b, &inc);
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("first line");
+    let mut times = Vec::new();
+    for i in 0..20 {
+        let text = format!("via-the-apps-{i}");
+        let t = Instant::now();
+        a.ok(&["note", "--incident", &inc, &text]);
+        until_printed(&rx, &text);
+        times.push(t.elapsed());
+    }
+    for c in &mut apps {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    let _ = follow.kill();
+    let _ = follow.wait();
+    println!(
+        "append on A to printed by B's log --follow, both apps open, background sharing: {}",
+        stats(times)
+    );
+}
+
 fn main() {
     let root = tempfile::tempdir().expect("tempdir");
     let base = root.path();
     one_sync_with_a_thousand_incidents(&base.join("thousand"));
+    append_to_follow_with_the_apps_open(&base.join("apps"));
     append_to_follow(&base.join("follow"));
     ten_replicas_random_partitions(&base.join("ten"));
 }

@@ -76,7 +76,8 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         terminal: None,
     };
     // The watchers must live as long as the loop; they are dropped on return.
-    let _watcher = watch(&shell.store, tx.clone());
+    let (nudge, nudges) = std::sync::mpsc::channel::<()>();
+    let _watcher = watch(&shell.store, tx.clone(), nudge);
     let reload_tx = tx.clone();
     let _runbook_watcher = crate::runbook::watch::watch(&roots, move || {
         let _ = reload_tx.send(Msg::RunbooksChanged);
@@ -88,6 +89,7 @@ pub fn run(o: Options) -> anyhow::Result<()> {
         state.author.to_string(),
         o.clock.clone(),
         tx.clone(),
+        nudges,
     );
     spawn_ticks(tx.clone(), clock);
     spawn_signals(tx)?;
@@ -388,13 +390,21 @@ fn repaint(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How often the app exchanges with the team's repository, when sharing is set up.
-const SHARE_EVERY: Duration = Duration::from_secs(3);
+/// How often the app exchanges with the team's repository, when sharing is set up, besides
+/// right after this device's logs change.
+const SHARE_EVERY: Duration = Duration::from_secs(2);
 
-/// Shares in the background, when sharing is set up (docs/sharing.md): an exchange every few
-/// seconds on its own thread, so no key ever waits on the network; what it brings reaches the
-/// screen through the directory watcher, and where sharing stands through `Msg::Sharing`.
-fn spawn_sharing(store: Store, author: String, clock: Arc<dyn Clock>, tx: Sender<Msg>) {
+/// Shares in the background, when sharing is set up (docs/sharing.md): an exchange on its own
+/// thread right after one of this device's logs changes (a nudge from the watcher) and every
+/// few seconds, so no key ever waits on the network; what it brings reaches the screen
+/// through the directory watcher, and where sharing stands through `Msg::Sharing`.
+fn spawn_sharing(
+    store: Store,
+    author: String,
+    clock: Arc<dyn Clock>,
+    tx: Sender<Msg>,
+    nudges: std::sync::mpsc::Receiver<()>,
+) {
     use crate::sync::{exchange, status::Sharing};
     std::thread::spawn(move || {
         let mut state = Sharing::default();
@@ -413,8 +423,13 @@ fn spawn_sharing(store: Store, author: String, clock: Arc<dyn Clock>, tx: Sender
                     return;
                 }
             }
-            // A timer between exchanges, not a wait for anything.
-            std::thread::sleep(SHARE_EVERY);
+            // Until this device records something, or the interval passes.
+            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) =
+                nudges.recv_timeout(SHARE_EVERY)
+            {
+                std::thread::sleep(SHARE_EVERY); // no watcher: the interval alone
+            }
+            while nudges.try_recv().is_ok() {}
         }
     });
 }
@@ -422,12 +437,20 @@ fn spawn_sharing(store: Store, author: String, clock: Arc<dyn Clock>, tx: Sender
 /// Watches the incidents directory (not files: writers may create and rename), so appends by
 /// other processes reach the screen within a second. Without a watcher the app still works;
 /// it just does not see others' appends until the next action.
-fn watch(store: &Store, tx: Sender<Msg>) -> Option<notify::RecommendedWatcher> {
+fn watch(store: &Store, tx: Sender<Msg>, nudge: Sender<()>) -> Option<notify::RecommendedWatcher> {
     // Created private (0700) like every directory of the state; never through a symlink.
     let dir = store.ensure_incidents_dir().ok()?;
+    let own = dir.clone();
     let mut w = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if ev.is_ok_and(|e| !e.kind.is_access()) {
-            let _ = tx.send(Msg::JournalChanged);
+        let Ok(e) = ev else { return };
+        if e.kind.is_access() {
+            return;
+        }
+        let _ = tx.send(Msg::JournalChanged);
+        // This device's own logs are directly in the directory (others' are a level down,
+        // written by the exchange itself): a change there is worth sharing now.
+        if e.paths.iter().any(|p| p.parent() == Some(own.as_path())) {
+            let _ = nudge.send(());
         }
     })
     .ok()?;
