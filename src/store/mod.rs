@@ -19,6 +19,8 @@ mod problem;
 mod record;
 mod session;
 mod shared;
+mod shared_notes;
+mod shared_record;
 
 use crate::domain::event::{Event, Known, Record};
 use crate::journal::{Journal, JournalError, Sequenced};

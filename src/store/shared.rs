@@ -14,49 +14,43 @@
 //! its first record, its owner) and the drill's injects. A record in another device's log that
 //! claims someone else is flagged in the notices, not trusted silently.
 //!
-//! Owns: reading the peers' logs, the merged view (`Shared`), catching up on it and recording
-//! into this device's log of a shared incident. Must never: write under `<id>/`, trust a file
+//! Owns: reading the peers' logs, the merged view (`Shared`) and catching up on it (recording
+//! is `shared_record.rs`, what readers are told `shared_notes.rs`). Must never: write under `<id>/`, trust a file
 //! there through a symlink, or let one damaged peer log hide the others.
 
 use std::collections::{BTreeSet, HashMap};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
-use chrono::{DateTime, Utc};
-
 use super::problem::Problem;
-use super::record::{RecordError, Recorded};
 use super::{Access, IncidentId, Session};
-use crate::domain::clock::{Clock, stamp};
-use crate::domain::describe::describe;
 use crate::domain::event::{Event, Known, Record};
 use crate::domain::incident::{self, Incident};
-use crate::domain::merge::{self, ConflictKind};
-use crate::domain::rules;
-use crate::journal::{Journal, JournalError};
+use crate::domain::merge;
+use crate::journal::Journal;
 use crate::runbook::sanitize::visible;
 use crate::sync::DeviceId;
+use anyhow::{Context, anyhow};
 
 /// The other devices' logs of one incident, and where each record of the view came from.
 pub struct Shared {
     /// This device's name in the order (its device id; "local" when it has none yet).
-    me: String,
+    pub(super) me: String,
     /// This device's own records, numbered as in its log.
-    own: Vec<Record>,
-    peers: Vec<PeerLog>,
+    pub(super) own: Vec<Record>,
+    pub(super) peers: Vec<PeerLog>,
     /// For each record of the view: its log (0 is this device's, i + 1 is `peers[i]`) and its
     /// seq in that log.
-    origin: Vec<(usize, u64)>,
+    pub(super) origin: Vec<(usize, u64)>,
     /// Notices already given, so a catch-up says only what is new.
     told: BTreeSet<String>,
 }
 
 /// Another device's log of the incident, as `sync` last wrote it.
-struct PeerLog {
-    device: DeviceId,
-    path: PathBuf,
-    records: Vec<Record>,
+pub(super) struct PeerLog {
+    pub(super) device: DeviceId,
+    pub(super) path: PathBuf,
+    pub(super) records: Vec<Record>,
     /// (device, inode, length) when read: `sync` replaces the file, so a change is seen here.
     stamp: (u64, u64, u64),
 }
@@ -200,7 +194,7 @@ impl Session {
     }
 
     /// The view and the fold again, from every log.
-    fn rebuild(&mut self) -> anyhow::Result<()> {
+    pub(super) fn rebuild(&mut self) -> anyhow::Result<()> {
         let Some(sh) = self.shared.as_mut() else {
             return Ok(());
         };
@@ -224,7 +218,7 @@ impl Session {
             .zip(&self.records)
             .map(|(&(log, _), r)| (names.get(log).copied().unwrap_or("?"), r))
             .collect();
-        conflict_notes(&ordered, &self.records, &self.incident)
+        super::shared_notes::conflict_notes(&ordered, &self.records, &self.incident)
     }
 
     /// The devices whose logs make up the incident (this one first), when it is shared.
@@ -234,165 +228,6 @@ impl Session {
                 .chain(sh.peers.iter().map(|p| p.device.to_string()))
                 .collect()
         })
-    }
-
-    /// Records one action in this device's log of a shared incident (creating the log with
-    /// this device's first record in it), after catching up on every log.
-    pub(super) fn record_shared(
-        &mut self,
-        clock: &dyn Clock,
-        at: Option<DateTime<Utc>>,
-        author: &str,
-        event: Known,
-        opts: rules::Opts,
-    ) -> Result<Recorded, RecordError> {
-        self.catch_up_shared()
-            .map_err(|e| RecordError::NotWritten(format!("{e:#}; nothing was recorded")))?;
-        if let Some(why) = self.read_only() {
-            return Err(RecordError::NotWritten(format!(
-                "the journal is read-only ({why}); nothing was recorded"
-            )));
-        }
-        let (ts, wall) = self.now_and_wall(clock);
-        // Never ordered before what this device has already seen, whatever the clocks of the
-        // other machines say: what was decided after seeing a record folds after it.
-        let ts = self.records.iter().map(|r| r.ts).fold(ts, DateTime::max);
-        let at = at.unwrap_or(ts);
-        let event = self.in_own_terms(event);
-        if self.journal.is_none() {
-            // None: another process on this device created it first; append to it.
-            if let Some(done) = self.create_own(ts, at, wall, author, &event, opts)? {
-                return Ok(done);
-            }
-        }
-        let offset = self.incident.last_seq;
-        let Some(journal) = self.journal.as_mut() else {
-            return Err(RecordError::NotWritten("no journal".into()));
-        };
-        let incident = &self.incident;
-        let mut warnings = Vec::new();
-        let appended = journal.append_with(|caught_up: &[Record], seq| {
-            let now = super::record::as_it_is_now(incident, caught_up, offset)?;
-            warnings = rules::check_with(&now, &event, author, at, opts).map_err(|r| {
-                super::record::Decline::Refused(super::record::with_changes(r, caught_up, &now))
-            })?;
-            Ok(Record {
-                seq,
-                ts,
-                at,
-                author: author.to_string(),
-                wall,
-                event: Event::Known(event.clone()),
-            })
-        });
-        let appended = match appended {
-            Ok(a) => a,
-            Err(err) => {
-                let _ = self.catch_up_shared();
-                return Err(super::record::declined(err));
-            }
-        };
-        if appended.recovery.is_some() {
-            self.problems
-                .retain(|p| p.kind != super::problem::ProblemKind::Torn);
-        }
-        self.note_pins(&appended.caught_up);
-        let seq = appended.record.seq;
-        if let Some(sh) = self.shared.as_mut() {
-            sh.own.extend(appended.caught_up);
-            sh.own.push(appended.record.clone());
-        }
-        self.finish_shared(seq, appended.record, warnings, appended.recovery)
-    }
-
-    /// Creates this device's log with its first record, checked against the incident as
-    /// caught up just before. `None` when another process on this device created it first
-    /// (the journal is then open, and the caller appends under its lock).
-    fn create_own(
-        &mut self,
-        ts: DateTime<Utc>,
-        at: DateTime<Utc>,
-        wall: Option<DateTime<Utc>>,
-        author: &str,
-        event: &Known,
-        opts: rules::Opts,
-    ) -> Result<Option<Recorded>, RecordError> {
-        let warnings = rules::check_with(&self.incident, event, author, at, opts)
-            .map_err(RecordError::Refused)?;
-        let created = Journal::<Record>::create_with(&self.path, |seq| Record {
-            seq,
-            ts,
-            at,
-            author: author.to_string(),
-            wall,
-            event: Event::Known(event.clone()),
-        });
-        match created {
-            Ok((journal, record)) => {
-                self.journal = Some(journal);
-                if let Some(sh) = self.shared.as_mut() {
-                    sh.own.push(record.clone());
-                }
-                self.finish_shared(1, record, warnings, None).map(Some)
-            }
-            Err(JournalError::AlreadyExists { .. }) => {
-                let opened = Journal::<Record>::open(&self.path)
-                    .map_err(|e| RecordError::NotWritten(e.to_string()))?;
-                self.journal = Some(opened.journal);
-                if let Some(sh) = self.shared.as_mut() {
-                    sh.own = opened.records;
-                }
-                self.rebuild()
-                    .map_err(|e| RecordError::NotWritten(format!("{e:#}")))?;
-                Ok(None)
-            }
-            Err(e) => Err(RecordError::NotWritten(e.to_string())),
-        }
-    }
-
-    /// After this device's record `seq` is durable: the view again, and the record as it is
-    /// numbered there.
-    fn finish_shared(
-        &mut self,
-        seq: u64,
-        written: Record,
-        warnings: Vec<String>,
-        recovery: Option<crate::journal::Recovery>,
-    ) -> Result<Recorded, RecordError> {
-        if let Err(e) = self.rebuild() {
-            return Err(RecordError::Written {
-                record: Box::new(written),
-                error: format!("{e:#}"),
-            });
-        }
-        let pos = self
-            .shared
-            .as_ref()
-            .and_then(|sh| sh.origin.iter().position(|&o| o == (0, seq)));
-        let record = pos
-            .and_then(|p| self.records.get(p).cloned())
-            .unwrap_or(written);
-        Ok(Recorded {
-            record,
-            warnings,
-            recovery,
-        })
-    }
-
-    /// A command's finish names its run by the view's number; this device's log names it by
-    /// its own (the run was started here). A run started elsewhere is not named at all, and
-    /// answers the step's last unfinished start, as in journals from before runs had ids.
-    fn in_own_terms(&self, mut event: Known) -> Known {
-        if let (Known::CommandFinished { run, .. }, Some(sh)) = (&mut event, &self.shared) {
-            *run = run.and_then(|v| {
-                let i = usize::try_from(v).ok()?.checked_sub(1)?;
-                match sh.origin.get(i) {
-                    Some(&(0, own)) => Some(own),
-                    _ => None,
-                }
-            });
-        }
-        event
     }
 }
 
@@ -502,8 +337,8 @@ fn rebuild(
     if inc.id != id.as_str() {
         inc.id = id.to_string();
     }
-    let mut notes = conflict_notes(&ordered, &records, &inc);
-    notes.extend(author_notes(sh));
+    let mut notes = super::shared_notes::conflict_notes(&ordered, &records, &inc);
+    notes.extend(super::shared_notes::author_notes(sh));
     for n in notes {
         if sh.told.insert(n.clone()) {
             notices.push(n);
@@ -549,63 +384,6 @@ fn read_peer(path: &Path) -> anyhow::Result<(Vec<Record>, Vec<String>)> {
         notes.push(format!("{}:{}: {}", shown(path), p.line, p.reason));
     }
     Ok((opened.records, notes))
-}
-
-/// One line per conflict: "step \"x\": ana chose 1 (restore) at 10:02 on device a; bo ...".
-fn conflict_notes(ordered: &[(&str, &Record)], view: &[Record], inc: &Incident) -> Vec<String> {
-    merge::conflicts(ordered)
-        .into_iter()
-        .map(|c| {
-            let what = match c.kind {
-                ConflictKind::Finished => "was finished on more than one device",
-                ConflictKind::Decided => "was decided differently on more than one device",
-            };
-            let claims: Vec<String> = c
-                .records
-                .iter()
-                .filter_map(|(device, i)| {
-                    let r = view.get(*i)?;
-                    Some(format!(
-                        "{} at {} on {device}: {}",
-                        visible(&r.author),
-                        stamp(r.at),
-                        visible(&describe(r, Some(inc)))
-                    ))
-                })
-                .collect();
-            format!(
-                "conflict: step \"{}\" {what}, while they could not see each other: {}; both are \
-                 kept, and the later one stands",
-                visible(&c.step),
-                claims.join("; ")
-            )
-        })
-        .collect()
-}
-
-/// A line for each record in another device's log whose author is not that log's owner.
-fn author_notes(sh: &Shared) -> Vec<String> {
-    let mut out = Vec::new();
-    for p in &sh.peers {
-        let Some(owner) = p.records.first().map(|r| r.author.as_str()) else {
-            continue;
-        };
-        for (i, r) in p.records.iter().enumerate() {
-            if r.author != owner && r.author != crate::drill::INJECT_AUTHOR {
-                out.push(format!(
-                    "{}:{}: this record claims author \"{}\", but device {}'s log is {}'s: it \
-                     is shown, flagged, and not to be trusted as {}'s",
-                    shown(&p.path),
-                    i + 1,
-                    visible(&r.author),
-                    p.device,
-                    visible(owner),
-                    visible(&r.author)
-                ));
-            }
-        }
-    }
-    out
 }
 
 fn shown(p: &Path) -> String {

@@ -17,16 +17,14 @@
 //! Owns: `init`, `sync`, `Report`, `Failed`. Must never: write this device's own logs, write a
 //! file another device's ref does not name as its own, or force a push.
 
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-
 use chrono::{DateTime, Utc};
 
 use super::device::DeviceId;
 use super::git::{Git, REMOTE};
 use crate::runbook::sanitize::visible;
-use crate::store::{IncidentId, Store};
+use crate::store::Store;
+
+pub use super::publish::pending;
 
 /// The repository's directory in the state directory.
 pub const REPO: &str = "sync.git";
@@ -60,7 +58,7 @@ impl std::fmt::Display for Failed {
     }
 }
 
-fn repo(store: &Store) -> Git {
+pub(super) fn repo(store: &Store) -> Git {
     Git::at(&store.dir.join(REPO))
 }
 
@@ -148,7 +146,7 @@ pub fn sync(
     lock.lock()
         .map_err(|e| Failed::Local(format!("cannot take the sync lock: {e}")))?;
     let mut report = Report {
-        published: publish(store, &git, &device, now).map_err(Failed::Local)?,
+        published: super::publish::publish(store, &git, &device, now).map_err(Failed::Local)?,
         ..Report::default()
     };
     let mine = format!("refs/runbook/devices/{device}");
@@ -177,7 +175,7 @@ pub fn sync(
         REMOTE,
     );
     remote_ok(fetched, "fetch from", &url, &device)?;
-    report.received = receive(store, &git, &device).map_err(Failed::Local)?;
+    report.received = super::receive::receive(store, &git, &device).map_err(Failed::Local)?;
     Ok(report)
 }
 
@@ -208,327 +206,6 @@ fn remote_ok(
     )))
 }
 
-/// Commits this device's logs that grew since its last commit on its ref; how many.
-fn publish(
-    store: &Store,
-    git: &Git,
-    device: &DeviceId,
-    now: DateTime<Utc>,
-) -> Result<usize, String> {
-    let mine = format!("refs/runbook/devices/{device}");
-    let parent = git
-        .run(
-            &["rev-parse", "--verify", "--quiet", &mine],
-            None,
-            super::git::LOCAL,
-        )?
-        .text()
-        .trim()
-        .to_string();
-    let published = if parent.is_empty() {
-        HashMap::new()
-    } else {
-        sizes(&git.local(&["ls-tree", "-r", "-l", &parent], None)?.text())
-    };
-    let mut changed: Vec<(IncidentId, Vec<u8>)> = Vec::new();
-    for id in own_logs(store) {
-        let path = store.journal_path(&id);
-        let key = format!("{id}/{device}.jsonl");
-        let before = published.get(&key).copied();
-        let len = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
-        if before == Some(len) {
-            continue;
-        }
-        let bytes = whole_lines(&path)?;
-        match before {
-            Some(b) if bytes.len() as u64 == b => continue,
-            Some(b) if (bytes.len() as u64) < b => {
-                return Err(format!(
-                    "{} holds less than this device already shared ({} bytes, {b} shared): it \
-                     is not shared again; restore it from the team repository",
-                    visible(&path.display().to_string()),
-                    bytes.len()
-                ));
-            }
-            _ => {}
-        }
-        if !bytes.is_empty() {
-            changed.push((id, bytes));
-        }
-    }
-    if changed.is_empty() {
-        return Ok(0);
-    }
-    let mut script = Vec::new();
-    let msg = format!("runbook: {} incident log(s) from {device}\n", changed.len());
-    write!(
-        script,
-        "commit {mine}\ncommitter runbook <runbook@{device}> {} +0000\ndata {}\n{msg}",
-        now.timestamp(),
-        msg.len()
-    )
-    .map_err(|e| e.to_string())?;
-    if !parent.is_empty() {
-        writeln!(script, "from {parent}").map_err(|e| e.to_string())?;
-    }
-    for (id, bytes) in &changed {
-        write!(
-            script,
-            "M 100644 inline {id}/{device}.jsonl\ndata {}\n",
-            bytes.len()
-        )
-        .map_err(|e| e.to_string())?;
-        script.extend_from_slice(bytes);
-        script.push(b'\n');
-    }
-    script.extend_from_slice(b"done\n");
-    // A few objects per exchange: loose, rather than one more pack for every later command to
-    // search (git gc --auto packs them in time).
-    git.local(
-        &[
-            "-c",
-            "fastimport.unpackLimit=100",
-            "fast-import",
-            "--quiet",
-            "--done",
-        ],
-        Some(&script),
-    )?;
-    Ok(changed.len())
-}
-
-/// How many records this device wrote that the remote did not have at the last fetch (its
-/// ref there, `refs/runbook/fetched/<device>`): counted from the newlines past what it holds.
-pub fn pending(store: &Store) -> usize {
-    let Ok(Some(device)) = DeviceId::known(&store.dir) else {
-        return 0;
-    };
-    let git = repo(store);
-    let theirs = format!("refs/runbook/fetched/{device}");
-    let held = match git.run(&["ls-tree", "-r", "-l", &theirs], None, super::git::LOCAL) {
-        Ok(r) if r.ok => sizes(&r.text()),
-        _ => HashMap::new(),
-    };
-    own_logs(store)
-        .iter()
-        .map(|id| {
-            let have = held
-                .get(&format!("{id}/{device}.jsonl"))
-                .copied()
-                .unwrap_or(0);
-            newlines_after(&store.journal_path(id), have)
-        })
-        .sum()
-}
-
-fn newlines_after(path: &Path, offset: u64) -> usize {
-    use std::io::{Seek, SeekFrom};
-    let Ok(mut f) = crate::journal::open_no_follow(path) else {
-        return 0;
-    };
-    let mut tail = Vec::new();
-    if f.seek(SeekFrom::Start(offset)).is_err() || f.read_to_end(&mut tail).is_err() {
-        return 0;
-    }
-    memchr::memchr_iter(b'\n', &tail).count()
-}
-
-/// This device's own logs: `incidents/<id>.jsonl`.
-fn own_logs(store: &Store) -> Vec<IncidentId> {
-    let Ok(rd) = std::fs::read_dir(store.incidents_dir()) else {
-        return Vec::new();
-    };
-    rd.filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| IncidentId::from_file_name(&e.file_name()))
-        .collect()
-}
-
-/// `path -> size` from `git ls-tree -r -l`.
-fn sizes(listing: &str) -> HashMap<String, u64> {
-    listing
-        .lines()
-        .filter_map(|l| {
-            let (meta, path) = l.split_once('\t')?;
-            let size = meta.split_whitespace().nth(3)?.parse().ok()?;
-            Some((path.to_string(), size))
-        })
-        .collect()
-}
-
-/// The journal's whole lines (a torn tail left out), read under its shared lock so that no
-/// append is half seen.
-fn whole_lines(path: &Path) -> Result<Vec<u8>, String> {
-    let shown = || visible(&path.display().to_string());
-    let mut f = crate::journal::open_no_follow(path).map_err(|e| e.to_string())?;
-    f.lock_shared()
-        .map_err(|e| format!("cannot lock {}: {e}", shown()))?;
-    let mut bytes = Vec::new();
-    let read = f.read_to_end(&mut bytes);
-    let _ = f.unlock();
-    read.map_err(|e| format!("cannot read {}: {e}", shown()))?;
-    let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    bytes.truncate(whole);
-    Ok(bytes)
-}
-
-/// Writes what changed in the other devices' logs since last seen; the logs written.
-fn receive(store: &Store, git: &Git, me: &DeviceId) -> Result<Vec<String>, String> {
-    let refs = git
-        .local(
-            &[
-                "for-each-ref",
-                "--format=%(refname) %(objectname)",
-                "refs/runbook/fetched/",
-                "refs/runbook/seen/",
-            ],
-            None,
-        )?
-        .text();
-    let mut fetched = Vec::new();
-    let mut seen = HashMap::new();
-    for l in refs.lines() {
-        let Some((name, sha)) = l.split_once(' ') else {
-            continue;
-        };
-        if let Some(d) = name.strip_prefix("refs/runbook/fetched/") {
-            fetched.push((d.to_string(), sha.to_string()));
-        } else if let Some(d) = name.strip_prefix("refs/runbook/seen/") {
-            seen.insert(d.to_string(), sha.to_string());
-        }
-    }
-    let mut written = Vec::new();
-    for (dev, sha) in fetched {
-        let Ok(device) = DeviceId::parse(&dev) else {
-            continue; // not a name this tool makes: nothing of it is used
-        };
-        if &device == me || seen.get(&dev) == Some(&sha) {
-            continue;
-        }
-        let blobs = changed_logs(git, &device, seen.get(&dev).map(String::as_str), &sha)?;
-        let contents = cat_blobs(git, &blobs)?;
-        for ((id, _), bytes) in blobs.iter().zip(contents) {
-            write_peer_log(store, id, &device, &bytes)?;
-            written.push(format!("{id}/{device}.jsonl"));
-        }
-        let old = seen.get(&dev).cloned().unwrap_or_default();
-        let seen_ref = format!("refs/runbook/seen/{device}");
-        let mut args = vec!["update-ref", seen_ref.as_str(), sha.as_str()];
-        if !old.is_empty() {
-            args.push(old.as_str());
-        }
-        git.local(&args, None)?;
-    }
-    Ok(written)
-}
-
-/// The logs `device`'s ref changed between `old` (None: never seen) and `new`: only its own
-/// (`<id>/<device>.jsonl`, regular blobs); anything else in its tree is ignored.
-fn changed_logs(
-    git: &Git,
-    device: &DeviceId,
-    old: Option<&str>,
-    new: &str,
-) -> Result<Vec<(IncidentId, String)>, String> {
-    let listing = match old {
-        Some(old) => git
-            .local(&["diff-tree", "-r", "--no-renames", old, new], None)?
-            .text(),
-        None => git.local(&["ls-tree", "-r", new], None)?.text(),
-    };
-    Ok(own_paths(&listing, device))
-}
-
-/// From a `ls-tree -r` or `diff-tree -r` listing of `device`'s ref: the logs it may publish
-/// (`<valid incident id>/<device>.jsonl`, regular blobs, not deleted) and their blobs.
-/// Anything else a ref holds (another device's name, `../`, a symlink, a directory of its
-/// own) is never written here.
-fn own_paths(listing: &str, device: &DeviceId) -> Vec<(IncidentId, String)> {
-    let suffix = format!("/{device}.jsonl");
-    let mut out = Vec::new();
-    for l in listing.lines() {
-        let Some((meta, path)) = l.split_once('\t') else {
-            continue;
-        };
-        let f: Vec<&str> = meta.trim_start_matches(':').split_whitespace().collect();
-        // ls-tree: mode type sha; diff-tree: oldmode newmode oldsha newsha status.
-        let (mode, sha) = match f.as_slice() {
-            [mode, "blob", sha] => (*mode, *sha),
-            [_, mode, _, sha, status] if *status != "D" => (*mode, *sha),
-            _ => continue,
-        };
-        if mode != "100644" || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-            continue;
-        }
-        let Some(id) = path
-            .strip_suffix(&suffix)
-            .and_then(|i| IncidentId::parse(i).ok())
-        else {
-            continue;
-        };
-        out.push((id, sha.to_string()));
-    }
-    out
-}
-
-/// The blobs' contents, in order, through one `git cat-file --batch`.
-fn cat_blobs(git: &Git, blobs: &[(IncidentId, String)]) -> Result<Vec<Vec<u8>>, String> {
-    if blobs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let input: String = blobs.iter().map(|(_, sha)| format!("{sha}\n")).collect();
-    let out = git
-        .local(&["cat-file", "--batch"], Some(input.as_bytes()))?
-        .stdout;
-    let mut rest = out.as_slice();
-    let mut contents = Vec::with_capacity(blobs.len());
-    for _ in blobs {
-        let nl = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .ok_or("git cat-file ended early")?;
-        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("git cat-file: unexpected \"{}\"", visible(&header)))?;
-        let body = rest
-            .get(nl + 1..nl + 1 + size)
-            .ok_or("git cat-file ended early")?;
-        contents.push(body.to_vec());
-        rest = rest.get(nl + 2 + size..).unwrap_or(&[]);
-    }
-    Ok(contents)
-}
-
-/// Writes another device's log at `incidents/<id>/<device>.jsonl`, atomically (a temporary
-/// file, fsync, rename, fsync of the directory): readers see the old log or the new one.
-fn write_peer_log(
-    store: &Store,
-    id: &IncidentId,
-    device: &DeviceId,
-    bytes: &[u8],
-) -> Result<(), String> {
-    let incidents = store.ensure_incidents_dir().map_err(|e| e.to_string())?;
-    let dir = crate::journal::create_private_dir_under(&incidents, &[id.as_str()])
-        .map_err(|e| e.to_string())?;
-    let name = format!("{device}.jsonl");
-    let tmp_name = format!(".{name}.sync.tmp");
-    let tmp: PathBuf = dir.join(&tmp_name);
-    // A copy a killed exchange left; only an exchange (under its lock) makes these.
-    let _ = std::fs::remove_file(&tmp);
-    let mut f = crate::journal::create_private_file(&dir, &tmp_name).map_err(|e| e.to_string())?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", visible(&tmp.display().to_string())))?;
-    std::fs::rename(&tmp, dir.join(&name))
-        .map_err(|e| format!("cannot write {}: {e}", visible(&dir.display().to_string())))?;
-    std::fs::File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| format!("cannot sync {}: {e}", visible(&dir.display().to_string())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,37 +228,5 @@ mod tests {
         ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
-    }
-
-    #[test]
-    fn only_a_devices_own_logs_are_taken_from_its_ref() {
-        let b = DeviceId::parse("b").unwrap();
-        let sha = "0123456789abcdef0123456789abcdef01234567";
-        let listing = [
-            format!("100644 blob {sha}\t2026-a/b.jsonl"),
-            format!("100644 blob {sha}\t2026-a/a.jsonl"), // another device's name
-            format!("100644 blob {sha}\t../x/b.jsonl"),
-            format!("100644 blob {sha}\t2026-a/sub/b.jsonl"),
-            format!("120000 blob {sha}\t2026-b/b.jsonl"), // a symlink
-            format!("100644 blob {sha}\tB/b.jsonl"),
-            format!(":100644 100644 {sha} {sha} M\t2026-c/b.jsonl"),
-            format!(":100644 000000 {sha} {sha} D\t2026-d/b.jsonl"),
-            "100644 blob $(touch)\t2026-e/b.jsonl".to_string(),
-        ]
-        .join("\n");
-        let ids: Vec<String> = own_paths(&listing, &b)
-            .into_iter()
-            .map(|(id, _)| id.to_string())
-            .collect();
-        assert_eq!(ids, ["2026-a", "2026-c"]);
-    }
-
-    #[test]
-    fn ls_tree_sizes_are_read_by_path() {
-        let l =
-            "100644 blob 0123abcd     120\t2026-a/ana.jsonl\n100644 blob ff       7\tb/c.jsonl\n";
-        let s = sizes(l);
-        assert_eq!(s.get("2026-a/ana.jsonl"), Some(&120));
-        assert_eq!(s.get("b/c.jsonl"), Some(&7));
     }
 }

@@ -3,7 +3,8 @@
 //! its own (see docs/sharing.md).
 //!
 //! Layout: `device.rs` (the device id), `git.rs` (running the `git` program, bounded in
-//! time, never prompting), `exchange.rs` (one exchange: publish, push, fetch, materialise),
+//! time, never prompting), `exchange.rs` (one exchange: publish, push, fetch, receive; `publish.rs` and `receive.rs`
+//! its two halves),
 //! `status.rs` (where sharing stands, for the app's header).
 //!
 //! Must never: store a secret (the user's own git credentials are used, through git), write
@@ -12,6 +13,8 @@
 pub mod device;
 pub mod exchange;
 pub mod git;
+mod publish;
+mod receive;
 pub mod status;
 
 pub use device::DeviceId;
