@@ -334,7 +334,11 @@ fn append_to_follow_with_the_apps_open(root: &Path) {
     rx.recv_timeout(Duration::from_secs(10))
         .expect("first line");
     let mut times = Vec::new();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for i in 0..20 {
+        // A pause of random length first: appends come at any point of B's cycle, not right
+        // after B's last exchange (which is when the previous one was printed).
+        std::thread::sleep(Duration::from_millis(rng.below(1500)));
         let text = format!("via-the-apps-{i}");
         let t = Instant::now();
         a.ok(&["note", "--incident", &inc, &text]);

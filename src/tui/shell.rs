@@ -392,7 +392,7 @@ fn repaint(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
 
 /// How often the app exchanges with the team's repository, when sharing is set up, besides
 /// right after this device's logs change.
-const SHARE_EVERY: Duration = Duration::from_secs(2);
+const SHARE_EVERY: Duration = Duration::from_secs(1);
 
 /// Shares in the background, when sharing is set up (docs/sharing.md): an exchange on its own
 /// thread right after one of this device's logs changes (a nudge from the watcher) and every

@@ -172,6 +172,12 @@ fn three_replicas_partitioned_and_healed_show_one_timeline_with_every_record() {
         "{told}"
     );
     assert!(told.contains("step \"find-writer\" was finished on more than one device"));
+    let out = r[0].run(&["log", &inc]);
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        told.contains("conflict: step \"decide-snapshot\""),
+        "log: {told}"
+    );
     let status: serde_json::Value =
         serde_json::from_slice(&r[1].run(&["status", &inc, "--json"]).stdout).unwrap();
     assert_eq!(
