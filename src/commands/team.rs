@@ -20,7 +20,7 @@ const LATEST: usize = 5;
 
 /// `runbook team init URL`.
 pub fn init(cx: &Ctx, url: &str) -> anyhow::Result<ExitCode> {
-    let device = exchange::init(&cx.store, url, &cx.author).map_err(failed)?;
+    let device = exchange::init(&cx.store, url, cx.need_author()?).map_err(failed)?;
     println!(
         "sharing through {} as device {device}; `runbook sync` shares now",
         visible(url)
@@ -52,7 +52,12 @@ pub fn sync(cx: &Ctx) -> anyhow::Result<ExitCode> {
 
 fn exchange_once(cx: &Ctx) -> Result<(), Failed> {
     let remote = configured();
-    let r = exchange::sync(&cx.store, remote.as_deref(), &cx.author, cx.now())?;
+    let Some(author) = cx.author.as_ref() else {
+        return Err(Failed::Usage(
+            "who you are cannot be told (no --as, $RUNBOOK_USER, $USER or login name): pass --as NAME or set RUNBOOK_USER".into(),
+        ));
+    };
+    let r = exchange::sync(&cx.store, remote.as_deref(), author, cx.now())?;
     let received = if r.received.is_empty() {
         "nothing new from other devices".to_string()
     } else {
