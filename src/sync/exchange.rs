@@ -132,10 +132,10 @@ pub fn sync(
 ) -> Result<Report, Failed> {
     let url = remote(store, configured)?;
     let device = DeviceId::establish(&store.dir, user).map_err(Failed::Usage)?;
-    let git = repo(store);
-    if std::fs::symlink_metadata(git.dir.join("HEAD")).is_err() {
+    if std::fs::symlink_metadata(repo(store).dir.join("HEAD")).is_err() {
         init(store, &url, user)?;
     }
+    let git = repo(store).no_ssh_prompts();
     // One exchange at a time on this device; the lock goes with the process.
     let lock = std::fs::OpenOptions::new()
         .create(true)

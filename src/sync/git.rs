@@ -1,9 +1,9 @@
 //! Running the `git` program on the state directory's repository (`sync.git`, bare): with
 //! the user's own configuration and credentials (ssh agent, credential helpers), but never a
-//! prompt on the terminal (`GIT_TERMINAL_PROMPT=0`), never a dangerous transport
-//! (`protocol.ext.allow=never`), never a repository git would find by itself (the directory
-//! is always given), and never for longer than a deadline: a remote that hangs is a remote
-//! that cannot be reached.
+//! prompt on the terminal (`GIT_TERMINAL_PROMPT=0`, and ssh in batch mode: see
+//! `Git::no_ssh_prompts`), never a dangerous transport (`protocol.ext.allow=never`), never a
+//! repository git would find by itself (the directory is always given), and never for longer
+//! than a deadline: a remote that hangs is a remote that cannot be reached.
 //!
 //! Owns: `Git` and `Ran`. Must never: pass a value where git would read it as an option, or
 //! put git's output on a terminal unsanitised (callers get it as text, and sanitise it).
@@ -22,6 +22,8 @@ pub const REMOTE: Duration = Duration::from_secs(20);
 #[derive(Clone, Debug)]
 pub struct Git {
     pub dir: PathBuf,
+    /// `GIT_SSH_COMMAND` to run with, when this tool chose one (see `no_ssh_prompts`).
+    ssh: Option<String>,
 }
 
 /// What a finished git command said.
@@ -54,7 +56,25 @@ impl Git {
     pub fn at(dir: &Path) -> Git {
         Git {
             dir: dir.to_path_buf(),
+            ssh: None,
         }
+    }
+
+    /// Makes ssh fail rather than ask (a passphrase, a password, an unknown host key) on the
+    /// terminal, where the app's screen is: `ssh -o BatchMode=yes`, so keys come from the
+    /// ssh agent. Left alone when the user chose how git runs ssh (`GIT_SSH_COMMAND`,
+    /// `GIT_SSH`, `core.sshCommand`): then that is theirs to make quiet.
+    pub fn no_ssh_prompts(mut self) -> Git {
+        let chosen = ["GIT_SSH_COMMAND", "GIT_SSH"]
+            .iter()
+            .any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
+            || self
+                .run(&["config", "--get", "core.sshCommand"], None, LOCAL)
+                .is_ok_and(|r| r.ok);
+        if !chosen {
+            self.ssh = Some("ssh -o BatchMode=yes".to_string());
+        }
+        self
     }
 
     /// Runs `git --git-dir=DIR args...`, feeding `input` on stdin, for at most `limit`. An
@@ -72,6 +92,7 @@ impl Git {
             .args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("LC_ALL", "C")
+            .envs(self.ssh.iter().map(|c| ("GIT_SSH_COMMAND", c)))
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
             .env_remove("GIT_INDEX_FILE")

@@ -529,3 +529,38 @@ fn damage_in_one_device_log_is_named_and_the_rest_is_read() {
     // This device can still record.
     note(&a, &inc, "ana still writes");
 }
+
+#[test]
+fn ssh_is_never_allowed_to_prompt_on_the_terminal() {
+    use std::os::unix::fs::PermissionsExt;
+    // A stand-in `ssh` first on PATH: it writes down how it was run, and fails.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let seen = tmp.path().join("ssh-args");
+    let ssh = bin.join("ssh");
+    std::fs::write(
+        &ssh,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 255\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let a = Replica::new("a", "ana");
+    a.ok(&["team", "init", "ssh://git.invalid/team/incidents.git"]);
+    let out = a
+        .cmd(&["sync"])
+        .env("PATH", &path)
+        .env_remove("GIT_SSH_COMMAND")
+        .env_remove("GIT_SSH")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let args = std::fs::read_to_string(&seen).unwrap();
+    assert!(args.contains("BatchMode=yes"), "{args}");
+}
