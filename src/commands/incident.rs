@@ -188,7 +188,6 @@ fn summary_json(s: &Session, cx: &Ctx) -> serde_json::Value {
         "runbook": i.runbook.id,
         "path": cx.store.journal_path(&s.id).display().to_string(),
         "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
-        "devices": s.devices(), "conflicts": s.conflicts(),
     })
 }
 
@@ -253,6 +252,7 @@ fn status_json(s: &crate::store::Session, elapsed: i64) -> serde_json::Value {
         "commands": i.commands.iter().map(|c| json!({"run": c.run, "step": c.step, "started": stamp(c.started), "finished": c.finished.map(stamp), "result": c.ending()})).collect::<Vec<_>>(),
         "last_seq": i.last_seq, "warnings": i.warnings,
         "problems": s.problems.iter().map(|p| p.summary()).collect::<Vec<_>>(),
+        "devices": s.devices(), "conflicts": s.conflicts(),
     })
 }
 

@@ -398,7 +398,11 @@ fn the_app_header_says_where_sharing_stands() {
             .with_ymd_and_hms(2026, 5, 30, h, m, sec)
             .unwrap()
     };
-    let mut app = AppState::new(t(3, 0, 0), runbook::domain::Author::parse("ana").unwrap(), false);
+    let mut app = AppState::new(
+        t(3, 0, 0),
+        runbook::domain::Author::parse("ana").unwrap(),
+        false,
+    );
     app.incident = Some(IncidentView::new(
         std::sync::Arc::new(s.incident),
         s.records,
