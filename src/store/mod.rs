@@ -114,8 +114,8 @@ impl Store {
         })
     }
 
-    /// Creates the incident's journal under a fresh id (`YYYYMMDD-HHMM-<runbook>`, with `-2`,
-    /// `-3`... when taken), holding its opening record: atomically, so the journal appears
+    /// Creates the incident's journal under a fresh id (`YYYYMMDD-HHMM-<runbook>`, then a
+    /// device tag when incidents are shared, with `-2`, `-3`... when taken), holding its opening record: atomically, so the journal appears
     /// complete or not at all, and an existing one is never replaced.
     pub fn create(
         &self,
@@ -123,7 +123,14 @@ impl Store {
         runbook_id: &str,
         opening: impl Fn(&IncidentId) -> Record,
     ) -> anyhow::Result<Session> {
-        let base = format!("{}-{runbook_id}", at.format("%Y%m%d-%H%M"));
+        let mut base = format!("{}-{runbook_id}", at.format("%Y%m%d-%H%M"));
+        // Shared through git, two devices cut off from each other can start the same runbook
+        // in the same minute: the id then carries a short tag of this device, so the two never
+        // share an id (and an opening record). Unshared, ids stay as they always were.
+        if let Ok(Some(device)) = crate::sync::device::DeviceId::known(&self.dir) {
+            base.push('-');
+            base.push_str(&device_tag(device.as_str()));
+        }
         self.ensure_incidents_dir()?;
         for n in 1..1000 {
             let name = if n == 1 {
@@ -201,4 +208,15 @@ pub struct NewIncident<'a> {
     pub at: DateTime<Utc>,
     /// The real time, when `ts` is a drill's simulated time.
     pub wall: Option<DateTime<Utc>>,
+}
+
+/// Six lowercase hex digits naming a device in incident ids (FNV-1a of its id): short, of
+/// the id grammar whatever the device is called, and the same on every run.
+fn device_tag(device: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in device.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{:06x}", h & 0x00ff_ffff)
 }

@@ -568,3 +568,39 @@ fn ssh_is_never_allowed_to_prompt_on_the_terminal() {
     let args = std::fs::read_to_string(&seen).unwrap();
     assert!(args.contains("BatchMode=yes"), "{args}");
 }
+
+/// Two devices cut off from each other start the same runbook in the same minute: their
+/// incidents get different ids (a device tag), so after the heal both are whole and readable.
+#[test]
+fn two_devices_starting_the_same_runbook_in_the_same_minute_offline_make_two_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let r = team(&remote);
+    let missing = tmp.path().join("no-such-remote.git").display().to_string();
+    for x in &r[..2] {
+        x.ok(&["team", "init", &missing]);
+    }
+    let now = "2026-12-02T03:10:00Z";
+    let start = |x: &Replica| {
+        let out = x
+            .cmd(&["start", "disk-full", "--no-tui"])
+            .env("RUNBOOK_NOW", now)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let (ia, ib) = (start(&r[0]), start(&r[1]));
+    assert_ne!(ia, ib, "two devices made the same incident id");
+    assert!(ia.starts_with("20261202-0310-disk-full-"), "{ia}");
+    note(&r[0], &ia, "ana's own incident");
+    note(&r[1], &ib, "bo's own incident");
+    for x in &r[..2] {
+        x.ok(&["team", "init", &remote]);
+    }
+    sync_all(&r);
+    for x in &r {
+        assert!(x.log(&ia).contains("ana's own incident"), "{}", x.device);
+        assert!(x.log(&ib).contains("bo's own incident"), "{}", x.device);
+    }
+}
