@@ -771,3 +771,33 @@ fn an_adopted_runbook_that_does_not_parse_is_flagged_and_the_incident_stays_read
     assert_eq!(inc.runbook.id, "etcd-quorum-loss");
     assert_eq!(inc.steps[0].status, Status::Active);
 }
+
+/// A shared drill's inject fired by two devices while cut off: once in the fold (the first in
+/// its order stands), the second said in a warning.
+#[test]
+fn an_inject_announced_twice_counts_once_and_the_first_stands() {
+    let fired = |seq, minutes, who: &str| {
+        rec(
+            seq,
+            minutes,
+            who,
+            Known::InjectFired {
+                inject: 1,
+                text: "the primary is down".into(),
+                for_step: None,
+            },
+        )
+    };
+    let records = vec![
+        opened("etcd-quorum-loss"),
+        fired(2, 5, "a"),
+        fired(3, 6, "b"),
+    ];
+    let inc = fold(&records, &parse).unwrap();
+    assert_eq!(inc.injects, vec![(1, t0() + Duration::minutes(5))]);
+    assert!(
+        inc.warnings.iter().any(|w| w.contains("already announced")),
+        "{:?}",
+        inc.warnings
+    );
+}

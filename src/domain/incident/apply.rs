@@ -232,13 +232,16 @@ impl Incident {
                 }
             }
             Known::InjectFired { inject, .. } => {
+                // Fired once: whichever announcement comes first in the fold's order stands
+                // (two devices of a shared drill may both fire it while cut off).
                 if self.injects.iter().any(|(n, _)| n == inject) {
                     self.warnings.push(format!(
-                        "record {}: inject {inject} was already announced",
+                        "record {}: inject {inject} was already announced; the first stands",
                         r.seq
                     ));
+                } else {
+                    self.injects.push((*inject, r.at));
                 }
-                self.injects.push((*inject, r.at));
             }
             _ => {}
         }
