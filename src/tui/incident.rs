@@ -66,6 +66,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             }];
         }
         Action::Close => close(s),
+        Action::About => about(s),
         Action::Adopt => adopt_menu(s),
         Action::Note => open_input(s, InputPurpose::Note, "Note", String::new()),
         Action::ActionItem => open_input(
@@ -97,6 +98,31 @@ fn scroll_detail(s: &mut AppState, down: bool) {
         let end = if down { "end" } else { "top" };
         s.flash(Tone::Info, format!("at the {end} of the step's details"));
     }
+}
+
+/// `i`: the runbook's `about` (meaning, impact, context), its variables filled, as Markdown
+/// made plain; its summary when it has none.
+fn about(s: &mut AppState) {
+    let Some(v) = &s.incident else { return };
+    let rb = &v.incident.runbook;
+    let Some(text) = rb.about.as_deref().or(rb.summary.as_deref()) else {
+        s.flash(
+            Tone::Info,
+            "this runbook says nothing about itself (no about, no summary)",
+        );
+        return;
+    };
+    let body = crate::runbook::markdown::plain(text)
+        .iter()
+        .map(|l| crate::domain::template::fill(l, &v.incident.vars))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let title = format!("About: {}", rb.title);
+    s.overlay = Some(Overlay::Info {
+        title,
+        body,
+        scroll: 0,
+    });
 }
 
 /// `C`: the close dialog, saying what is still open.

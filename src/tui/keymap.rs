@@ -59,6 +59,8 @@ pub enum Action {
     Export,
     /// Close the incident (says what is still open first).
     Close,
+    /// The runbook's `about`: meaning, impact, context.
+    About,
     Adopt,
     TimelineOlder,
     TimelineNewer,
@@ -183,6 +185,7 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, k('r'), A::Run, "run the step's command (asks first)"),
     b(M::Incident, k('u'), A::Comms, "write and send the status update"),
     b(M::Incident, k('e'), A::Export, "export the postmortem draft"),
+    b(M::Incident, k('i'), A::About, "about this runbook: meaning, impact, context"),
     b(M::Incident, k('C'), A::Close, "close the incident (says what is still open)"),
     b(M::Incident, k('A'), A::Adopt, "adopt the runbook's new version (when it changed on disk)"),
     b(M::Incident, code(KeyCode::PageUp), A::TimelineOlder, "scroll the timeline back"),

@@ -1512,3 +1512,39 @@ fn another_role_of_two_words_is_refused_in_the_dialog_before_the_person_is_asked
         other => panic!("the role dialog should stay open with the error: {other:?}"),
     }
 }
+
+/// `i` on the incident screen: the runbook's meaning, impact and context one key away (its
+/// `about`, else its summary), in a scrollable overlay; Esc closes it.
+#[test]
+fn i_shows_what_the_runbook_is_about() {
+    let mut s = incident_state(false);
+    update(&mut s, Msg::Resize(120, 36));
+    key(&mut s, KeyCode::Char('i'));
+    let summary = s
+        .incident
+        .as_ref()
+        .and_then(|v| v.incident.runbook.summary.clone())
+        .expect("the fixture's runbook has a summary");
+    match &s.overlay {
+        Some(runbook::tui::state::Overlay::Info { title, body, .. }) => {
+            assert!(title.starts_with("About: "), "{title}");
+            let first_words: String = summary
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                body.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .contains(&first_words),
+                "{body}"
+            );
+        }
+        other => panic!("no about overlay: {other:?}"),
+    }
+    let screen = text(draw(&s, 120, 36).backend().buffer());
+    assert!(screen.contains("About: "), "{screen}");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+}
