@@ -192,7 +192,7 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Incident, code(KeyCode::PageDown), A::TimelineNewer, "scroll the timeline forward"),
     b(M::Incident, k('J'), A::ScrollDown, "scroll the step's details"),
     b(M::Incident, k('K'), A::ScrollUp, "scroll the step's details"),
-    b(M::Incident, k('w'), A::OutputWrap, "command output: wrap it / one line each"),
+    b(M::Incident, k('w'), A::OutputWrap, "command output and code: wrap it / one line each"),
     b(M::Incident, k('<'), A::OutputLeft, "command output, one line each: move it left / right"),
     b(M::Incident, k('>'), A::OutputRight, "command output, one line each: move it left / right"),
     b(M::Incident, k('p'), A::Pager, "read the step's full saved output in $PAGER (less)"),

@@ -1,6 +1,7 @@
-//! Keys on the selected step's command output: `w` wraps it or shows one line each, `<` `>`
-//! move the unwrapped lines sideways, `p` hands the whole saved output to `$PAGER`. Pure: the
-//! pager is asked for by naming the run, never by a path (the shell makes the path).
+//! Keys on the selected step's wide text, its command output and the code in its body: `w`
+//! wraps it or shows one line each, `<` `>` move the unwrapped lines sideways, `p` hands the
+//! whole saved output to `$PAGER`. Pure: the pager is asked for by naming the run, never by a
+//! path (the shell makes the path).
 
 use super::effect::Effect;
 use super::keymap::Action;
@@ -22,10 +23,20 @@ pub fn key(s: &mut AppState, action: Action) -> Vec<Effect> {
         .iter()
         .rev()
         .find(|c| c.step == def.id && c.finished.is_some());
-    let Some(last) = last else {
-        s.flash(Tone::Info, "this step has no command output yet");
+    // Code in the step's body is wide text too: `w` and `< >` move it with the output.
+    let code: Vec<String> = def
+        .body
+        .as_deref()
+        .map(crate::runbook::markdown::render)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| l.code)
+        .map(|l| l.plain())
+        .collect();
+    if last.is_none() && code.is_empty() {
+        s.flash(Tone::Info, "this step has no command output or code yet");
         return Vec::new();
-    };
+    }
     match action {
         Action::OutputWrap => {
             v.output_wrap = !v.output_wrap;
@@ -45,19 +56,22 @@ pub fn key(s: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::OutputLeft => v.output_shift = v.output_shift.saturating_sub(SHIFT),
         Action::OutputRight => {
-            let widest = widest_line(&v.output, &def.id, &last.output_excerpt);
+            let excerpt = last.map_or("", |r| r.output_excerpt.as_str());
+            let widest = widest_line(&v.output, &def.id, excerpt)
+                .max(code.iter().map(|c| c.chars().count()).max().unwrap_or(0));
             v.output_shift = (v.output_shift + SHIFT).min(widest.saturating_sub(1));
         }
-        Action::Pager if last.output_path.is_none() => {
-            s.flash(Tone::Info, "this run's output was not saved to a file");
-        }
-        Action::Pager => {
-            return vec![Effect::Pager {
-                incident: v.incident.id.clone(),
-                run: last.run,
-                step: last.step.clone(),
-            }];
-        }
+        Action::Pager => match last {
+            Some(run) if run.output_path.is_some() => {
+                return vec![Effect::Pager {
+                    incident: v.incident.id.clone(),
+                    run: run.run,
+                    step: run.step.clone(),
+                }];
+            }
+            Some(_) => s.flash(Tone::Info, "this run's output was not saved to a file"),
+            None => s.flash(Tone::Info, "this step has no command output yet"),
+        },
         _ => {}
     }
     Vec::new()

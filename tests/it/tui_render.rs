@@ -1548,3 +1548,38 @@ fn i_shows_what_the_runbook_is_about() {
     key(&mut s, KeyCode::Esc);
     assert!(s.overlay.is_none());
 }
+
+/// Code in a step's body keeps its lines: wrapped at the edge like output (nothing lost), and
+/// after `w` one line each, moved sideways with `>`.
+#[test]
+fn code_in_a_body_wraps_or_moves_sideways_with_the_output_keys() {
+    let mut s = incident_state(false);
+    update(&mut s, Msg::Resize(120, 36));
+    select_step(&mut s, "settle");
+    let long = format!("kubectl get pods -o wide {} END-OF-LINE", "x".repeat(120));
+    {
+        let v = s.incident.as_mut().expect("open");
+        let mut inc = (*v.incident).clone();
+        let i = inc.runbook.step_index("settle").expect("the step");
+        inc.runbook.steps[i].body = Some(format!("Look:\n\n```sh\n{long}\n```\n"));
+        v.incident = std::sync::Arc::new(inc);
+    }
+    let screen = |s: &AppState| lines(draw(s, 120, 36).backend().buffer()).concat();
+    assert!(
+        screen(&s).contains("END-OF-LINE"),
+        "wrapped, the end of the line shows"
+    );
+    key(&mut s, KeyCode::Char('w'));
+    assert!(
+        !screen(&s).contains("END-OF-LINE"),
+        "one line each, the end is out of sight"
+    );
+    for _ in 0..16 {
+        key(&mut s, KeyCode::Char('>'));
+    }
+    assert!(screen(&s).contains("END-OF-LINE"), "> brings it into view");
+    assert!(
+        !screen(&s).contains("kubectl get pods"),
+        "and the start out of it"
+    );
+}

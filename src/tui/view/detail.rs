@@ -127,14 +127,8 @@ fn parts(
     let i = v.selected.min(inc.runbook.steps.len().saturating_sub(1));
     let (def, st) = (inc.runbook.steps.get(i)?, inc.steps.get(i)?);
     let head = head(s, inc, i, def, st, max);
-    // Markdown (`runbook::markdown`): code keeps its lines, each wrapped at the edge only.
     let body = match &def.body {
-        Some(b) => crate::runbook::markdown::plain(b)
-            .iter()
-            .map(|l| one(&crate::domain::template::fill(l, &inc.vars)))
-            .flat_map(|l| super::text::wrap(&l, max))
-            .map(|l| Line::styled(l, t.plain()))
-            .collect(),
+        Some(b) => body_lines(v, b, max, t.plain()),
         None => Vec::new(),
     };
     let tail = tail(s, v, def, st, max, pane);
@@ -304,5 +298,35 @@ fn tail(
         output::lines(s, v, def, max, pane, &mut out);
     }
     w.links(&mut out);
+    out
+}
+
+/// A step's body, Markdown (`runbook::markdown`) with the incident's values filled: prose
+/// wrapped; code keeps its lines, wrapped at the edge like command output, or (after `w`) one
+/// line each, moved sideways with `<` `>` (`IncidentView::output_shift`).
+fn body_lines(v: &IncidentView, body: &str, max: usize, style: ratatui::style::Style) -> Lines {
+    let mut out = Vec::new();
+    for l in crate::runbook::markdown::render(body) {
+        let text = one(&crate::domain::template::fill(
+            l.plain().trim_end(),
+            &v.incident.vars,
+        ));
+        if l.code && !v.output_wrap {
+            let moved: String = text.chars().skip(v.output_shift).collect();
+            out.push(Line::styled(fit(&moved, max), style));
+        } else {
+            out.extend(
+                super::text::wrap(&text, max)
+                    .into_iter()
+                    .map(|w| Line::styled(w, style)),
+            );
+        }
+        if let Some(level) = l.heading {
+            let rule = if level == 1 { "=" } else { "-" };
+            let width = super::text::width(&text).saturating_sub(l.prefix.chars().count());
+            let underline = format!("{}{}", l.prefix, rule.repeat(width.max(1)));
+            out.push(Line::styled(fit(&underline, max), style));
+        }
+    }
     out
 }
