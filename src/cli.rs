@@ -425,6 +425,12 @@ pub enum Command {
         after_help = "Examples:\n  runbook drill --list\n  runbook drill etcd-quorum-loss --scenario etcd-oom-quorum-loss --speed 10\n  runbook drill --scenario runbooks/scenarios/etcd-oom-quorum-loss.toml\n  runbook drill tick                  fire the injects that are due (scripts)\n  runbook drill scorecard --markdown\n  runbook drill validate runbooks/scenarios/\n\nScenarios are searched in scenarios/ of each runbook directory, then the bundled ones.\nDrills never run real commands: command steps show the scenario's canned output."
     )]
     Drill(DrillArgs),
+    /// Figures across incidents: counts, response times, the weekly trend, and how each
+    /// runbook's steps went (drills left out unless --drills).
+    #[command(
+        after_help = "Examples:\n  runbook stats\n  runbook stats --since 2026-04-01 --type database\n  runbook stats --runbook disk-full --json\n  runbook stats --csv > incidents.csv\n\nA journal with damaged or torn lines is not counted: stderr says which and why."
+    )]
+    Stats(crate::commands::stats::StatsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  runbook completions bash > ~/.local/share/bash-completion/completions/runbook\n  runbook completions zsh > ~/.zfunc/_runbook\n  runbook completions fish > ~/.config/fish/completions/runbook.fish"

@@ -10,7 +10,7 @@
 //! - `store` (incidents on disk: ids, sessions, the conditional append, the union of several
 //!   devices' logs), `export`
 //!   (postmortem drafts), `drill` (scenarios, schedule, scorecard), `runbook` (loading and
-//!   validating runbooks), `config` (the settings file);
+//!   validating runbooks), `stats` (figures across incidents), `config` (the settings file);
 //! - `journal` (the append-only file, generic over its records);
 //! - `domain` (runbooks, events, the fold and the merge of several logs, the rules; pure: no
 //!   IO, and no clock but `domain::clock`) and `usage` (the misuse error).
@@ -26,6 +26,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod journal;
 pub mod runbook;
+pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod tui;

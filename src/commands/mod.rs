@@ -12,6 +12,7 @@ pub mod incident;
 pub mod library;
 pub mod log;
 pub mod run;
+pub mod stats;
 pub mod team;
 pub mod tui;
 
@@ -154,6 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 allow_damaged,
             },
         ),
+        Some(Command::Stats(args)) => stats::stats(&cx()?, &args),
         Some(Command::Drill(args)) => drill::drill(&g, args),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man) => docs::man(),

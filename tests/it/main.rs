@@ -48,6 +48,7 @@ mod run_cli;
 mod runner;
 mod signoff;
 mod slips;
+mod stats_cli;
 mod store_conditional;
 mod store_record;
 mod store_start;

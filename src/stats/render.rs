@@ -1,0 +1,251 @@
+//! `runbook stats` as text: readable tables for a terminal, and CSV (one row per incident)
+//! for spreadsheets. Pure. JSON is `Report`'s serde, printed by `export::json::safe_pretty`.
+//!
+//! Must never: let text from a journal (titles, ids, skip reasons, labels) reach a terminal
+//! raw (all of it goes through `sanitize::visible`), or let a CSV cell start a formula.
+
+use super::report::{Figure, Report, RunbookStats, StepStats};
+use super::{Filter, Summary};
+use crate::export::metrics::span;
+use crate::runbook::sanitize::visible;
+use std::fmt::Write;
+
+const LABELS: [&str; 4] = [
+    "Time to detect",
+    "Time to acknowledge",
+    "Time to mitigate",
+    "Time to resolve",
+];
+
+fn secs(v: Option<i64>) -> String {
+    v.map_or_else(|| "-".to_string(), span)
+}
+
+/// The report as tables.
+pub fn table(r: &Report) -> String {
+    let mut out = String::new();
+    let what = if r.drills {
+        "drills only"
+    } else {
+        "drills left out"
+    };
+    let _ = write!(out, "{} incidents ({} open), {what}", r.incidents, r.open);
+    if !r.skipped.is_empty() {
+        let _ = write!(
+            out,
+            "; {} journal(s) not counted (see stderr)",
+            r.skipped.len()
+        );
+    }
+    out.push_str("\n\n");
+    counts(&mut out, "By type", &r.by_type);
+    counts(&mut out, "By severity (worst reached)", &r.by_severity);
+    let _ = writeln!(
+        out,
+        "{:<20} {:>5} {:>7} {:>7} {:>7} {:>8}",
+        "Response times", "count", "median", "p90", "max", "missing"
+    );
+    for (label, (_, f)) in LABELS.iter().zip(r.metrics.iter()) {
+        figure_row(&mut out, label, f);
+    }
+    out.push('\n');
+    if !r.weeks.is_empty() {
+        let _ = writeln!(
+            out,
+            "{:<10} {:>9}  median time to resolve",
+            "Week", "incidents"
+        );
+        for w in &r.weeks {
+            let _ = writeln!(
+                out,
+                "{:<10} {:>9}  {}",
+                w.week,
+                w.incidents,
+                secs(w.median_time_to_resolve_s)
+            );
+        }
+        out.push('\n');
+    }
+    for rb in &r.runbooks {
+        runbook(&mut out, rb);
+    }
+    out
+}
+
+fn counts(out: &mut String, title: &str, map: &std::collections::BTreeMap<String, usize>) {
+    if map.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}");
+    for (k, n) in map {
+        let _ = writeln!(out, "  {:<24} {n:>5}", visible(k));
+    }
+    out.push('\n');
+}
+
+fn figure_row(out: &mut String, label: &str, f: &Figure) {
+    let _ = writeln!(
+        out,
+        "{label:<20} {:>5} {:>7} {:>7} {:>7} {:>8}",
+        f.count,
+        secs(f.median),
+        secs(f.p90),
+        secs(f.max),
+        f.missing
+    );
+}
+
+fn runbook(out: &mut String, rb: &RunbookStats) {
+    let _ = writeln!(
+        out,
+        "Runbook {} ({}): {} incidents, {} followed out of order",
+        visible(&rb.id),
+        visible(&rb.title),
+        rb.incidents,
+        rb.out_of_order
+    );
+    let ids: Vec<String> = rb.steps.iter().map(|s| visible(&s.id)).collect();
+    let w = ids
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 32);
+    let _ = writeln!(
+        out,
+        "  {:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "step", "reached", "done", "failed", "skipped", "median", "target", "overrun"
+    );
+    for (s, id) in rb.steps.iter().zip(&ids) {
+        let rate = s
+            .overrun_rate
+            .map_or_else(|| "-".to_string(), |r| format!("{:.0}%", r * 100.0));
+        let removed = if s.removed { "  (removed)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {id:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {rate:>7}{removed}",
+            s.reached,
+            s.completed,
+            s.failed,
+            s.skipped,
+            secs(s.median_s),
+            secs(s.target_s)
+        );
+    }
+    for s in &rb.steps {
+        step_details(out, s);
+    }
+    if !rb.never_reached.is_empty() {
+        let list: Vec<String> = rb.never_reached.iter().map(|s| visible(s)).collect();
+        let _ = writeln!(out, "  never reached: {}", list.join(", "));
+    }
+    if !rb.removed.is_empty() {
+        let list: Vec<String> = rb.removed.iter().map(|s| visible(s)).collect();
+        let _ = writeln!(
+            out,
+            "  removed since (only earlier versions had them): {}",
+            list.join(", ")
+        );
+    }
+    out.push('\n');
+}
+
+fn step_details(out: &mut String, s: &StepStats) {
+    if !s.skip_reasons.is_empty() {
+        let list: Vec<String> = s
+            .skip_reasons
+            .iter()
+            .map(|r| format!("\"{}\" x{}", visible(&r.reason), r.count))
+            .collect();
+        let _ = writeln!(out, "  {} skipped: {}", visible(&s.id), list.join(", "));
+    }
+    if !s.choices.is_empty() {
+        let list: Vec<String> = s
+            .choices
+            .iter()
+            .map(|c| format!("\"{}\" x{}", visible(&c.label), c.taken))
+            .collect();
+        let _ = writeln!(out, "  {} chose: {}", visible(&s.id), list.join(", "));
+    }
+}
+
+/// The CSV header, one column per field of `csv_row`.
+pub const CSV_HEADER: &str = "id,title,drill,state,runbook,incident_type,severity,started,\
+opened,closed,time_to_detect_s,time_to_acknowledge_s,time_to_mitigate_s,time_to_resolve_s,\
+steps_done,steps_failed,steps_skipped,steps_overrun,out_of_order";
+
+/// One row per incident the filter admits, newest first, with the header.
+pub fn csv(all: &[Summary], filter: &Filter) -> String {
+    let mut rows: Vec<&Summary> = all.iter().filter(|s| filter.admits(s)).collect();
+    rows.sort_by(|a, b| b.opened.cmp(&a.opened).then(b.id.cmp(&a.id)));
+    let mut out = format!("{CSV_HEADER}\r\n");
+    for s in rows {
+        out.push_str(&csv_row(s));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_row(s: &Summary) -> String {
+    let stamp =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let n = |v: Option<i64>| v.map_or_else(String::new, |x| x.to_string());
+    let count = |st: &str| {
+        s.steps
+            .iter()
+            .filter(|x| x.status == st)
+            .count()
+            .to_string()
+    };
+    let cells = [
+        cell(&s.id),
+        cell(&s.title),
+        s.drill.to_string(),
+        if s.closed.is_some() { "closed" } else { "open" }.to_string(),
+        cell(&s.runbook),
+        cell(&s.incident_type),
+        s.severity.name().to_string(),
+        stamp(s.started),
+        stamp(s.opened),
+        s.closed.map_or_else(String::new, stamp),
+        n(s.metrics[0]),
+        n(s.metrics[1]),
+        n(s.metrics[2]),
+        n(s.metrics[3]),
+        count("done"),
+        count("failed"),
+        count("skipped"),
+        s.steps.iter().filter(|x| x.overrun).count().to_string(),
+        (s.detours > 0).to_string(),
+    ];
+    cells.join(",")
+}
+
+/// A text cell (RFC 4180): hazards made visible, quoted when it holds a comma, a quote or a
+/// line break, and a leading `=`, `+`, `-`, `@` defused with a `'` so no spreadsheet takes it
+/// for a formula.
+pub fn cell(text: &str) -> String {
+    let mut t = visible(text);
+    if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        t.insert(0, '\'');
+    }
+    if t.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", t.replace('"', "\"\""))
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_cannot_start_a_formula_or_break_its_row() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("-1+1"), "'-1+1");
+        assert!(!cell("esc \u{1b}[2J").contains('\u{1b}'));
+    }
+}
