@@ -431,6 +431,21 @@ pub enum Command {
         after_help = "Examples:\n  runbook stats\n  runbook stats --since 2026-04-01 --type database\n  runbook stats --runbook disk-full --json\n  runbook stats --csv > incidents.csv\n\nA journal with damaged or torn lines is not counted: stderr says which and why."
     )]
     Stats(crate::commands::stats::StatsArgs),
+    /// Action items across incidents (notes marked as such, or starting with TODO:), for
+    /// people and for trackers.
+    #[command(
+        after_help = "Examples:\n  runbook actions --open\n  runbook actions --json\n  runbook actions --csv > jira.csv\n  runbook actions --open --format github\n\nEach item is named INC#N (see `runbook action`)."
+    )]
+    Actions(crate::commands::actions::ActionsArgs),
+    /// Follow an action item up: mark it done (or reopen it), give it an owner, or record
+    /// where it is tracked; recorded in its incident's journal, also after the close.
+    #[command(
+        after_help = "Examples:\n  runbook action done 20260530-2212-etcd-quorum-loss#4\n  runbook action owner 20260530-2212#4 bo\n  runbook action link 20260530-2212#4 https://github.com/acme/infra/issues/7"
+    )]
+    Action {
+        #[command(subcommand)]
+        what: crate::commands::actions::ActionWhat,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  runbook completions bash > ~/.local/share/bash-completion/completions/runbook\n  runbook completions zsh > ~/.zfunc/_runbook\n  runbook completions fish > ~/.config/fish/completions/runbook.fish"

@@ -2,6 +2,7 @@
 //! exit status. Misuse (a bad argument the parser could not catch) is a `Usage` error: exit 2.
 
 pub mod act;
+pub mod actions;
 pub mod alerts;
 pub mod context;
 pub mod docs;
@@ -155,6 +156,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 allow_damaged,
             },
         ),
+        Some(Command::Actions(args)) => actions::actions(&cx()?, &args),
+        Some(Command::Action { what }) => actions::action(&cx()?, &what),
         Some(Command::Stats(args)) => stats::stats(&cx()?, &args),
         Some(Command::Drill(args)) => drill::drill(&g, args),
         Some(Command::Completions { shell }) => docs::completions(shell),

@@ -81,6 +81,22 @@ pub fn describe(r: &Record, inc: Option<&Incident>) -> String {
             };
             format!("{tag}{text}")
         }
+        Known::ActionItemUpdated {
+            note,
+            done,
+            owner,
+            link,
+        } => {
+            let mut what = Vec::new();
+            match done {
+                Some(true) => what.push("done".to_string()),
+                Some(false) => what.push("open again".to_string()),
+                None => {}
+            }
+            what.extend(owner.as_ref().map(|o| format!("owner {o}")));
+            what.extend(link.as_ref().map(|l| format!("tracked at {l}")));
+            format!("Action item #{note}: {}", what.join(", "))
+        }
         Known::Milestone { milestone } => format!("Milestone: {milestone}"),
         Known::SeverityChanged { severity } => format!("Severity changed to {severity}"),
         Known::RoleAssigned { role, person } => format!("{person} is now {role}"),

@@ -189,6 +189,19 @@ pub enum Known {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         for_step: Option<String>,
     },
+    /// An action item followed up: marked done (or open again), given an owner, or linked to
+    /// where it is tracked. Only what is given changes; it may be recorded after the close.
+    ActionItemUpdated {
+        /// The `seq` of the note that is the action item.
+        note: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        done: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        /// Where it is tracked (an http or https URL).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+    },
 }
 
 /// A drill's scenario as it was when the drill started: later edits of the file never change
@@ -232,6 +245,7 @@ impl Known {
             Known::IncidentClosed { .. } => "incident_closed",
             Known::DrillConfigured { .. } => "drill_configured",
             Known::InjectFired { .. } => "inject_fired",
+            Known::ActionItemUpdated { .. } => "action_item_updated",
         }
     }
 }
@@ -352,6 +366,7 @@ const KNOWN_KINDS: &[&str] = &[
     "incident_closed",
     "drill_configured",
     "inject_fired",
+    "action_item_updated",
 ];
 
 impl<'de> Deserialize<'de> for Event {

@@ -142,6 +142,10 @@ pub struct Note {
     pub text: String,
     pub action_item: bool,
     pub decision: bool,
+    /// An action item's follow-up (`action_item_updated`): done, its owner, where tracked.
+    pub done: bool,
+    pub owner: Option<String>,
+    pub link: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

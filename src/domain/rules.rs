@@ -83,10 +83,12 @@ pub fn check_with(
         ));
     }
     // A command's result is history even when the incident was closed while it ran: it
-    // belongs with its start. Nothing else is recorded in a closed incident.
+    // belongs with its start. Action items are followed up after the close. Nothing else is
+    // recorded in a closed incident.
     let result_of_a_run = matches!(event, Known::CommandFinished { step, .. }
         if inc.commands.iter().any(|c| c.step == *step && c.finished.is_none()));
-    if inc.is_closed() && !result_of_a_run {
+    let follow_up = matches!(event, Known::ActionItemUpdated { .. });
+    if inc.is_closed() && !result_of_a_run && !follow_up {
         return Err(Refused::new(format!(
             "incident {} is closed; nothing more can be recorded in it",
             inc.id
@@ -124,6 +126,12 @@ fn incident_rules(
         Known::NoteAdded { text, .. } if text.trim().is_empty() => {
             return Err(Refused::new("a note needs some text"));
         }
+        Known::ActionItemUpdated {
+            note,
+            done,
+            owner,
+            link,
+        } => action_update(inc, *note, *done, owner.as_deref(), link.as_deref())?,
         // The same names in the app and the CLI: a role is one short word, the person a
         // usable name (`Author`), so neither can carry control characters into timelines.
         Known::RoleAssigned { role, person } => {
@@ -458,4 +466,42 @@ fn step_of(e: &Known) -> Option<&str> {
         Known::CommsSent { step, .. } => step.as_deref(),
         _ => None,
     }
+}
+
+/// An action item's follow-up: the note must be an action item, something must change, the
+/// owner a usable name, the link an http(s) URL with nothing a terminal or a shell would act on.
+fn action_update(
+    inc: &Incident,
+    note: u64,
+    done: Option<bool>,
+    owner: Option<&str>,
+    link: Option<&str>,
+) -> Result<(), Refused> {
+    if !inc.notes.iter().any(|n| n.seq == note && n.action_item) {
+        return Err(Refused::new(format!(
+            "incident {} has no action item #{note}; `runbook actions` lists them with their numbers",
+            inc.id
+        )));
+    }
+    if done.is_none() && owner.is_none() && link.is_none() {
+        return Err(Refused::new("say what changes: done, an owner or a link"));
+    }
+    if let Some(o) = owner
+        && let Err(why) = super::Author::parse(o)
+    {
+        return Err(Refused::new(format!("the owner: {why}")));
+    }
+    if let Some(l) = link {
+        let scheme = l.starts_with("https://") || l.starts_with("http://");
+        let clean = l.len() <= 2048
+            && !l.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || crate::runbook::sanitize::is_hazard(c)
+            });
+        if !scheme || !clean || l.len() < 10 {
+            return Err(Refused::new(
+                "the link must be an http:// or https:// URL, without spaces or control characters",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -221,11 +221,11 @@ fn csv_row(s: &Summary) -> String {
     cells.join(",")
 }
 
-/// A text cell (RFC 4180): hazards made visible, quoted when it holds a comma, a quote or a
+/// A text cell (RFC 4180): hazards made visible (line breaks kept), quoted when it holds a comma, a quote or a
 /// line break, and a leading `=`, `+`, `-`, `@` defused with a `'` so no spreadsheet takes it
 /// for a formula.
 pub fn cell(text: &str) -> String {
-    let mut t = visible(text);
+    let mut t = crate::runbook::sanitize::visible_lines(text);
     if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         t.insert(0, '\'');
     }
@@ -245,6 +245,7 @@ mod tests {
         assert_eq!(cell("plain"), "plain");
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("a\nb"), "\"a\nb\"");
         assert_eq!(cell("-1+1"), "'-1+1");
         assert!(!cell("esc \u{1b}[2J").contains('\u{1b}'));
     }

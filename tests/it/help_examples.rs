@@ -106,6 +106,8 @@ fn prepared(drill: bool) -> Env {
         ] {
             e.ok_at(NOW, &["--as", who, "step", step, "start", "--at", at]);
         }
+        // Record 4, the action item the `runbook action` examples follow up.
+        e.ok_at(NOW, &["note", "TODO: page on quorum loss", "--at", "22:40"]);
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&root.join("runbooks"), &e.state.path().join("runbooks"));

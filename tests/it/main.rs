@@ -5,6 +5,7 @@
 
 mod support;
 
+mod actions_cli;
 mod alerts_in;
 mod bounds;
 mod cli_incident;

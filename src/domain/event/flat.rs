@@ -71,6 +71,10 @@ struct Flat<'a> {
     speed: Option<f64>,
     inject: Option<usize>,
     for_step: Option<String>,
+    note: Option<u64>,
+    done: Option<bool>,
+    owner: Option<String>,
+    link: Option<String>,
 }
 
 /// A value that must be there and not null (absent is `None` through `default`).
@@ -192,6 +196,12 @@ pub(super) fn parse(line: &str) -> Option<Record> {
             inject: f.inject?,
             text: f.text?,
             for_step: f.for_step,
+        },
+        "action_item_updated" => Known::ActionItemUpdated {
+            note: f.note?,
+            done: f.done,
+            owner: f.owner,
+            link: f.link,
         },
         _ => return None,
     };
@@ -358,6 +368,18 @@ mod tests {
                 inject: 1,
                 text: s("alarm"),
                 for_step: Some(s("s")),
+            },
+            Known::ActionItemUpdated {
+                note: 7,
+                done: Some(true),
+                owner: Some(s("bo")),
+                link: Some(s("https://tracker.example/1")),
+            },
+            Known::ActionItemUpdated {
+                note: 7,
+                done: None,
+                owner: None,
+                link: None,
             },
         ];
         kinds

@@ -56,6 +56,7 @@ impl Incident {
             | Known::InjectFired { .. } => return self.setup_record(k, r, parse),
             // Listed, not `_`: a new kind of record must be given its place here.
             Known::NoteAdded { .. }
+            | Known::ActionItemUpdated { .. }
             | Known::Milestone { .. }
             | Known::SeverityChanged { .. }
             | Known::RoleAssigned { .. }
@@ -262,7 +263,30 @@ impl Incident {
                 text: text.clone(),
                 action_item: *action_item || is_todo(text),
                 decision: *decision,
+                done: false,
+                owner: None,
+                link: None,
             }),
+            Known::ActionItemUpdated {
+                note,
+                done,
+                owner,
+                link,
+            } => match self
+                .notes
+                .iter_mut()
+                .find(|n| n.seq == *note && n.action_item)
+            {
+                Some(n) => {
+                    n.done = done.unwrap_or(n.done);
+                    n.owner = owner.clone().or(n.owner.take());
+                    n.link = link.clone().or(n.link.take());
+                }
+                None => self.warnings.push(format!(
+                    "record {}: an update of action item #{note}, which is not an action item",
+                    r.seq
+                )),
+            },
             Known::Milestone { milestone } => self.mark(*milestone, r, None, true),
             Known::SeverityChanged { severity } => {
                 self.severity = *severity;
