@@ -14,6 +14,7 @@
 //! - `metrics.rs`: key times, durations, time at each severity, milestone-order checks.
 //! - `timeline.rs`: the ordered timeline with backdated entries and quiet gaps.
 //! - `execution.rs`: how the runbook was followed: outcomes, decision path, deviations.
+//! - `gantt.rs`: the Mermaid `gantt` block of the phases and the steps as run.
 //! - `sections.rs`, `execution_md.rs`, `appendix.rs`: the Markdown pieces every layout uses.
 //! - `prefill.rs`: what the journal knows for the sections people write.
 //! - `google.rs`, `pagerduty.rs`, `atlassian.rs`: the three layouts.
@@ -27,6 +28,7 @@ mod context;
 pub mod escape;
 pub mod execution;
 mod execution_md;
+pub mod gantt;
 mod google;
 pub mod json;
 pub mod metrics;

@@ -330,6 +330,7 @@ fn severity_table(d: &Draft, out: &mut String) {
         );
     }
     out.push('\n');
+    super::gantt::render(d, out);
 }
 
 /// The timeline table: every record by when it happened, backdated ones marked, long quiet
