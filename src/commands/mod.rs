@@ -14,6 +14,7 @@ pub mod library;
 pub mod log;
 pub mod run;
 pub mod stats;
+pub mod stats_cache;
 pub mod team;
 pub mod tui;
 

@@ -3,9 +3,11 @@
 //! stderr) any it cannot read whole, and prints tables, JSON or CSV.
 //!
 //! Must never: count a journal with damaged or torn lines (its figures would be partial
-//! without anyone knowing), or write anything in the state directory.
+//! without anyone knowing), or write in the state directory but its cache
+//! (`stats_cache.rs`, which is never the source of truth).
 
 use super::context::Ctx;
+use super::stats_cache::Cache;
 use crate::domain::Severity;
 use crate::runbook::sanitize::visible_lines;
 use crate::stats::report::Skipped;
@@ -84,27 +86,40 @@ pub fn stats(cx: &Ctx, a: &StatsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Every incident's summary, and those left out with why. A journal with any problem
-/// (damaged or torn lines, a pinned runbook that does not match) is left out whole.
+/// (damaged or torn lines, a pinned runbook that does not match) is left out whole. One
+/// journal is open at a time; closed ones whose journal is unchanged come from the cache.
 fn read_all(cx: &Ctx) -> (Vec<Summary>, Vec<Skipped>) {
-    let (sessions, broken) = cx.store.all();
-    let mut out = Vec::with_capacity(sessions.len());
-    let mut skipped: Vec<Skipped> = broken
-        .into_iter()
-        .map(|(id, reason)| Skipped {
-            id: id.to_string(),
-            reason,
-        })
-        .collect();
-    for s in &sessions {
-        if s.problems.is_empty() {
-            out.push(summarize(&s.records, &s.incident));
-        } else {
-            skipped.push(Skipped {
-                id: s.id.to_string(),
+    let ids = cx.store.ids();
+    let mut cache = Cache::load(&cx.store);
+    let mut out = Vec::with_capacity(ids.len());
+    let mut skipped = Vec::new();
+    for id in &ids {
+        let key = Cache::key(&cx.store, id);
+        if let Some(hit) = key.as_ref().and_then(|k| cache.get(id, k)) {
+            out.push(hit);
+            continue;
+        }
+        match cx.store.read(id) {
+            Ok(s) if s.problems.is_empty() => {
+                let summary = summarize(&s.records, &s.incident);
+                // Keyed as it was before the read: a journal appended to meanwhile is
+                // simply read again next time.
+                if let Some(k) = key {
+                    cache.put(id, k, summary.clone());
+                }
+                out.push(summary);
+            }
+            Ok(s) => skipped.push(Skipped {
+                id: id.to_string(),
                 reason: s.notices.join("; "),
-            });
+            }),
+            Err(e) => skipped.push(Skipped {
+                id: id.to_string(),
+                reason: format!("{e:#}"),
+            }),
         }
     }
+    cache.save(&ids, &cx.store);
     skipped.sort_by(|a, b| a.id.cmp(&b.id));
     (out, skipped)
 }

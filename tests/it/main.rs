@@ -49,6 +49,7 @@ mod run_cli;
 mod runner;
 mod signoff;
 mod slips;
+mod stats_cache;
 mod stats_cli;
 mod store_conditional;
 mod store_record;

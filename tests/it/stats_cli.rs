@@ -91,7 +91,7 @@ fn incident(e: &Env, day: &str, start: &[&str], script: &[(&str, &[&str])]) -> S
 }
 
 /// Four real incidents (A, B, C on version 1, D on version 2), a drill and a damaged one.
-fn generated() -> (Env, Vec<String>) {
+pub(crate) fn generated() -> (Env, Vec<String>) {
     let e = Env::new();
     let books = e.state.path().join("runbooks");
     std::fs::create_dir(&books).unwrap();
@@ -213,7 +213,7 @@ fn generated() -> (Env, Vec<String>) {
     (e, vec![a, b, c, d, drill, bad])
 }
 
-fn stats_json(e: &Env, extra: &[&str]) -> (Value, String) {
+pub(crate) fn stats_json(e: &Env, extra: &[&str]) -> (Value, String) {
     let mut args = vec!["stats", "--json"];
     args.extend(extra);
     let out = e.run_at("2026-05-30T12:00:00Z", &args);

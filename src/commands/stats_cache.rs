@@ -1,0 +1,138 @@
+//! The cache of per-incident summaries that `runbook stats` keeps in
+//! `<state-dir>/cache/stats-v1.json`: closed incidents do not change, so their summary is
+//! kept and used again while their journal is provably the same file with the same bytes at
+//! its end.
+//!
+//! Key: the journal's inode, length, mtime (nanoseconds) and the sha256 of its last 4 KiB.
+//! Journals are only appended to, so any append changes the length, and damage or an edit
+//! changes the mtime (and usually the tail); a journal whose key differs is read again in
+//! full. Only closed incidents whose journal was read whole are cached.
+//!
+//! Must never: be the source of truth (a missing, unreadable, damaged or foreign cache is
+//! ignored and rebuilt; deleting it at any time is safe), fail the command (a cache that
+//! cannot be written is skipped, said once on stderr), or follow a symlink in the state
+//! directory.
+
+use crate::stats::Summary;
+use crate::store::{IncidentId, Store};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+const TAIL: u64 = 4096;
+const VERSION: u32 = 1;
+
+/// What identifies a journal's content without reading all of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Key {
+    ino: u64,
+    len: u64,
+    mtime_ns: i128,
+    tail_sha256: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: Key,
+    summary: Summary,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct File {
+    version: u32,
+    /// The crate version that wrote it: a new version recomputes everything.
+    written_by: String,
+    entries: BTreeMap<String, Entry>,
+}
+
+/// The cache as loaded, and what this run adds.
+pub struct Cache {
+    path: PathBuf,
+    file: File,
+    changed: bool,
+}
+
+impl Cache {
+    /// Loads the cache (an empty one when absent, unreadable or of another version).
+    pub fn load(store: &Store) -> Cache {
+        let path = store.dir.join("cache").join("stats-v1.json");
+        let file = crate::journal::open_no_follow(&path)
+            .ok()
+            .and_then(|mut f| {
+                let mut text = String::new();
+                f.read_to_string(&mut text).ok()?;
+                serde_json::from_str::<File>(&text).ok()
+            })
+            .filter(|f| f.version == VERSION && f.written_by == env!("CARGO_PKG_VERSION"))
+            .unwrap_or_default();
+        Cache {
+            path,
+            file,
+            changed: false,
+        }
+    }
+
+    /// The journal's key now, when it can be read.
+    pub fn key(store: &Store, id: &IncidentId) -> Option<Key> {
+        let mut f = crate::journal::open_no_follow(&store.journal_path(id)).ok()?;
+        let meta = f.metadata().ok()?;
+        let len = meta.len();
+        f.seek(SeekFrom::Start(len.saturating_sub(TAIL))).ok()?;
+        let mut tail = Vec::with_capacity(TAIL as usize);
+        f.read_to_end(&mut tail).ok()?;
+        if tail.len() as u64 != len.min(TAIL) {
+            return None; // it changed while being read
+        }
+        Some(Key {
+            ino: meta.ino(),
+            len,
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            tail_sha256: Sha256::digest(&tail)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        })
+    }
+
+    /// The cached summary of `id`, when its journal still has `key`.
+    pub fn get(&self, id: &IncidentId, key: &Key) -> Option<Summary> {
+        let e = self.file.entries.get(id.as_str())?;
+        (e.key == *key).then(|| e.summary.clone())
+    }
+
+    /// Keeps a closed incident's summary for next time.
+    pub fn put(&mut self, id: &IncidentId, key: Key, summary: Summary) {
+        if summary.closed.is_some() {
+            self.file
+                .entries
+                .insert(id.to_string(), Entry { key, summary });
+            self.changed = true;
+        }
+    }
+
+    /// Drops entries of journals no longer there, and writes the cache when it changed.
+    pub fn save(mut self, seen: &[IncidentId], store: &Store) {
+        let before = self.file.entries.len();
+        self.file
+            .entries
+            .retain(|id, _| seen.iter().any(|s| s.as_str() == id));
+        if !self.changed && before == self.file.entries.len() {
+            return;
+        }
+        self.file.version = VERSION;
+        self.file.written_by = env!("CARGO_PKG_VERSION").to_string();
+        let written = crate::journal::create_private_dir_under(&store.dir, &["cache"])
+            .map_err(anyhow::Error::from)
+            .and_then(|_| Ok(serde_json::to_string(&self.file)?))
+            .and_then(|text| crate::export::write_file(&self.path, &text));
+        if let Err(e) = written {
+            eprintln!(
+                "runbook: stats: the cache was not saved (it only saves time): {}",
+                crate::runbook::sanitize::visible_lines(&format!("{e:#}"))
+            );
+        }
+    }
+}
