@@ -62,9 +62,9 @@ impl Cache {
         let file = crate::journal::open_no_follow(&path)
             .ok()
             .and_then(|mut f| {
-                let mut text = String::new();
-                f.read_to_string(&mut text).ok()?;
-                serde_json::from_str::<File>(&text).ok()
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).ok()?;
+                serde_json::from_slice::<File>(&bytes).ok()
             })
             .filter(|f| f.version == VERSION && f.written_by == env!("CARGO_PKG_VERSION"))
             .unwrap_or_default();

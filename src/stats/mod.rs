@@ -59,15 +59,27 @@ pub struct StepSummary {
     /// `done`, `failed`, `skipped`, `in_progress` or `not_reached` (`StepRow::status_key`).
     pub status: String,
     /// Dropped by a runbook adopted during the incident.
+    // What is usually empty is left out of the cache file (it is read on every run).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub retired: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_s: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_s: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub overrun: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
     /// A decision's choices as (label, next step), in runbook order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<(String, String)>,
     /// The labels of the choices taken at this decision, in journal order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl StepSummary {
