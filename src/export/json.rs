@@ -66,6 +66,8 @@ struct OverrideAt<'a> {
 struct Runbook<'a> {
     id: &'a str,
     sha256: &'a str,
+    /// The runbook's `about` (meaning, impact, context) as written, Markdown; null if none.
+    about: Option<&'a str>,
 }
 
 /// Recorded milestones only, in their natural order (not alphabetical).
@@ -246,6 +248,7 @@ pub fn render(d: &Draft) -> String {
             runbook: Runbook {
                 id: &inc.runbook.id,
                 sha256: &inc.runbook_sha256,
+                about: inc.runbook.about.as_deref(),
             },
             severity: inc.severity,
             drill: inc.drill,

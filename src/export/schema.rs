@@ -30,7 +30,8 @@ pub const JSON_SCHEMA: &str = r##"{
           "required": ["id", "sha256"],
           "properties": {
             "id": { "type": "string" },
-            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
+            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+            "about": { "type": ["string", "null"] }
           }
         },
         "severity": { "$ref": "#/$defs/severity" },

@@ -79,4 +79,11 @@ fn the_export_has_the_about_text_in_its_context_section() {
         section.contains("- Checkout fails\n  - for every user\n```"),
         "{section}"
     );
+    // And the JSON document carries it as written.
+    let json = e.ok(&["--runbooks", &d, "export", &inc, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let about = doc["incident"]["runbook"]["about"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(about.contains("- for *every* user"), "{about:?}");
 }
