@@ -128,7 +128,7 @@ fn parts(
     let (def, st) = (inc.runbook.steps.get(i)?, inc.steps.get(i)?);
     let head = head(s, inc, i, def, st, max);
     let body = match &def.body {
-        Some(b) => body_lines(v, b, max, t.plain()),
+        Some(b) => body_lines(v, b, max, &t),
         None => Vec::new(),
     };
     let tail = tail(s, v, def, st, max, pane);
@@ -304,9 +304,17 @@ fn tail(
 /// A step's body, Markdown (`runbook::markdown`) with the incident's values filled: prose
 /// wrapped; code keeps its lines, wrapped at the edge like command output, or (after `w`) one
 /// line each, moved sideways with `<` `>` (`IncidentView::output_shift`).
-fn body_lines(v: &IncidentView, body: &str, max: usize, style: ratatui::style::Style) -> Lines {
+fn body_lines(v: &IncidentView, body: &str, max: usize, t: &Theme) -> Lines {
     let mut out = Vec::new();
     for l in crate::runbook::markdown::render(body) {
+        // Headings stand out, code reads as code; both read the same without colour.
+        let style = if l.heading.is_some() {
+            t.title()
+        } else if l.code {
+            t.strong()
+        } else {
+            t.plain()
+        };
         let text = one(&crate::domain::template::fill(
             l.plain().trim_end(),
             &v.incident.vars,
