@@ -149,6 +149,13 @@ impl Session {
     }
 
     /// Folds records other processes appended since we last looked.
+    /// Whether this incident is read from several device logs (shared through git): its
+    /// records are then renumbered in the merged order, and a sync may place new ones before
+    /// records already seen.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
     pub fn catch_up(&mut self) -> anyhow::Result<usize> {
         if self.shared.is_some() || self.journal.is_none() || self.peers_appeared() {
             return self.catch_up_shared();

@@ -129,6 +129,13 @@ pub fn synced(
     let mut followed = v.incident.current == Some(v.selected);
     let seen = v.incident.last_seq;
     v.incident = view;
+    // The whole timeline again (a shared incident, `worker::synced`): what was seen is
+    // replaced in the merged order, and only what is past it is new.
+    if records.first().is_some_and(|r| r.seq == 1) {
+        v.records.clear();
+        v.records
+            .extend(records.iter().filter(|r| r.seq <= seen).cloned());
+    }
     let mut last = None;
     let mut fx = Vec::new();
     for r in records {

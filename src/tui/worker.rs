@@ -239,12 +239,15 @@ struct Append {
     by: By,
 }
 
-/// What the session holds now: its fold, shared, and the records since `before`.
+/// What the session holds now: its fold, shared, and the records since `before`; for an
+/// incident shared across devices all of them (from seq 1), since a sync may have placed new
+/// records before ones already shown, and the app's timeline must follow the merged order.
 fn synced(id: &str, s: &Session, before: usize, appended: bool) -> Msg {
+    let from = if s.is_shared() { 0 } else { before };
     Msg::Synced {
         incident: id.to_string(),
         view: Arc::new(s.incident.clone()),
-        records: s.records[before..].to_vec(),
+        records: s.records[from.min(s.records.len())..].to_vec(),
         appended,
     }
 }

@@ -1583,3 +1583,44 @@ fn code_in_a_body_wraps_or_moves_sideways_with_the_output_keys() {
         "and the start out of it"
     );
 }
+
+/// A shared incident's sync can place a teammate's record, made while cut off, before ones
+/// already on screen: the worker then sends the whole merged timeline (from seq 1), and the
+/// app's timeline takes the merged order, the inserted record in its place.
+#[test]
+fn a_whole_timeline_from_a_sync_replaces_the_shown_one_in_the_merged_order() {
+    use runbook::domain::event::{Event, Known};
+    let mut s = incident_state(false);
+    let v = s.incident.as_ref().expect("open");
+    let mut merged = v.records.clone();
+    let before = merged.len();
+    let mut inserted = merged[2].clone();
+    inserted.author = "bo".into();
+    inserted.event = Event::Known(Known::NoteAdded {
+        text: "written while offline".into(),
+        action_item: false,
+        decision: false,
+    });
+    merged.insert(3, inserted);
+    for (i, r) in merged.iter_mut().enumerate() {
+        r.seq = i as u64 + 1;
+    }
+    let mut view = (*v.incident).clone();
+    view.last_seq = merged.len() as u64;
+    let id = view.id.clone();
+    update(
+        &mut s,
+        Msg::Synced {
+            incident: id,
+            view: std::sync::Arc::new(view),
+            records: merged.clone(),
+            appended: false,
+        },
+    );
+    let v = s.incident.as_ref().expect("open");
+    assert_eq!(v.records.len(), before + 1, "every record once, none twice");
+    assert_eq!(
+        v.records, merged,
+        "the merged order, the inserted record in its place"
+    );
+}
