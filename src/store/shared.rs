@@ -327,7 +327,8 @@ fn rebuild(
         .enumerate()
         .map(|(pos, ((_, r), &(log, _)))| renumbered(r, pos as u64 + 1, log, &place))
         .collect();
-    let mut inc = incident::fold(&records, &super::parse_runbook).with_context(|| {
+    let trusted = trusted_for_fold(&records, &origin, &logs);
+    let mut inc = incident::fold(&trusted, &super::parse_runbook).with_context(|| {
         format!(
             "cannot read incident {} from its device logs ({})",
             id,
@@ -346,6 +347,45 @@ fn rebuild(
     }
     sh.origin = origin;
     Ok((records, inc))
+}
+
+/// The records the fold may trust. A sign-off is the second person's own, from their own
+/// device: one in a device log whose owner (the author of its first record) is someone else
+/// is shown in the timeline, flagged (`shared_notes::author_notes`), and not counted, on
+/// every replica alike (the rule reads only the logs, so every replica folds the same).
+fn trusted_for_fold(
+    records: &[Record],
+    origin: &[(usize, u64)],
+    logs: &[merge::Log<'_>],
+) -> Vec<Record> {
+    let owners: Vec<Option<&str>> = logs
+        .iter()
+        .map(|l| l.records.first().map(|r| r.author.as_str()))
+        .collect();
+    records
+        .iter()
+        .zip(origin)
+        .map(|(r, &(log, _))| {
+            let signoff = matches!(
+                r.event,
+                Event::Known(Known::SignoffGiven { .. } | Known::SignoffOverridden { .. })
+            );
+            let owner = owners.get(log).copied().flatten();
+            if signoff && owner.is_some_and(|o| o != r.author) {
+                let mut untrusted = r.clone();
+                untrusted.event = Event::Unknown {
+                    kind: format!(
+                        "{} (not counted: not from its author's own device)",
+                        r.event.kind()
+                    ),
+                    raw: serde_json::Value::Null,
+                };
+                untrusted
+            } else {
+                r.clone()
+            }
+        })
+        .collect()
 }
 
 /// `r` as the view numbers it: its place, and the run it answers by the view's number.

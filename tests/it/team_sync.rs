@@ -604,3 +604,49 @@ fn two_devices_starting_the_same_runbook_in_the_same_minute_offline_make_two_inc
         assert!(x.log(&ib).contains("bo's own incident"), "{}", x.device);
     }
 }
+
+/// A sign-off is the second person's own, from their own device: one that bo's device
+/// records in cy's name is shown and flagged, but counts on no replica, so the doer still
+/// cannot complete; bo's own sign-off then does count.
+#[test]
+fn a_sign_off_in_someone_elses_name_from_another_device_is_not_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a
+        .ok(&["start", "data-migration-overwrite", "--no-tui"])
+        .trim()
+        .to_string();
+    a.ok(&["step", "--incident", &inc, "restore-apply", "start"]);
+    a.sync();
+    b.sync();
+    note(&b, &inc, "bo is here");
+    b.ok(&["--as", "cy", "signoff", "--incident", &inc, "restore-apply"]);
+    b.sync();
+    a.sync();
+    let signed = |x: &Replica| -> serde_json::Value {
+        let s: serde_json::Value =
+            serde_json::from_str(&x.ok(&["status", &inc, "--json"])).unwrap();
+        s["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|st| st["id"] == "restore-apply")
+            .unwrap()["signed_off_by"]
+            .clone()
+    };
+    assert_eq!(signed(&a), serde_json::Value::Null, "counted on a");
+    assert_eq!(
+        signed(&b),
+        serde_json::Value::Null,
+        "counted on b, its own device"
+    );
+    let err = a.fails(1, &["step", "--incident", &inc, "restore-apply", "done"]);
+    assert!(err.contains("sign"), "{err}");
+    assert!(a.log(&inc).contains("cy"), "the record is still shown");
+    b.ok(&["signoff", "--incident", &inc, "restore-apply"]);
+    b.sync();
+    a.sync();
+    assert_eq!(signed(&a), "bo");
+    a.ok(&["step", "--incident", &inc, "restore-apply", "done"]);
+}
