@@ -24,8 +24,17 @@ pub struct Args {
 
 pub fn export(cx: &Ctx, id: Option<&OsStr>, a: Args) -> anyhow::Result<ExitCode> {
     let s = cx.read(id)?;
+    let peer_damage = s.peer_damage();
     if !a.allow_damaged {
         export::write::refuse_damaged(&s)?;
+        if let Some(first) = peer_damage.first() {
+            anyhow::bail!(
+                "not exported: another device's log of {} is not whole: {}; nothing was written. `runbook export {} --allow-damaged` writes the draft anyway, saying what it leaves out",
+                s.id,
+                crate::runbook::sanitize::visible(first),
+                s.id
+            );
+        }
     }
     let opts = Options {
         template: template_of(a.template),
@@ -41,6 +50,16 @@ pub fn export(cx: &Ctx, id: Option<&OsStr>, a: Args) -> anyhow::Result<ExitCode>
         }
     };
     let text = with_conflicts(text, a.format, &s.conflicts())?;
+    let left_out: Vec<String> = peer_damage
+        .iter()
+        .map(|d| format!("device log damage: {d}"))
+        .collect();
+    let text = with_entries(
+        text,
+        a.format,
+        "What the draft leaves out of other devices' logs",
+        &left_out,
+    )?;
     match a.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => {
             export::write_file(path, &text)?;
@@ -69,6 +88,22 @@ fn with_conflicts(
     format: ExportFormat,
     conflicts: &[String],
 ) -> anyhow::Result<String> {
+    with_entries(
+        text,
+        format,
+        "Facts that disagreed between devices",
+        conflicts,
+    )
+}
+
+/// `entries` in the draft: a last `## title` section of the Markdown, and entries at the end
+/// of the JSON `warnings` (inserted as text, so the rest is byte for byte).
+fn with_entries(
+    text: String,
+    format: ExportFormat,
+    title: &str,
+    conflicts: &[String],
+) -> anyhow::Result<String> {
     if conflicts.is_empty() {
         return Ok(text);
     }
@@ -83,10 +118,7 @@ fn with_conflicts(
                     )
                 })
                 .collect();
-            Ok(format!(
-                "{}\n\n## Facts that disagreed between devices\n\n{items}",
-                text.trim_end()
-            ))
+            Ok(format!("{}\n\n## {title}\n\n{items}", text.trim_end()))
         }
         ExportFormat::Json => {
             // Inserted as text, as the damage is: the document is otherwise left byte for byte.

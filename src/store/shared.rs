@@ -44,6 +44,8 @@ pub struct Shared {
     pub(super) origin: Vec<(usize, u64)>,
     /// Notices already given, so a catch-up says only what is new.
     told: BTreeSet<String>,
+    /// Device logs that could not be read at all, as said.
+    unreadable: Vec<String>,
 }
 
 /// Another device's log of the incident, as `sync` last wrote it.
@@ -51,6 +53,9 @@ pub(super) struct PeerLog {
     pub(super) device: DeviceId,
     pub(super) path: PathBuf,
     pub(super) records: Vec<Record>,
+    /// What of the log could not be read (a damaged or torn line, a bad pin): its records
+    /// stop before it.
+    damage: Vec<String>,
     /// (device, inode, length) when read: `sync` replaces the file, so a change is seen here.
     stamp: (u64, u64, u64),
 }
@@ -110,6 +115,7 @@ pub(super) fn open_shared(
         peers: Vec::new(),
         origin: Vec::new(),
         told: BTreeSet::new(),
+        unreadable: Vec::new(),
     };
     read_peers(&mut sh, &peers_dir(path, &id), &mut notices);
     let (records, incident) = rebuild(&mut sh, &id, &mut notices)?;
@@ -141,6 +147,7 @@ impl Session {
             peers: Vec::new(),
             origin: Vec::new(),
             told: BTreeSet::new(),
+            unreadable: Vec::new(),
         });
     }
 
@@ -222,6 +229,18 @@ impl Session {
     }
 
     /// The devices whose logs make up the incident (this one first), when it is shared.
+    /// What of the other devices' logs could not be read (so is not in the view): each a line
+    /// naming the file. A draft says it, and is refused without `--allow-damaged`.
+    pub fn peer_damage(&self) -> Vec<String> {
+        self.shared.as_ref().map_or_else(Vec::new, |sh| {
+            sh.peers
+                .iter()
+                .flat_map(|p| p.damage.iter().cloned())
+                .chain(sh.unreadable.iter().cloned())
+                .collect()
+        })
+    }
+
     pub fn devices(&self) -> Vec<String> {
         self.shared.as_ref().map_or_else(Vec::new, |sh| {
             std::iter::once(sh.me.clone())
@@ -262,6 +281,7 @@ fn read_peers(sh: &mut Shared, dir: &Path, notices: &mut Vec<String>) -> bool {
         return false;
     }
     let mut peers = Vec::with_capacity(found.len());
+    let mut unreadable = Vec::new();
     for (device, path, stamp) in found {
         if let Some(p) = sh
             .peers
@@ -273,20 +293,22 @@ fn read_peers(sh: &mut Shared, dir: &Path, notices: &mut Vec<String>) -> bool {
         }
         match read_peer(&path) {
             Ok((records, notes)) => {
-                for n in notes {
+                for n in &notes {
                     if sh.told.insert(n.clone()) {
-                        notices.push(n);
+                        notices.push(n.clone());
                     }
                 }
                 peers.push(PeerLog {
                     device,
                     path,
                     records,
+                    damage: notes,
                     stamp,
                 });
             }
             Err(e) => {
                 let n = format!("{}: cannot be read: {e:#}", shown(&path));
+                unreadable.push(n.clone());
                 if sh.told.insert(n.clone()) {
                     notices.push(n);
                 }
@@ -294,6 +316,7 @@ fn read_peers(sh: &mut Shared, dir: &Path, notices: &mut Vec<String>) -> bool {
         }
     }
     sh.peers = peers;
+    sh.unreadable = unreadable;
     true
 }
 

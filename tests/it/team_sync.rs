@@ -532,6 +532,26 @@ fn damage_in_one_device_log_is_named_and_the_rest_is_read() {
     );
     // This device can still record.
     note(&a, &inc, "ana still writes");
+    // The draft is loud about it, as about damage in this device's own journal: refused by
+    // default, naming the file; with --allow-damaged, it says what it leaves out.
+    let err = a.fails(1, &["export", &inc]);
+    assert!(
+        err.contains("another device's log") && err.contains("b.jsonl:2"),
+        "{err}"
+    );
+    let md = a.ok(&["export", &inc, "--allow-damaged"]);
+    let at = md
+        .find("## What the draft leaves out of other devices' logs")
+        .expect(&md);
+    assert!(md[at..].contains("b.jsonl:2"), "{}", &md[at..]);
+    let json: serde_json::Value =
+        serde_json::from_str(&a.ok(&["export", &inc, "--allow-damaged", "--format", "json"]))
+            .unwrap();
+    let warned = json["warnings"].as_array().unwrap().iter().any(|w| {
+        w.as_str()
+            .is_some_and(|w| w.contains("device log damage") && w.contains("b.jsonl:2"))
+    });
+    assert!(warned, "{}", json["warnings"]);
 }
 
 #[test]
