@@ -372,10 +372,11 @@ fn rebuild(
     Ok((records, inc))
 }
 
-/// The records the fold may trust. A sign-off is the second person's own, from their own
-/// device: one in a device log whose owner (the author of its first record) is someone else
-/// is shown in the timeline, flagged (`shared_notes::author_notes`), and not counted, on
-/// every replica alike (the rule reads only the logs, so every replica folds the same).
+/// The records the fold may trust. Each person records from their own device (a sign-off is
+/// the second person's own, from their own machine): a record in a device log whose owner
+/// (the author of its first record) is someone else is shown in the timeline, flagged
+/// (`shared_notes::author_notes`), and not counted, on every replica alike (the rule reads
+/// only the logs, so every replica folds the same).
 fn trusted_for_fold(
     records: &[Record],
     origin: &[(usize, u64)],
@@ -389,12 +390,11 @@ fn trusted_for_fold(
         .iter()
         .zip(origin)
         .map(|(r, &(log, _))| {
-            let signoff = matches!(
-                r.event,
-                Event::Known(Known::SignoffGiven { .. } | Known::SignoffOverridden { .. })
-            );
             let owner = owners.get(log).copied().flatten();
-            if signoff && owner.is_some_and(|o| o != r.author) {
+            // A drill's injects are the scenario's, whichever device fired them.
+            let claimed =
+                owner.is_some_and(|o| o != r.author) && r.author != crate::drill::INJECT_AUTHOR;
+            if claimed {
                 let mut untrusted = r.clone();
                 untrusted.event = Event::Unknown {
                     kind: format!(

@@ -324,6 +324,13 @@ fn a_record_claiming_someone_else_in_another_devices_log_is_flagged() {
         err.contains("b.jsonl:2: this record claims author \"ana\", but device b's log is bo's"),
         "{err}"
     );
+    // Shown, but not trusted: it counts on no replica (bo's own note does).
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pretending"));
+    for x in [&a, &b] {
+        let s: serde_json::Value =
+            serde_json::from_str(&x.ok(&["status", &inc, "--json"])).unwrap();
+        assert_eq!(s["notes"], 1, "{}: the claimed note was counted", x.device);
+    }
 }
 
 #[test]
