@@ -34,8 +34,8 @@ kind = "action"
     std::fs::write(dir.join("pty-run.toml"), text).unwrap();
 }
 
-/// Starts the incident headless, then opens it in the app on its first step.
-fn open_incident(state: &Path, books: &Path) -> Term {
+/// Starts the `pty-run` incident headless, as ana.
+fn start_headless(state: &Path, books: &Path) {
     let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
         .arg("--runbooks")
         .arg(books)
@@ -45,6 +45,11 @@ fn open_incident(state: &Path, books: &Path) -> Term {
         .output()
         .unwrap();
     assert!(start.status.success(), "{start:?}");
+}
+
+/// Starts the incident headless, then opens it in the app on its first step.
+fn open_incident(state: &Path, books: &Path) -> Term {
+    start_headless(state, books);
     let script = r#""$BIN" --runbooks "$BOOKS" resume; echo "EXIT=$?"; stty -a"#;
     let mut t = Term::spawn(script, state, books);
     t.wait_text("Leave a mark");
@@ -291,15 +296,7 @@ fn p_opens_the_saved_output_in_the_pager_and_every_key_reaches_it() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&pager, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .arg("--runbooks")
-        .arg(books.path())
-        .args(["start", "pty-run", "--no-tui"])
-        .env("RUNBOOK_STATE_DIR", state.path())
-        .env("RUNBOOK_USER", "ana")
-        .output()
-        .unwrap();
-    assert!(start.status.success(), "{start:?}");
+    start_headless(state.path(), books.path());
     let script = format!(
         r#"PAGER='{}' "$BIN" --runbooks "$BOOKS" resume; echo "EXIT=$?""#,
         pager.display()
@@ -345,15 +342,7 @@ fn runbook_run_never_takes_a_y_typed_before_its_question() {
     let books = tempfile::tempdir().unwrap();
     let mark = state.path().join("ran");
     marking_runbook(books.path(), &format!("touch {}", mark.display()));
-    let start = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .arg("--runbooks")
-        .arg(books.path())
-        .args(["start", "pty-run", "--no-tui"])
-        .env("RUNBOOK_STATE_DIR", state.path())
-        .env("RUNBOOK_USER", "ana")
-        .output()
-        .unwrap();
-    assert!(start.status.success(), "{start:?}");
+    start_headless(state.path(), books.path());
     let go = state.path().join("go");
     // The shell waits (reading nothing) until the keys below are in the terminal's buffer.
     let script = format!(
