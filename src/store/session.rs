@@ -156,6 +156,13 @@ impl Session {
         self.shared.is_some()
     }
 
+    /// Of the first `n` records, how many are still where they were before the last catch-up:
+    /// all `n` for a single journal (it only grows at its end); for a shared incident, the
+    /// records a sync left in place.
+    pub fn unmoved(&self, n: usize) -> usize {
+        self.shared.as_ref().map_or(n, |sh| n.min(sh.kept))
+    }
+
     pub fn catch_up(&mut self) -> anyhow::Result<usize> {
         if self.shared.is_some() || self.journal.is_none() || self.peers_appeared() {
             return self.catch_up_shared();

@@ -42,6 +42,9 @@ pub struct Shared {
     /// For each record of the view: its log (0 is this device's, i + 1 is `peers[i]`) and its
     /// seq in that log.
     pub(super) origin: Vec<(usize, u64)>,
+    /// How many records at the start of the view the last rebuild left where they were (a
+    /// sync can place records before ones already seen).
+    pub(super) kept: usize,
     /// Notices already given, so a catch-up says only what is new.
     told: BTreeSet<String>,
     /// Device logs that could not be read at all, as said.
@@ -116,6 +119,7 @@ pub(super) fn open_shared(
         origin: Vec::new(),
         told: BTreeSet::new(),
         unreadable: Vec::new(),
+        kept: 0,
     };
     read_peers(&mut sh, &peers_dir(path, &id), &mut notices);
     let (records, incident) = rebuild(&mut sh, &id, &mut notices)?;
@@ -148,6 +152,7 @@ impl Session {
             origin: Vec::new(),
             told: BTreeSet::new(),
             unreadable: Vec::new(),
+            kept: 0,
         });
     }
 
@@ -205,7 +210,13 @@ impl Session {
         let Some(sh) = self.shared.as_mut() else {
             return Ok(());
         };
+        let before = sh.origin.clone();
         let (records, incident) = rebuild(sh, &self.id, &mut self.notices)?;
+        sh.kept = before
+            .iter()
+            .zip(&sh.origin)
+            .take_while(|(a, b)| a == b)
+            .count();
         self.records = records;
         self.incident = incident;
         Ok(())

@@ -129,10 +129,11 @@ pub fn synced(
     let mut followed = v.incident.current == Some(v.selected);
     let seen = v.incident.last_seq;
     v.incident = view;
-    // The whole timeline again (a shared incident, `worker::synced`): what was seen is
-    // replaced in the merged order, and only what is past it is new.
-    if records.first().is_some_and(|r| r.seq == 1) {
-        v.records.clear();
+    // From a record already shown (a shared incident's sync moved it, `worker::synced`): the
+    // timeline is replaced from there in the merged order, and only what is past it is new.
+    if let Some(first) = records.first().filter(|r| r.seq <= seen) {
+        v.records
+            .truncate(usize::try_from(first.seq.saturating_sub(1)).unwrap_or(0));
         v.records
             .extend(records.iter().filter(|r| r.seq <= seen).cloned());
     }

@@ -239,11 +239,11 @@ struct Append {
     by: By,
 }
 
-/// What the session holds now: its fold, shared, and the records since `before`; for an
-/// incident shared across devices all of them (from seq 1), since a sync may have placed new
-/// records before ones already shown, and the app's timeline must follow the merged order.
+/// What the session holds now: its fold, shared, and the records since `before`, or since
+/// the first one a sync moved (a shared incident's sync can place records before ones already
+/// shown; the app's timeline then takes the merged order from there).
 fn synced(id: &str, s: &Session, before: usize, appended: bool) -> Msg {
-    let from = if s.is_shared() { 0 } else { before };
+    let from = s.unmoved(before);
     Msg::Synced {
         incident: id.to_string(),
         view: Arc::new(s.incident.clone()),
