@@ -168,6 +168,20 @@ mod tests {
             next: String::new(),
         }
     }
+    /// Devices a and b with these logs.
+    fn two<'a>(a: &'a [Record], b: &'a [Record]) -> [Log<'a>; 2] {
+        [
+            Log {
+                name: "a",
+                records: a,
+            },
+            Log {
+                name: "b",
+                records: b,
+            },
+        ]
+    }
+
     fn start(step: &str) -> Known {
         Known::StepStarted { step: step.into() }
     }
@@ -176,31 +190,13 @@ mod tests {
     fn two_devices_choosing_differently_is_a_conflict_and_alike_is_not() {
         let a = [rec(1, 2, "ana", chose("d", 1))];
         let b = [rec(1, 3, "bo", chose("d", 2))];
-        let logs = [
-            Log {
-                name: "a",
-                records: &a,
-            },
-            Log {
-                name: "b",
-                records: &b,
-            },
-        ];
+        let logs = two(&a, &b);
         let c = conflicts(&order(&logs));
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].kind, ConflictKind::Decided);
         assert_eq!(c[0].records, vec![("a".into(), 0), ("b".into(), 1)]);
         let same = [rec(1, 3, "bo", chose("d", 1))];
-        let logs = [
-            Log {
-                name: "a",
-                records: &a,
-            },
-            Log {
-                name: "b",
-                records: &same,
-            },
-        ];
+        let logs = two(&a, &same);
         assert_eq!(conflicts(&order(&logs)), vec![]);
     }
 
@@ -208,16 +204,7 @@ mod tests {
     fn a_step_finished_on_two_devices_in_one_run_is_a_conflict() {
         let a = [rec(1, 1, "ana", start("s")), rec(2, 2, "ana", done("s"))];
         let b = [rec(1, 3, "bo", done("s"))];
-        let logs = [
-            Log {
-                name: "a",
-                records: &a,
-            },
-            Log {
-                name: "b",
-                records: &b,
-            },
-        ];
+        let logs = two(&a, &b);
         let c = conflicts(&order(&logs));
         assert_eq!(c.len(), 1);
         assert_eq!(
@@ -235,16 +222,7 @@ mod tests {
             rec(4, 4, "ana", chose("d", 2)),
         ];
         let b = [rec(1, 5, "bo", start("s")), rec(2, 6, "bo", done("s"))];
-        let logs = [
-            Log {
-                name: "a",
-                records: &a,
-            },
-            Log {
-                name: "b",
-                records: &b,
-            },
-        ];
+        let logs = two(&a, &b);
         assert_eq!(conflicts(&order(&logs)), vec![]);
     }
 }
