@@ -277,11 +277,10 @@ fn a_kill_9_in_the_middle_of_a_sync_loses_nothing_and_the_next_sync_completes() 
     );
 }
 
-#[test]
-fn a_sign_off_from_another_device_is_the_second_person() {
-    let tmp = tempfile::tempdir().unwrap();
-    let remote = bare_remote(tmp.path());
-    let [a, b, _] = team(&remote);
+/// Devices a and b on a shared data-migration-overwrite incident whose `restore-apply` (a
+/// step that needs a sign-off) ana started; both synced.
+fn restore_apply_started(remote: &str) -> (Replica, Replica, String) {
+    let [a, b, _] = team(remote);
     let inc = a
         .ok(&["start", "data-migration-overwrite", "--no-tui"])
         .trim()
@@ -289,18 +288,31 @@ fn a_sign_off_from_another_device_is_the_second_person() {
     a.ok(&["step", "--incident", &inc, "restore-apply", "start"]);
     a.sync();
     b.sync();
-    b.ok(&["signoff", "--incident", &inc, "restore-apply"]);
-    b.sync();
-    a.sync();
-    a.ok(&["step", "--incident", &inc, "restore-apply", "done"]);
-    let s: serde_json::Value = serde_json::from_str(&a.ok(&["status", &inc, "--json"])).unwrap();
-    let step = s["steps"]
+    (a, b, inc)
+}
+
+/// `restore-apply` as `status --json` on `x` shows it.
+fn restore_apply(x: &Replica, inc: &str) -> serde_json::Value {
+    let s: serde_json::Value = serde_json::from_str(&x.ok(&["status", inc, "--json"])).unwrap();
+    s["steps"]
         .as_array()
         .unwrap()
         .iter()
         .find(|st| st["id"] == "restore-apply")
         .unwrap()
-        .clone();
+        .clone()
+}
+
+#[test]
+fn a_sign_off_from_another_device_is_the_second_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, inc) = restore_apply_started(&bare_remote(tmp.path()));
+    b.ok(&["signoff", "--incident", &inc, "restore-apply"]);
+    b.sync();
+    a.sync();
+    a.ok(&["step", "--incident", &inc, "restore-apply", "done"]);
+    let s: serde_json::Value = serde_json::from_str(&a.ok(&["status", &inc, "--json"])).unwrap();
+    let step = restore_apply(&a, &inc);
     assert_eq!(step["status"], "done");
     assert_eq!(step["signed_off_by"], "bo");
     assert!(s["overrides"].as_array().unwrap().is_empty());
@@ -638,30 +650,12 @@ fn two_devices_starting_the_same_runbook_in_the_same_minute_offline_make_two_inc
 #[test]
 fn a_sign_off_in_someone_elses_name_from_another_device_is_not_counted() {
     let tmp = tempfile::tempdir().unwrap();
-    let remote = bare_remote(tmp.path());
-    let [a, b, _] = team(&remote);
-    let inc = a
-        .ok(&["start", "data-migration-overwrite", "--no-tui"])
-        .trim()
-        .to_string();
-    a.ok(&["step", "--incident", &inc, "restore-apply", "start"]);
-    a.sync();
-    b.sync();
+    let (a, b, inc) = restore_apply_started(&bare_remote(tmp.path()));
     note(&b, &inc, "bo is here");
     b.ok(&["--as", "cy", "signoff", "--incident", &inc, "restore-apply"]);
     b.sync();
     a.sync();
-    let signed = |x: &Replica| -> serde_json::Value {
-        let s: serde_json::Value =
-            serde_json::from_str(&x.ok(&["status", &inc, "--json"])).unwrap();
-        s["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|st| st["id"] == "restore-apply")
-            .unwrap()["signed_off_by"]
-            .clone()
-    };
+    let signed = |x: &Replica| restore_apply(x, &inc)["signed_off_by"].clone();
     assert_eq!(signed(&a), serde_json::Value::Null, "counted on a");
     assert_eq!(
         signed(&b),
