@@ -290,7 +290,15 @@ fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>, gate: InputGate) {
                 }
             }
             let msg = match event::read() {
-                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k, clock.now()),
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => {
+                    let (first, then) = split_alt(k);
+                    if let Some(esc) = first
+                        && tx.send(Msg::Key(esc, clock.now())).is_err()
+                    {
+                        break;
+                    }
+                    Msg::Key(then, clock.now())
+                }
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
@@ -303,6 +311,20 @@ fn spawn_input(tx: Sender<Msg>, clock: Arc<dyn Clock>, gate: InputGate) {
             }
         }
     });
+}
+
+/// Esc then a key, typed quickly (a tired "Esc q"), reaches the terminal as the two bytes an
+/// Alt-key is made of, and arrives as Alt+q. No binding uses Alt, so it is taken as what was
+/// typed: Esc, then the key.
+fn split_alt(k: event::KeyEvent) -> (Option<event::KeyEvent>, event::KeyEvent) {
+    use event::{KeyCode, KeyModifiers};
+    if !(k.modifiers.contains(KeyModifiers::ALT) && matches!(k.code, KeyCode::Char(_))) {
+        return (None, k);
+    }
+    let esc = event::KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let mut then = k;
+    then.modifiers.remove(KeyModifiers::ALT);
+    (Some(esc), then)
 }
 
 fn spawn_ticks(tx: Sender<Msg>, clock: Arc<dyn Clock>) {

@@ -371,3 +371,18 @@ fn runbook_run_never_takes_a_y_typed_before_its_question() {
         "the y typed after the question did not run it"
     );
 }
+
+/// Esc then q typed quickly reach the terminal as one Alt-q: the dialog still closes and q
+/// still goes back home, as typed.
+#[test]
+fn esc_then_q_typed_at_once_closes_the_dialog_then_goes_home() {
+    let state = tempfile::tempdir().unwrap();
+    let books = tempfile::tempdir().unwrap();
+    marking_runbook(books.path(), "true");
+    let mut t = open_incident(state.path(), books.path());
+    t.keys("n");
+    t.wait_text("Note");
+    t.keys("\u{1b}q");
+    // Home is only reached once the dialog is closed and q is taken as a key of the screen.
+    t.wait_text("Open incidents");
+}
