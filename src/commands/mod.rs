@@ -14,7 +14,6 @@ pub mod library;
 pub mod log;
 pub mod run;
 pub mod stats;
-pub mod stats_cache;
 pub mod team;
 pub mod tui;
 

@@ -2,16 +2,13 @@
 //! `crate::stats`). Reads every journal read-only through the store, leaves out (and says on
 //! stderr) any it cannot read whole, and prints tables, JSON or CSV.
 //!
-//! Must never: count a journal with damaged or torn lines (its figures would be partial
-//! without anyone knowing), or write in the state directory but its cache
-//! (`stats_cache.rs`, which is never the source of truth).
+//! The reading and the cache are `store::summaries`, shared with the app's stats screen.
 
 use super::context::Ctx;
-use super::stats_cache::Cache;
 use crate::domain::Severity;
 use crate::runbook::sanitize::visible_lines;
-use crate::stats::report::Skipped;
-use crate::stats::{Filter, Report, Summary, filter, render, summarize};
+use crate::stats::{Filter, Report, filter, render};
+use crate::store::summaries::read_all;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use std::io::Write;
@@ -57,7 +54,7 @@ pub fn stats(cx: &Ctx, a: &StatsArgs) -> anyhow::Result<ExitCode> {
         severity: a.severity,
         drills: a.drills,
     };
-    let (summaries, skipped) = read_all(cx);
+    let (summaries, skipped) = read_all(&cx.store);
     for s in &skipped {
         eprintln!(
             "runbook: stats: incident {} is not counted: {}",
@@ -83,43 +80,4 @@ pub fn stats(cx: &Ctx, a: &StatsArgs) -> anyhow::Result<ExitCode> {
         other => other?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Every incident's summary, and those left out with why. A journal with any problem
-/// (damaged or torn lines, a pinned runbook that does not match) is left out whole. One
-/// journal is open at a time; closed ones whose journal is unchanged come from the cache.
-fn read_all(cx: &Ctx) -> (Vec<Summary>, Vec<Skipped>) {
-    let ids = cx.store.ids();
-    let mut cache = Cache::load(&cx.store);
-    let mut out = Vec::with_capacity(ids.len());
-    let mut skipped = Vec::new();
-    for id in &ids {
-        let key = Cache::key(&cx.store, id);
-        if let Some(hit) = key.as_ref().and_then(|k| cache.get(id, k)) {
-            out.push(hit);
-            continue;
-        }
-        match cx.store.read(id) {
-            Ok(s) if s.problems.is_empty() => {
-                let summary = summarize(&s.records, &s.incident);
-                // Keyed as it was before the read: a journal appended to meanwhile is
-                // simply read again next time.
-                if let Some(k) = key {
-                    cache.put(id, k, summary.clone());
-                }
-                out.push(summary);
-            }
-            Ok(s) => skipped.push(Skipped {
-                id: id.to_string(),
-                reason: s.notices.join("; "),
-            }),
-            Err(e) => skipped.push(Skipped {
-                id: id.to_string(),
-                reason: format!("{e:#}"),
-            }),
-        }
-    }
-    cache.save(&ids, &cx.store);
-    skipped.sort_by(|a, b| a.id.cmp(&b.id));
-    (out, skipped)
 }

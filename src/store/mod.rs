@@ -11,7 +11,8 @@
 //! listings, the one a command means), `session.rs` (opening, catching up), `record.rs` (the
 //! conditional append and its typed failures), `problem.rs` (what readers report),
 //! `shared.rs` (an incident several devices write: this device's log and the others', folded
-//! as one; see docs/sharing.md).
+//! as one; see docs/sharing.md), `summaries/` (every incident's summary for the figures
+//! across incidents, with its cache).
 
 mod id;
 mod listing;
@@ -21,6 +22,7 @@ mod session;
 mod shared;
 mod shared_notes;
 mod shared_record;
+pub mod summaries;
 
 use crate::domain::event::{Event, Known, Record};
 use crate::journal::{Journal, JournalError, Sequenced};
