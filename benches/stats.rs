@@ -8,7 +8,8 @@
 //!
 //! Time is wall clock from spawn to exit, median of several runs; memory is the child's peak
 //! resident set (`/usr/bin/time -f %M`; NaN when that is missing). Prints one JSON object per
-//! result line. Runs under the target directory, or under RUNBOOK_BENCH_DIR when set.
+//! result line. Runs under the target directory, or under RUNBOOK_BENCH_DIR when set;
+//! RUNBOOK_BENCH_KEEP=1 keeps the generated state directory and says where.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -210,4 +211,8 @@ fn main() {
     };
     report("stats_3000_cold", true);
     report("stats_3000_cached", false);
+    // RUNBOOK_BENCH_KEEP=1 keeps the state directory, to profile one run by hand.
+    if std::env::var_os("RUNBOOK_BENCH_KEEP").is_some() {
+        eprintln!("kept {}", dir.keep().display());
+    }
 }
