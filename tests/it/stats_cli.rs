@@ -377,6 +377,15 @@ fn filters_choose_the_incidents_and_drills_only_with_drills() {
     assert!(a.contains(",sev3,2026-04-28T10:00:00.000Z,"), "{a}");
     assert!(a.contains(",300,120,1800,3600,5,0,0,2,false"), "{a}");
     assert!(!csv.contains(&ids[4]) && !csv.contains(&ids[5]));
+    // Journals are read on several threads; the rows still come newest first.
+    let listed: Vec<&str> = rows[1..]
+        .iter()
+        .map(|r| r.split(',').next().unwrap())
+        .collect();
+    let mut want: Vec<&str> = ids[..4].iter().map(String::as_str).collect();
+    want.sort();
+    want.reverse();
+    assert_eq!(listed, want);
     let err = e.fails(2, &["stats", "--since", "last week"]);
     assert!(err.contains("YYYY-MM-DD"), "{err}");
 }
