@@ -296,52 +296,9 @@ fn step(
     let id = w.id(&e, "id", true);
     ss.id = id.clone();
     let title = templated(w.req_str(&e, "title"), tpl);
-    if !e.has("kind") {
-        w.missing(
-            &e,
-            "kind",
-            &format!("\"action\" (one of {})", fields::KINDS.join(", ")),
-        );
-    }
-    let kind_name = w.str(&e, "kind");
-    let kind_name = kind_name.and_then(|(k, span)| {
-        if fields::KINDS.contains(&k.as_str()) {
-            Some(k)
-        } else {
-            let hint = super::suggest::hint(&k, fields::KINDS.iter().copied());
-            w.error(
-                span,
-                format!(
-                    "{ctx}unknown kind \"{k}\"{hint}: expected one of {}",
-                    fields::KINDS.join(", ")
-                ),
-            );
-            None
-        }
-    });
+    let kind_name = kind_name(w, &e, &ctx);
     if let Some(kind) = &kind_name {
-        for (key, kspan) in e.keys() {
-            let Some(f) = fields::find(fields::STEP, key) else {
-                continue;
-            };
-            if !f.kinds.is_empty() && !f.kinds.contains(&kind.as_str()) {
-                w.error(
-                    kspan,
-                    format!("{ctx}`{key}` does not apply to a {kind} step"),
-                )
-                .help = Some(format!(
-                    "`{key}` is for {} steps: remove it or change `kind`",
-                    f.kinds.join(" and ")
-                ));
-            }
-        }
-        for req in fields::required_for_kind(kind) {
-            if !e.has(req) {
-                let msg = format!("{ctx}a {kind} step needs `{req}`");
-                w.error(e.span.clone(), msg).help =
-                    Some(format!("add `{req} = ...`: {}", doc_of(req)));
-            }
-        }
+        kind_fields(w, &e, &ctx, kind);
     }
     let role = w.str(&e, "role");
     let target = w.duration(&e, "target");
@@ -355,24 +312,7 @@ fn step(
         .collect::<Option<_>>()?;
     let links = links(w, &e, tpl);
     let signoff = w.bool(&e, "requires_signoff").is_some_and(|b| b.0);
-    let next = w.id(&e, "next", false);
-    let end = w.bool(&e, "end");
-    if let (Some(_), Some((true, end_span))) = (&next, &end) {
-        w.error(
-            end_span.clone(),
-            format!("{ctx}has both `next` and `end = true`"),
-        )
-        .help = Some(
-            "a step either jumps somewhere (`next`) or ends the runbook (`end`): keep one".into(),
-        );
-    }
-    ss.next = next.clone();
-    ss.end = matches!(end, Some((true, _)));
-    let flow = match (next, end) {
-        (Some((id, _)), _) => Flow::Jump(id),
-        (None, Some((true, _))) => Flow::End,
-        _ => Flow::Next,
-    };
+    let flow = flow(w, &e, &ctx, ss);
     let kind = kind_name.and_then(|k| step_kind(w, &e, &k, ss, tpl));
     Some(Step {
         id: id?.0,
@@ -387,6 +327,81 @@ fn step(
         requires_signoff: signoff,
         flow,
     })
+}
+
+/// The step's `kind`, when it is given and one of the known kinds (else an error, with the
+/// nearest known kind as a hint).
+fn kind_name(w: &mut Walk, e: &Entries<'_, '_>, ctx: &str) -> Option<String> {
+    if !e.has("kind") {
+        w.missing(
+            e,
+            "kind",
+            &format!("\"action\" (one of {})", fields::KINDS.join(", ")),
+        );
+    }
+    let kind_name = w.str(e, "kind");
+    kind_name.and_then(|(k, span)| {
+        if fields::KINDS.contains(&k.as_str()) {
+            Some(k)
+        } else {
+            let hint = super::suggest::hint(&k, fields::KINDS.iter().copied());
+            w.error(
+                span,
+                format!(
+                    "{ctx}unknown kind \"{k}\"{hint}: expected one of {}",
+                    fields::KINDS.join(", ")
+                ),
+            );
+            None
+        }
+    })
+}
+
+/// Fields that do not apply to the step's kind, and the ones its kind needs but lacks.
+fn kind_fields(w: &mut Walk, e: &Entries<'_, '_>, ctx: &str, kind: &str) {
+    for (key, kspan) in e.keys() {
+        let Some(f) = fields::find(fields::STEP, key) else {
+            continue;
+        };
+        if !f.kinds.is_empty() && !f.kinds.contains(&kind) {
+            w.error(
+                kspan,
+                format!("{ctx}`{key}` does not apply to a {kind} step"),
+            )
+            .help = Some(format!(
+                "`{key}` is for {} steps: remove it or change `kind`",
+                f.kinds.join(" and ")
+            ));
+        }
+    }
+    for req in fields::required_for_kind(kind) {
+        if !e.has(req) {
+            let msg = format!("{ctx}a {kind} step needs `{req}`");
+            w.error(e.span.clone(), msg).help = Some(format!("add `{req} = ...`: {}", doc_of(req)));
+        }
+    }
+}
+
+/// Where the step goes after it: `next`, `end = true` (never both) or the following step.
+fn flow(w: &mut Walk, e: &Entries<'_, '_>, ctx: &str, ss: &mut StepOutline) -> Flow {
+    let next = w.id(e, "next", false);
+    let end = w.bool(e, "end");
+    if let (Some(_), Some((true, end_span))) = (&next, &end) {
+        w.error(
+            end_span.clone(),
+            format!("{ctx}has both `next` and `end = true`"),
+        )
+        .help = Some(
+            "a step either jumps somewhere (`next`) or ends the runbook (`end`): keep one".into(),
+        );
+    }
+    ss.next = next.clone();
+    ss.end = matches!(end, Some((true, _)));
+    match (next, end) {
+        (Some((id, _)), _) => Flow::Jump(id),
+        (None, Some((true, _))) => Flow::End,
+        _ => Flow::Next,
+    }
 }
 
 fn doc_of(field: &str) -> &'static str {
