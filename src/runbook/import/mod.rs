@@ -120,25 +120,8 @@ pub fn import(src: &Source<'_>) -> Result<Imported, String> {
         .or_else(|| sections.title.clone())
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| split_camel(src.stem));
-    let incident_type = match src.dir.map(slug).filter(|d| {
-        !d.is_empty() && !matches!(d.as_str(), "runbooks" | "content" | "docs" | "alerts")
-    }) {
-        Some(d) => {
-            guessed.push(format!("incident_type \"{d}\", from the directory"));
-            d
-        }
-        None => {
-            guessed.push("incident_type \"imported\": the file is in no named directory".into());
-            "imported".into()
-        }
-    };
-    let severity = match prep.front.get("severity").and_then(|s| severity_of(s)) {
-        Some(s) => s,
-        None => {
-            guessed.push("severity sev3, and [alert_severity] critical = sev2, warning = sev3, info = sev4: the source does not say".into());
-            Severity::Sev3
-        }
-    };
+    let incident_type = incident_type(src.dir, &mut guessed);
+    let severity = severity(&prep.front, &mut guessed);
     let mut built = steps::build(&sections, &mut dropped);
     guessed.append(&mut built.guessed);
     if built.steps.is_empty() {
@@ -151,28 +134,10 @@ pub fn import(src: &Source<'_>) -> Result<Imported, String> {
     for v in &vars {
         guessed.push(v.note());
     }
-    let id = {
-        let mut id = slug(src.stem);
-        id.truncate(64);
-        let id = id.trim_end_matches('-').to_string();
-        if id.is_empty() {
-            "imported-runbook".to_string()
-        } else {
-            id
-        }
-    };
+    let id = runbook_id(src.stem);
     // Prose keeps its `{{...}}` literal and gets the commands' variables filled in.
     let p = |t: &str| cmd::prose(t, &built.vars);
-    for s in &mut built.steps {
-        s.title = p(&s.title);
-        s.body = p(&s.body);
-        s.checklist = s.checklist.iter().map(|c| p(c)).collect();
-        if let emit::Kind::Decision(choices) = &mut s.kind {
-            for (label, _) in choices.iter_mut() {
-                *label = p(label);
-            }
-        }
-    }
+    fill_prose(&mut built.steps, &p);
     let draft = Draft {
         id: id.clone(),
         title: p(&title),
@@ -198,6 +163,62 @@ pub fn import(src: &Source<'_>) -> Result<Imported, String> {
         vars: draft.vars.len(),
         text,
     })
+}
+
+/// The incident type: the directory the file is in, unless it is a generic one.
+fn incident_type(dir: Option<&str>, guessed: &mut Vec<String>) -> String {
+    match dir.map(slug).filter(|d| {
+        !d.is_empty() && !matches!(d.as_str(), "runbooks" | "content" | "docs" | "alerts")
+    }) {
+        Some(d) => {
+            guessed.push(format!("incident_type \"{d}\", from the directory"));
+            d
+        }
+        None => {
+            guessed.push("incident_type \"imported\": the file is in no named directory".into());
+            "imported".into()
+        }
+    }
+}
+
+/// The severity the front matter gives, else sev3 (said in the guesses).
+fn severity(
+    front: &std::collections::BTreeMap<String, String>,
+    guessed: &mut Vec<String>,
+) -> Severity {
+    match front.get("severity").and_then(|s| severity_of(s)) {
+        Some(s) => s,
+        None => {
+            guessed.push("severity sev3, and [alert_severity] critical = sev2, warning = sev3, info = sev4: the source does not say".into());
+            Severity::Sev3
+        }
+    }
+}
+
+/// The runbook id: the file name as a slug of at most 64 characters.
+fn runbook_id(stem: &str) -> String {
+    let mut id = slug(stem);
+    id.truncate(64);
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() {
+        "imported-runbook".to_string()
+    } else {
+        id
+    }
+}
+
+/// Fills the commands' variables into every step's prose.
+fn fill_prose(steps: &mut [emit::StepDraft], p: &dyn Fn(&str) -> String) {
+    for s in steps.iter_mut() {
+        s.title = p(&s.title);
+        s.body = p(&s.body);
+        s.checklist = s.checklist.iter().map(|c| p(c)).collect();
+        if let emit::Kind::Decision(choices) = &mut s.kind {
+            for (label, _) in choices.iter_mut() {
+                *label = p(label);
+            }
+        }
+    }
 }
 
 /// The alert's name: the file name, as alert names are written (`KubePodCrashLooping`).
