@@ -39,6 +39,33 @@ pub(super) fn publish(
     } else {
         sizes(&git.local(&["ls-tree", "-r", "-l", &parent], None)?.text())
     };
+    let changed = grown(store, device, &published)?;
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let script = import_script(&mine, &parent, device, now, &changed)?;
+    // A few objects per exchange: loose, rather than one more pack for every later command to
+    // search (git gc --auto packs them in time).
+    git.local(
+        &[
+            "-c",
+            "fastimport.unpackLimit=100",
+            "fast-import",
+            "--quiet",
+            "--done",
+        ],
+        Some(&script),
+    )?;
+    Ok(changed.len())
+}
+
+/// This device's logs that hold more whole lines than it has published, with those bytes; an
+/// error when one holds less (it was cut or replaced after it was shared).
+fn grown(
+    store: &Store,
+    device: &DeviceId,
+    published: &HashMap<String, u64>,
+) -> Result<Vec<(IncidentId, Vec<u8>)>, String> {
     let mut changed: Vec<(IncidentId, Vec<u8>)> = Vec::new();
     for id in own_logs(store) {
         let path = store.journal_path(&id);
@@ -65,9 +92,17 @@ pub(super) fn publish(
             changed.push((id, bytes));
         }
     }
-    if changed.is_empty() {
-        return Ok(0);
-    }
+    Ok(changed)
+}
+
+/// The `git fast-import` script committing the grown logs on this device's ref.
+fn import_script(
+    mine: &str,
+    parent: &str,
+    device: &DeviceId,
+    now: DateTime<Utc>,
+    changed: &[(IncidentId, Vec<u8>)],
+) -> Result<Vec<u8>, String> {
     let mut script = Vec::new();
     let msg = format!("runbook: {} incident log(s) from {device}\n", changed.len());
     write!(
@@ -80,7 +115,7 @@ pub(super) fn publish(
     if !parent.is_empty() {
         writeln!(script, "from {parent}").map_err(|e| e.to_string())?;
     }
-    for (id, bytes) in &changed {
+    for (id, bytes) in changed {
         write!(
             script,
             "M 100644 inline {id}/{device}.jsonl\ndata {}\n",
@@ -91,19 +126,7 @@ pub(super) fn publish(
         script.push(b'\n');
     }
     script.extend_from_slice(b"done\n");
-    // A few objects per exchange: loose, rather than one more pack for every later command to
-    // search (git gc --auto packs them in time).
-    git.local(
-        &[
-            "-c",
-            "fastimport.unpackLimit=100",
-            "fast-import",
-            "--quiet",
-            "--done",
-        ],
-        Some(&script),
-    )?;
-    Ok(changed.len())
+    Ok(script)
 }
 
 /// How many records this device wrote that the remote did not have at the last fetch (its
