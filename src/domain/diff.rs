@@ -16,8 +16,8 @@ impl StepDiff {
         let mut d = StepDiff::default();
         for s in &new.steps {
             match old.step(&s.id) {
-                None => d.added.push(s.id.clone()),
-                Some(o) if o != s => d.changed.push(s.id.clone()),
+                None => d.added.push(s.id.to_string()),
+                Some(o) if o != s => d.changed.push(s.id.to_string()),
                 Some(_) => {}
             }
         }
@@ -25,7 +25,7 @@ impl StepDiff {
             .steps
             .iter()
             .filter(|s| new.step(&s.id).is_none())
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
             .collect();
         d
     }

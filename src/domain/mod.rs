@@ -19,6 +19,7 @@ pub mod merge;
 pub mod open_work;
 pub mod rules;
 pub mod runbook;
+pub mod step_id;
 pub mod suggest;
 pub mod template;
 pub mod when;
@@ -28,3 +29,4 @@ pub use duration::Dur;
 pub use runbook::{
     Choice, Flow, KIND_NAMES, Link, Milestone, Runbook, Severity, Step, StepKind, Var,
 };
+pub use step_id::StepId;

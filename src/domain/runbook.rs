@@ -57,7 +57,7 @@ pub struct Var {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {
-    pub id: String,
+    pub id: crate::domain::StepId,
     pub title: String,
     pub kind: StepKind,
     pub role: Option<String>,

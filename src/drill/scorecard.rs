@@ -208,7 +208,7 @@ fn step_rows(inc: &Incident, ended: DateTime<Utc>) -> (Vec<Overrun>, Vec<Skipped
     for (def, st) in inc.runbook.steps.iter().zip(&inc.steps) {
         if st.status == Status::Skipped {
             skipped.push(Skipped {
-                step: def.id.clone(),
+                step: def.id.to_string(),
                 title: def.title.clone(),
                 reason: st.skip_reason.clone().unwrap_or_default(),
                 at: since(st.ended.unwrap_or(started)),
@@ -227,7 +227,7 @@ fn step_rows(inc: &Incident, ended: DateTime<Utc>) -> (Vec<Overrun>, Vec<Skipped
         let took = end - start;
         if took > secs(target) {
             overruns.push(Overrun {
-                step: def.id.clone(),
+                step: def.id.to_string(),
                 title: def.title.clone(),
                 took,
                 target,

@@ -199,7 +199,7 @@ fn detours(records: &[Record], inc: &Incident) -> Vec<Detour> {
                 let expected_after = preds[i]
                     .iter()
                     .chain(&deciders[i])
-                    .map(|&p| rb.steps[p].id.clone())
+                    .map(|&p| rb.steps[p].id.to_string())
                     .collect();
                 out.push(Detour {
                     at: r.at,

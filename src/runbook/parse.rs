@@ -315,7 +315,7 @@ fn step(
     let flow = flow(w, &e, &ctx, ss);
     let kind = kind_name.and_then(|k| step_kind(w, &e, &k, ss, tpl));
     Some(Step {
-        id: id?.0,
+        id: id?.0.into(),
         title: title?,
         kind: kind?,
         role: role.map(|r| r.0),

@@ -111,7 +111,7 @@ pub fn summarize(records: &[Record], inc: &Incident) -> Summary {
                 _ => Vec::new(),
             };
             StepSummary {
-                id: row.def.id.clone(),
+                id: row.def.id.to_string(),
                 title: row.def.title.clone(),
                 status: row.status_key().to_string(),
                 retired: row.retired,

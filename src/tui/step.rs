@@ -19,7 +19,7 @@ pub fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
     };
     let i = v.selected;
     let (def, st) = (&v.incident.runbook.steps[i], &v.incident.steps[i]);
-    let (id, active) = (def.id.clone(), st.status == Status::Active);
+    let (id, active) = (def.id.to_string(), st.status == Status::Active);
     match action {
         Action::Advance if active => complete(s),
         Action::Advance => append(s, vec![Known::StepStarted { step: id }], None),
@@ -63,7 +63,7 @@ fn complete(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.clone();
+    let id = def.id.to_string();
     if let StepKind::Decision { choices } = &def.kind {
         // Every choice in a menu (the digit keys reach only nine).
         let items = choices
@@ -130,7 +130,7 @@ fn break_glass(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.clone();
+    let id = def.id.to_string();
     // A command step stays open after the override, so its command can be run; a
     // decision waits for its choice; anything else in progress is completed with it.
     let then_complete = st.status == Status::Active
@@ -167,7 +167,7 @@ fn tick_next(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.clone();
+    let id = def.id.to_string();
     match st.checklist.iter().position(|c| !c) {
         Some(item) => append(
             s,
@@ -223,7 +223,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.clone();
+    let id = def.id.to_string();
     if let Some(r) = &s.running {
         let msg = format!("a command is already running (step \"{}\")", r.step);
         s.flash(Tone::Warn, msg);
@@ -382,7 +382,7 @@ fn comms_step(s: &AppState) -> Option<(String, String)> {
         return None;
     };
     Some((
-        steps[i].id.clone(),
+        steps[i].id.to_string(),
         fill(template.trim_end(), &v.incident.vars),
     ))
 }

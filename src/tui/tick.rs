@@ -39,7 +39,7 @@ pub fn tick(s: &mut AppState) -> Vec<Effect> {
         let Some(due) = duration.after(start) else {
             continue;
         };
-        let key = (def.id.clone(), st.runs);
+        let key = (def.id.to_string(), st.runs);
         if now >= due && !v.rung.contains(&key) {
             v.rung.push(key);
             fx.push(Effect::Bell);

@@ -331,7 +331,7 @@ fn journal(actions: &[(u8, u8, u8)]) -> Vec<Record> {
     let mut b = Builder::new("etcd-quorum-loss");
     let n = b.inc.runbook.steps.len();
     for (i, &(kind, a, c)) in actions.iter().enumerate() {
-        let step = b.inc.runbook.steps[a as usize % n].id.clone();
+        let step = b.inc.runbook.steps[a as usize % n].id.to_string();
         let k = match kind % 9 {
             0 => Known::StepStarted { step },
             1 => Known::StepCompleted {

@@ -161,7 +161,7 @@ impl Sim {
 
     fn selected_step(&self) -> String {
         let v = self.s.incident.as_ref().unwrap();
-        v.incident.runbook.steps[v.selected].id.clone()
+        v.incident.runbook.steps[v.selected].id.to_string()
     }
 
     fn select(&mut self, id: &str) {

@@ -409,7 +409,7 @@ impl Incident {
 
     fn milestone_from_step(&mut self, i: usize, r: &Record) {
         if let Some(m) = self.runbook.steps[i].milestone {
-            let id = self.runbook.steps[i].id.clone();
+            let id = self.runbook.steps[i].id.to_string();
             self.mark(m, r, Some(id), false);
         }
     }
