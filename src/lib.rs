@@ -13,7 +13,8 @@
 //!   validating runbooks), `stats` (figures across incidents), `config` (the settings file);
 //! - `journal` (the append-only file, generic over its records);
 //! - `domain` (runbooks, events, the fold and the merge of several logs, the rules; pure: no
-//!   IO, and no clock but `domain::clock`) and `usage` (the misuse error).
+//!   IO, and no clock but `domain::clock`), `usage` (the misuse error) and `par` (work over
+//!   the cores, answers in order).
 
 pub mod cli;
 pub mod commands;
@@ -25,6 +26,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod journal;
+pub mod par;
 pub mod runbook;
 pub mod stats;
 pub mod store;

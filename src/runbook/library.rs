@@ -202,7 +202,7 @@ pub fn list(roots: &[Root]) -> Vec<Entry> {
                 } else {
                     Vec::new()
                 };
-                par_map(&files, |p| listed(p))
+                crate::par::map(&files, usize::MAX, |p| listed(p))
                     .into_iter()
                     .flatten()
                     .collect()
@@ -303,53 +303,10 @@ fn checked_paths<T: Send + HasReport>(paths: &[PathBuf], keep: impl Keep<T>) -> 
 
 /// Reads and checks `files`, in order, on every core.
 fn check_files<T: Send>(files: &[PathBuf], keep: &impl Keep<T>) -> Vec<T> {
-    par_map(files, |p| {
+    crate::par::map(files, usize::MAX, |p| {
         let (report, text) = read_and_check(p);
         keep(report, p, text)
     })
-}
-
-/// `f` of every file, in order, on every core: each thread takes the next file not yet taken,
-/// so one slow file does not hold up a fixed share.
-fn par_map<T: Send>(files: &[PathBuf], f: impl Fn(&PathBuf) -> T + Sync) -> Vec<T> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len());
-    if threads <= 1 {
-        return files.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || -> Vec<(usize, T)> {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(p) = files.get(i) else {
-                return done;
-            };
-            done.push((i, f(p)));
-        }
-    };
-    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for h in helpers {
-            // A panicking worker is a bug; the files it took are done again below, on this
-            // thread, so that no file is left out.
-            done.extend(h.join().unwrap_or_default());
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    let mut out = Vec::with_capacity(files.len());
-    let mut results = done.into_iter().peekable();
-    for (i, p) in files.iter().enumerate() {
-        match results.next_if(|(j, _)| *j == i) {
-            Some((_, t)) => out.push(t),
-            None => out.push(f(p)),
-        }
-    }
-    out
 }
 
 fn report_only(p: &Path, d: Diagnostic) -> FileReport {

@@ -377,7 +377,7 @@ fn filters_choose_the_incidents_and_drills_only_with_drills() {
     assert!(a.contains(",sev3,2026-04-28T10:00:00.000Z,"), "{a}");
     assert!(a.contains(",300,120,1800,3600,5,0,0,2,false"), "{a}");
     assert!(!csv.contains(&ids[4]) && !csv.contains(&ids[5]));
-    // Journals are read on several threads; the rows still come newest first.
+    // One row per incident, newest first.
     let listed: Vec<&str> = rows[1..]
         .iter()
         .map(|r| r.split(',').next().unwrap())
@@ -433,4 +433,29 @@ fn the_tables_are_readable_and_hostile_text_is_made_visible() {
         !out.contains('\u{1b}') && out.contains("\\u{1b}]0;pwned"),
         "{out}"
     );
+}
+
+#[test]
+fn summaries_come_in_the_stores_id_order_cold_and_from_the_cache() {
+    use runbook::store::{Store, summaries::read_all};
+    let (e, ids) = generated();
+    let store = Store::locate(Some(e.state.path().to_path_buf()));
+    let want: Vec<String> = store
+        .ids()
+        .iter()
+        .map(|i| i.to_string())
+        .filter(|i| *i != ids[5])
+        .collect();
+    assert_eq!(want.len(), 5, "four incidents and a drill: {want:?}");
+    // Cold: every journal read (`par::map`'s own tests hold its order under any timing), then
+    // warm: the closed ones come from the cache. Both answer in the store's order with the
+    // same figures, and the damaged journal is named, never counted.
+    let (cold, skipped) = read_all(&store);
+    let got: Vec<&str> = cold.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(got, want);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].id, ids[5]);
+    let (warm, skipped) = read_all(&store);
+    assert_eq!(warm, cold);
+    assert_eq!(skipped.len(), 1);
 }

@@ -1,4 +1,4 @@
-//! The cache of per-incident summaries that `runbook stats` and the stats screen keep in
+//! The cache of per-incident summaries that `runbook stats` keeps in
 //! `<state-dir>/cache/stats-v1.json`: closed incidents do not change, so their summary is
 //! kept and used again while their journal is provably the same file with the same bytes at
 //! its end.
