@@ -54,7 +54,11 @@ pub fn stats(cx: &Ctx, a: &StatsArgs) -> anyhow::Result<ExitCode> {
         severity: a.severity,
         drills: a.drills,
     };
-    let (summaries, skipped) = read_all(&cx.store);
+    let read = read_all(&cx.store);
+    if let Some(w) = &read.cache_warning {
+        eprintln!("runbook: stats: {w}");
+    }
+    let (summaries, skipped) = (read.summaries, read.skipped);
     for s in &skipped {
         eprintln!(
             "runbook: stats: incident {} is not counted: {}",

@@ -58,3 +58,24 @@ fn a_journal_changed_or_damaged_after_it_was_cached_is_read_again() {
     let (again, _) = stats_json(&e, &[]);
     assert_eq!(again["metrics"], after["metrics"]);
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_is_said_once_and_changes_no_figure() {
+    let (e, _) = generated();
+    let (first, _) = stats_json(&e, &[]);
+    // `cache` taken by a plain file: the cache directory cannot be made, even by root.
+    std::fs::remove_dir_all(e.state.path().join("cache")).unwrap();
+    std::fs::write(e.state.path().join("cache"), b"not a directory").unwrap();
+    let (again, stderr) = stats_json(&e, &[]);
+    assert_eq!(again, first);
+    assert_eq!(
+        stderr.matches("the cache was not saved").count(),
+        1,
+        "{stderr}"
+    );
+    let r = runbook::store::summaries::read_all(&runbook::store::Store::locate(Some(
+        e.state.path().to_path_buf(),
+    )));
+    assert!(r.cache_warning.is_some_and(|w| w.contains("not saved")));
+    assert_eq!(r.summaries.len(), 5);
+}

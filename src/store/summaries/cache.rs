@@ -10,7 +10,7 @@
 //!
 //! Must never: be the source of truth (a missing, unreadable, damaged or foreign cache is
 //! ignored and rebuilt; deleting it at any time is safe), fail the command (a cache that
-//! cannot be written is skipped, said once on stderr), or follow a symlink in the state
+//! cannot be written is skipped, and the caller is told once), or follow a symlink in the state
 //! directory.
 
 use crate::stats::Summary;
@@ -113,14 +113,14 @@ impl Cache {
         }
     }
 
-    /// Drops entries of journals no longer there, and writes the cache when it changed.
-    pub fn save(mut self, seen: &[IncidentId], store: &Store) {
+    /// Drops entries of journals no longer there, and writes the cache when it changed; when
+    /// it could not be written, says why (for the caller to show: the app has no stderr).
+    pub fn save(mut self, seen: &[IncidentId], store: &Store) -> Option<String> {
         let before = self.file.entries.len();
-        self.file
-            .entries
-            .retain(|id, _| seen.iter().any(|s| s.as_str() == id));
+        let seen: std::collections::HashSet<&str> = seen.iter().map(IncidentId::as_str).collect();
+        self.file.entries.retain(|id, _| seen.contains(id.as_str()));
         if !self.changed && before == self.file.entries.len() {
-            return;
+            return None;
         }
         self.file.version = VERSION;
         self.file.written_by = env!("CARGO_PKG_VERSION").to_string();
@@ -128,11 +128,11 @@ impl Cache {
             .map_err(anyhow::Error::from)
             .and_then(|_| Ok(serde_json::to_string(&self.file)?))
             .and_then(|text| crate::export::write_file(&self.path, &text));
-        if let Err(e) = written {
-            eprintln!(
-                "runbook: stats: the cache was not saved (it only saves time): {}",
+        written.err().map(|e| {
+            format!(
+                "the cache was not saved (it only saves time): {}",
                 crate::runbook::sanitize::visible_lines(&format!("{e:#}"))
-            );
-        }
+            )
+        })
     }
 }

@@ -14,12 +14,23 @@ use crate::stats::report::Skipped;
 use crate::stats::{Summary, summarize};
 pub use cache::{Cache, Key};
 
+/// What `read_all` found.
+#[derive(Debug)]
+pub struct Read {
+    /// In the store's id order.
+    pub summaries: Vec<Summary>,
+    /// Journals not counted, and why, by id.
+    pub skipped: Vec<Skipped>,
+    /// Why the cache could not be saved, when it could not (the figures are whole anyway).
+    pub cache_warning: Option<String>,
+}
+
 /// Every incident's summary, and those left out with why. A journal with any problem
 /// (damaged or torn lines, a pinned runbook that does not match) is left out whole. Closed
 /// incidents whose journal is unchanged come from the cache; the others are read on up to
 /// four cores (`crate::par::map`: one journal open per thread at a time), and the answer is in the
 /// store's id order whatever the threads' timing.
-pub fn read_all(store: &Store) -> (Vec<Summary>, Vec<Skipped>) {
+pub fn read_all(store: &Store) -> Read {
     let ids = store.ids();
     let mut cache = Cache::load(store);
     let mut found: Vec<Option<Result<Summary, Skipped>>> = Vec::with_capacity(ids.len());
@@ -42,7 +53,7 @@ pub fn read_all(store: &Store) -> (Vec<Summary>, Vec<Skipped>) {
         }
         found[i] = Some(read);
     }
-    cache.save(&ids, store);
+    let cache_warning = cache.save(&ids, store);
     let (mut out, mut skipped) = (Vec::with_capacity(ids.len()), Vec::new());
     for r in found.into_iter().flatten() {
         match r {
@@ -51,7 +62,11 @@ pub fn read_all(store: &Store) -> (Vec<Summary>, Vec<Skipped>) {
         }
     }
     skipped.sort_by(|a, b| a.id.cmp(&b.id));
-    (out, skipped)
+    Read {
+        summaries: out,
+        skipped,
+        cache_warning,
+    }
 }
 
 /// One journal's summary, or why it is not counted.
