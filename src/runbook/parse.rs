@@ -296,7 +296,7 @@ fn step(
     let id = w.id(&e, "id", true);
     ss.id = id.clone();
     let title = templated(w.req_str(&e, "title"), tpl);
-    let kind_name = kind_name(w, &e, &ctx);
+    let kind_name = known_kind(w, &e, &ctx);
     if let Some(kind) = &kind_name {
         kind_fields(w, &e, &ctx, kind);
     }
@@ -331,7 +331,7 @@ fn step(
 
 /// The step's `kind`, when it is given and one of the known kinds (else an error, with the
 /// nearest known kind as a hint).
-fn kind_name(w: &mut Walk, e: &Entries<'_, '_>, ctx: &str) -> Option<String> {
+fn known_kind(w: &mut Walk, e: &Entries<'_, '_>, ctx: &str) -> Option<String> {
     if !e.has("kind") {
         w.missing(
             e,
