@@ -173,9 +173,11 @@ pub enum Command {
         json: bool,
     },
     /// Show a runbook as readable text, with decisions drawn as a tree.
-    #[command(after_help = "Example:\n  runbook show etcd-quorum-loss")]
+    #[command(
+        after_help = "Examples:\n  runbook show etcd-quorum-loss\n  runbook show runbooks/etcd-quorum-loss.toml"
+    )]
     Show {
-        /// The runbook id.
+        /// The runbook id, or the path of a runbook file (checked as `validate` checks it).
         id: String,
     },
     /// Print the JSON Schema of the runbook format, for editors.

@@ -196,6 +196,12 @@ fn row(e: &library::Entry, shadowed_by: Option<&Origin>) -> serde_json::Value {
 
 pub fn show(g: &Global, id: &str) -> anyhow::Result<ExitCode> {
     let lib = load_library(g);
+    // A path typed (or tab-completed) instead of an id: that file, checked as `validate` would
+    // (a FIFO or a device there is reported, never opened for reading).
+    let path = std::path::Path::new(id);
+    if lib.get(id).is_none() && path.exists() && !path.is_dir() {
+        return show_file(path);
+    }
     let Some(e) = lib.get(id) else {
         let hint =
             crate::runbook::suggest::hint(id, lib.entries.iter().map(|e| e.runbook.id.as_str()));
@@ -206,6 +212,24 @@ pub fn show(g: &Global, id: &str) -> anyhow::Result<ExitCode> {
     };
     print!("{}", render::show(&e.runbook, &e.origin.to_string()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `runbook show FILE`: the file's runbook, or its errors (exit 1) when it does not load.
+fn show_file(path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let checked = crate::runbook::library::check_paths(&[path.to_path_buf()]);
+    let Some((report, origin, _)) = checked.into_iter().next() else {
+        anyhow::bail!("cannot read {}", visible(&path.display().to_string()));
+    };
+    match &report.runbook {
+        Some(rb) if report.errors() == 0 => {
+            print!("{}", render::show(rb, &origin.to_string()));
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprint!("{}", report.render());
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 pub fn schema() -> anyhow::Result<ExitCode> {

@@ -99,6 +99,10 @@ fn a_fifo_named_toml_is_reported_at_once_and_nothing_hangs() {
     let fifo = d.join("x.toml");
     let out = bounded(e.cmd(&["validate", fifo.to_str().unwrap()]));
     assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    // Or to `show` as a path: reported as validate reports it, never opened.
+    let out = bounded(e.cmd(&["show", fifo.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    assert!(shown(&out).contains("named pipe"), "{}", shown(&out));
     // And as a drill scenario.
     std::fs::create_dir_all(d.join("scenarios")).unwrap();
     mkfifo(&d.join("scenarios/s.toml"));
@@ -270,4 +274,37 @@ fn the_apps_reload_and_first_frame_listing_never_block_on_a_fifo() {
         .expect("the reload blocked on the FIFO");
     assert_eq!(listed, ["good"]);
     assert_eq!(reloaded, ["good"]);
+}
+
+#[test]
+fn show_takes_a_path_as_well_as_an_id_and_a_broken_file_gets_its_errors() {
+    let e = Env::new();
+    let d = books(&e);
+    // Tab completion gives a path: it shows that file, though it is in no library.
+    let good = d.join("good.toml");
+    let out = bounded(e.cmd(&["show", good.to_str().unwrap()]));
+    assert!(out.status.success(), "{}", shown(&out));
+    assert!(
+        shown(&out).starts_with("good  A good runbook"),
+        "{}",
+        shown(&out)
+    );
+    // A broken one: every error with its line and column, exit 1, no runbook printed.
+    let bad = d.join("bad.toml");
+    std::fs::write(&bad, GOOD.replace("kind = \"action\"", "kind = \"acton\"")).unwrap();
+    let out = bounded(e.cmd(&["show", bad.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    assert!(out.stdout.is_empty(), "{}", shown(&out));
+    let text = shown(&out);
+    assert!(
+        text.contains("bad.toml:") && text.contains("unknown kind \"acton\""),
+        "{text}"
+    );
+    // A name that is neither an id nor a file is still the id error with its hint.
+    let out = bounded(e.cmd(&["--runbooks", d.to_str().unwrap(), "show", "godo"]));
+    assert!(
+        shown(&out).contains("no runbook with id \"godo\""),
+        "{}",
+        shown(&out)
+    );
 }
