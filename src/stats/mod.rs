@@ -8,9 +8,11 @@
 //! missing milestone is counted apart, never as zero), or count an incident it could not read.
 //!
 //! Layout: `mod.rs` (the summary of one incident), `filter.rs` (which incidents count),
-//! `report.rs` (the figures), `render.rs` (terminal tables and CSV; JSON is `Report`'s serde).
+//! `report.rs` (the figures), `render.rs` (terminal tables and CSV; JSON is `Report`'s serde),
+//! `highlights.rs` (what the app's stats screen picks out of a report).
 
 pub mod filter;
+pub mod highlights;
 pub mod render;
 pub mod report;
 

@@ -4,20 +4,22 @@
 //! Must never: let text from a journal (titles, ids, skip reasons, labels) reach a terminal
 //! raw (all of it goes through `sanitize::visible`), or let a CSV cell start a formula.
 
-use super::report::{Figure, Report, RunbookStats, StepStats};
+use super::report::{Figure, Report, RunbookStats};
 use super::{Filter, Summary};
 use crate::export::metrics::span;
 use crate::runbook::sanitize::visible;
 use std::fmt::Write;
 
-const LABELS: [&str; 4] = [
+/// The four response times' names, in `Metrics::iter` order.
+pub const LABELS: [&str; 4] = [
     "Time to detect",
     "Time to acknowledge",
     "Time to mitigate",
     "Time to resolve",
 ];
 
-fn secs(v: Option<i64>) -> String {
+/// A time in seconds as a span (`45m`, `1h13m`; `-`: none).
+pub fn secs(v: Option<i64>) -> String {
     v.map_or_else(|| "-".to_string(), span)
 }
 
@@ -40,13 +42,9 @@ pub fn table(r: &Report) -> String {
     out.push_str("\n\n");
     counts(&mut out, "By type", &r.by_type);
     counts(&mut out, "By severity (worst reached)", &r.by_severity);
-    let _ = writeln!(
-        out,
-        "{:<20} {:>5} {:>7} {:>7} {:>7} {:>8}",
-        "Response times", "count", "median", "p90", "max", "missing"
-    );
+    let _ = writeln!(out, "{}", figure_line("Response times", None));
     for (label, (_, f)) in LABELS.iter().zip(r.metrics.iter()) {
-        figure_row(&mut out, label, f);
+        let _ = writeln!(out, "{}", figure_line(label, Some(f)));
     }
     out.push('\n');
     if !r.weeks.is_empty() {
@@ -83,16 +81,23 @@ fn counts(out: &mut String, title: &str, map: &std::collections::BTreeMap<String
     out.push('\n');
 }
 
-fn figure_row(out: &mut String, label: &str, f: &Figure) {
-    let _ = writeln!(
-        out,
+/// One row of the response times table, or its header (`None`: the column names after
+/// `label`). Shared with the app's stats screen, so both read the same.
+pub fn figure_line(label: &str, f: Option<&Figure>) -> String {
+    let Some(f) = f else {
+        return format!(
+            "{label:<20} {:>5} {:>7} {:>7} {:>7} {:>8}",
+            "count", "median", "p90", "max", "missing"
+        );
+    };
+    format!(
         "{label:<20} {:>5} {:>7} {:>7} {:>7} {:>8}",
         f.count,
         secs(f.median),
         secs(f.p90),
         secs(f.max),
         f.missing
-    );
+    )
 }
 
 fn runbook(out: &mut String, rb: &RunbookStats) {
@@ -104,6 +109,18 @@ fn runbook(out: &mut String, rb: &RunbookStats) {
         rb.incidents,
         rb.out_of_order
     );
+    for line in step_table(rb) {
+        let _ = writeln!(out, "  {line}");
+    }
+    for line in step_notes(rb) {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push('\n');
+}
+
+/// Every step of a runbook as a table: the header, then a row per step (a removed one
+/// marked so). Shared with the app's stats screen.
+pub fn step_table(rb: &RunbookStats) -> Vec<String> {
     let ids: Vec<String> = rb.steps.iter().map(|s| visible(&s.id)).collect();
     let w = ids
         .iter()
@@ -111,62 +128,69 @@ fn runbook(out: &mut String, rb: &RunbookStats) {
         .max()
         .unwrap_or(4)
         .clamp(4, 32);
-    let _ = writeln!(
-        out,
-        "  {:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7}",
+    let mut out = vec![format!(
+        "{:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7}",
         "step", "reached", "done", "failed", "skipped", "median", "target", "overrun"
-    );
+    )];
     for (s, id) in rb.steps.iter().zip(&ids) {
-        let rate = s
-            .overrun_rate
-            .map_or_else(|| "-".to_string(), |r| format!("{:.0}%", r * 100.0));
         let removed = if s.removed { "  (removed)" } else { "" };
-        let _ = writeln!(
-            out,
-            "  {id:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {rate:>7}{removed}",
+        out.push(format!(
+            "{id:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7}{removed}",
             s.reached,
             s.completed,
             s.failed,
             s.skipped,
             secs(s.median_s),
-            secs(s.target_s)
-        );
+            secs(s.target_s),
+            rate(s.overrun_rate)
+        ));
     }
-    for s in &rb.steps {
-        step_details(out, s);
-    }
-    if !rb.never_reached.is_empty() {
-        let list: Vec<String> = rb.never_reached.iter().map(|s| visible(s)).collect();
-        let _ = writeln!(out, "  never reached: {}", list.join(", "));
-    }
-    if !rb.removed.is_empty() {
-        let list: Vec<String> = rb.removed.iter().map(|s| visible(s)).collect();
-        let _ = writeln!(
-            out,
-            "  removed since (only earlier versions had them): {}",
-            list.join(", ")
-        );
-    }
-    out.push('\n');
+    out
 }
 
-fn step_details(out: &mut String, s: &StepStats) {
-    if !s.skip_reasons.is_empty() {
-        let list: Vec<String> = s
-            .skip_reasons
-            .iter()
-            .map(|r| format!("\"{}\" x{}", visible(&r.reason), r.count))
+/// An overrun rate as a whole percentage (`-`: no timed run against a target).
+pub fn rate(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".to_string(), |r| format!("{:.0}%", r * 100.0))
+}
+
+/// What the step table does not show: each step's skip reasons and each decision's choices
+/// taken, then the steps never reached and those removed since. Shared with the app.
+pub fn step_notes(rb: &RunbookStats) -> Vec<String> {
+    let mut out = Vec::new();
+    let quoted = |items: Vec<(&str, usize)>| -> String {
+        let list: Vec<String> = items
+            .into_iter()
+            .map(|(text, n)| format!("\"{}\" x{n}", visible(text)))
             .collect();
-        let _ = writeln!(out, "  {} skipped: {}", visible(&s.id), list.join(", "));
+        list.join(", ")
+    };
+    for s in &rb.steps {
+        let reasons = s.skip_reasons.iter().map(|r| (r.reason.as_str(), r.count));
+        let choices = s.choices.iter().map(|c| (c.label.as_str(), c.taken));
+        let lists: [(&str, Vec<(&str, usize)>); 2] =
+            [("skipped", reasons.collect()), ("chose", choices.collect())];
+        for (what, list) in lists {
+            if !list.is_empty() {
+                out.push(format!("{} {what}: {}", visible(&s.id), quoted(list)));
+            }
+        }
     }
-    if !s.choices.is_empty() {
-        let list: Vec<String> = s
-            .choices
-            .iter()
-            .map(|c| format!("\"{}\" x{}", visible(&c.label), c.taken))
-            .collect();
-        let _ = writeln!(out, "  {} chose: {}", visible(&s.id), list.join(", "));
+    let ids = |list: &[String]| {
+        list.iter()
+            .map(|s| visible(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !rb.never_reached.is_empty() {
+        out.push(format!("never reached: {}", ids(&rb.never_reached)));
     }
+    if !rb.removed.is_empty() {
+        out.push(format!(
+            "removed since (only earlier versions had them): {}",
+            ids(&rb.removed)
+        ));
+    }
+    out
 }
 
 /// The CSV header, one column per field of `csv_row`.
