@@ -3,7 +3,7 @@
 
 use super::effect::Effect;
 use super::keymap::{Action, Mode, lookup};
-use super::state::{AppState, FormVar, Home, Overlay, Row, StartForm};
+use super::state::{AppState, Extent, FormVar, Home, Overlay, Row, StartForm, Tone};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -19,24 +19,26 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Quit) => return super::quit::request(s),
         Some(Action::Open) => return open(s),
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
-            let down = a == Action::ScrollDown;
             let extent = s.drawn.preview.unwrap_or_default();
             let before = s.home.preview_scroll;
-            let (offset, any) = extent.page(before, down);
-            s.home.preview_scroll = offset;
-            if !any {
-                s.flash(super::state::Tone::Info, "the preview is all on screen");
-            } else if offset == before {
-                let end = if down { "end" } else { "top" };
-                s.flash(
-                    super::state::Tone::Info,
-                    format!("at the {end} of the preview"),
-                );
-            }
+            s.home.preview_scroll = page(s, extent, before, a == Action::ScrollDown, "the preview");
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// `J`/`K` over a pane that showed `extent` from line `at`: where it is scrolled to now; when
+/// it cannot move, the footer says why (`pane` names it).
+pub fn page(s: &mut AppState, extent: Extent, at: usize, down: bool, pane: &str) -> usize {
+    let (offset, any) = extent.page(at, down);
+    if !any {
+        s.flash(Tone::Info, format!("{pane} is all on screen"));
+    } else if offset == at {
+        let end = if down { "end" } else { "top" };
+        s.flash(Tone::Info, format!("at the {end} of {pane}"));
+    }
+    offset
 }
 
 fn filter_key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -120,7 +122,7 @@ fn open(s: &mut AppState) -> Vec<Effect> {
             // Only on the first frame, before the full check (which runs before any key is
             // handled in the app): never start from a runbook whose steps are not read.
             s.flash(
-                super::state::Tone::Warn,
+                Tone::Warn,
                 "this runbook is still being checked; press Enter again in a moment",
             );
             Vec::new()
@@ -128,7 +130,7 @@ fn open(s: &mut AppState) -> Vec<Effect> {
         Some(Row::Runbook(i)) => {
             if let Some(p) = s.home.library[i].problems.clone() {
                 s.flash(
-                    super::state::Tone::Warn,
+                    Tone::Warn,
                     format!("the file has errors; starting from the last good version ({p})"),
                 );
             }

@@ -1394,28 +1394,12 @@ fn p_asks_for_the_pager_by_run_never_by_a_journal_path_and_says_when_nothing_was
 /// the app draws (regenerate it from the snapshot when the screen changes).
 #[test]
 fn the_readme_screen_sample_is_what_the_app_draws() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let snap = std::fs::read_to_string(format!(
-        "{root}/tests/it/snapshots/it__tui_render__incident_80x24.snap"
-    ))
-    .unwrap();
-    // After the header, which is between two `---` lines.
-    let drawn: Vec<&str> = snap
-        .lines()
-        .skip_while(|l| *l == "---")
-        .skip_while(|l| *l != "---")
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| &l[1..l.len() - 1])
-        .collect();
-    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
-    let from = readme.find("## What it looks like").expect("the section");
-    let block = readme[from..]
-        .split("```\n")
-        .nth(1)
-        .expect("a screen sample");
-    let sample: Vec<&str> = block.lines().collect();
-    assert_eq!(sample, drawn, "README's sample differs from the snapshot");
+    use crate::support::readme::{readme_block_after, snapshot_screen};
+    assert_eq!(
+        readme_block_after("## What it looks like"),
+        snapshot_screen("it__tui_render__incident_80x24.snap"),
+        "README's sample differs from the snapshot"
+    );
 }
 
 /// What a key press can visibly change: the screen, a dialog, the footer's answer, where the

@@ -6,38 +6,20 @@
 //! `AppState::now`) and the step it is at. What does not fit is below: the border says how
 //! much, and `J`/`K` scroll (`Home::preview_scroll`; `render` tells `update` the extent it drew).
 
-use super::text::{Lines, clock, fit, hanging, one, prose, scroll_hint, wrap, wrapped};
+use super::text::{Lines, clock, fit, hanging, one, prose, scrolled, wrap, wrapped};
 use super::theme::Theme;
 use crate::tui::state::{AppState, Extent, IncidentRow, LibraryRow, Row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 
 /// Draws the preview; says how long it is and how much of it is shown.
 pub fn render(frame: &mut Frame, area: Rect, s: &AppState) -> Extent {
     let t = Theme::of(s);
-    let mut block = Block::bordered().title(Line::styled(" Preview ", t.title()));
-    let inner = block.inner(area);
-    let lines = document(s, usize::from(inner.width));
-    let h = usize::from(inner.height);
-    let room = lines.len().saturating_sub(h);
-    let offset = s.home.preview_scroll.min(room);
-    if let Some(hint) = scroll_hint(offset, room - offset) {
-        block = block.title_bottom(Line::styled(hint, t.dim()));
-    }
-    frame.render_widget(block, area);
-    let extent = Extent {
-        lines: lines.len(),
-        room: h,
-        from: offset,
-    };
-    if inner.is_empty() {
-        return extent;
-    }
-    let shown: Lines = lines.into_iter().skip(offset).take(h).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
-    extent
+    let block = Block::bordered().title(Line::styled(" Preview ", t.title()));
+    let lines = document(s, usize::from(block.inner(area).width));
+    scrolled(frame, area, block, lines, s.home.preview_scroll, t.dim())
 }
 
 /// The whole preview of the selected row at width `max`.

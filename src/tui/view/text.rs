@@ -238,6 +238,37 @@ pub fn scroll_hint(above: usize, below: usize) -> Option<String> {
     (!more.is_empty()).then(|| format!(" {} more: {keys} ", more.join(" ")))
 }
 
+/// Draws `lines` inside `block` over `area`, scrolled down `scroll` lines (kept to what can
+/// scroll), the bottom border saying what is out of view (`scroll_hint`, styled `hint`).
+/// Returns what it showed, for `J`/`K` (the preview, the stats screen's runbook pane).
+pub fn scrolled(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    mut block: ratatui::widgets::Block<'static>,
+    lines: Lines,
+    scroll: usize,
+    hint: Style,
+) -> crate::tui::state::Extent {
+    let inner = block.inner(area);
+    let h = usize::from(inner.height);
+    let room = lines.len().saturating_sub(h);
+    let offset = scroll.min(room);
+    if let Some(text) = scroll_hint(offset, room - offset) {
+        block = block.title_bottom(Line::styled(text, hint));
+    }
+    frame.render_widget(block, area);
+    let extent = crate::tui::state::Extent {
+        lines: lines.len(),
+        room: h,
+        from: offset,
+    };
+    if !inner.is_empty() {
+        let shown: Lines = lines.into_iter().skip(offset).take(h).collect();
+        frame.render_widget(ratatui::widgets::Paragraph::new(shown), inner);
+    }
+    extent
+}
+
 /// "1 step", "3 steps".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {

@@ -1,9 +1,10 @@
-//! What the integration tests share: the CLI harness, the etcd drill start, the export replays
-//! and the journal tests' record type.
+//! What the integration tests share: the CLI harness, the etcd drill start, the export replays,
+//! the journal tests' record type and the check of the README's screen samples.
 
 pub mod cli_env;
 pub mod etcd_drill;
 pub mod pty;
+pub mod readme;
 pub mod rec;
 pub mod replay;
 
