@@ -22,6 +22,8 @@ impl AppState {
             screen: Screen::Home,
             home: Home::default(),
             incident: None,
+            learning: Default::default(),
+            stats: Default::default(),
             overlay: None,
             flash: None,
             quit: false,
@@ -61,6 +63,9 @@ pub fn drawn(s: &mut AppState, at: DateTime<Utc>, d: &super::view::Drawn) -> boo
     }
     if let Some(e) = d.preview {
         s.home.preview_scroll = e.from;
+    }
+    if let Some(e) = d.stats {
+        s.stats.scroll = e.from;
     }
     let (Some(Overlay::Confirm(c)), Some(shown)) = (&mut s.overlay, d.confirm) else {
         return false;
@@ -146,9 +151,21 @@ fn handle(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Library(rows) => {
-            s.reloading = false;
+            let checked = std::mem::take(&mut s.reloading);
             home::relist(s, |h| h.library = rows);
             super::record::offer_newer(s);
+            if checked {
+                super::stats::after_first_check(s)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::SummariesCounted { request, incidents } => {
+            super::stats::counted(s, request, incidents);
+            Vec::new()
+        }
+        Msg::Summaries { request, figures } => {
+            super::stats::answered(s, request, figures);
             Vec::new()
         }
         Msg::RunbooksChanged => {
@@ -211,6 +228,7 @@ fn on_key(s: &mut AppState, key: KeyEvent, at: DateTime<Utc>) -> Vec<Effect> {
     match s.screen {
         Screen::Home => home::key(s, &key),
         Screen::Incident => incident::key(s, &key),
+        Screen::Stats => super::stats::key(s, &key),
     }
 }
 

@@ -37,6 +37,12 @@ pub enum Effect {
         drill: bool,
     },
     RefreshIncidents,
+    /// Read every incident's summary (through the stats cache) and compute the figures, off
+    /// the UI loop: answered by `Msg::SummariesCounted`, then `Msg::Summaries`, naming
+    /// `request`.
+    ReadSummaries {
+        request: u64,
+    },
     /// Load the library again (keeping the last good version of files that broke).
     ReloadLibrary,
     /// Run the command whose `command_started` is record `run` of `incident` (durable), with

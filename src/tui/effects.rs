@@ -1,8 +1,9 @@
 //! The loop thread's side of the shell: it carries out effects and decides nothing. Journal
 //! and library work goes to the journaler (`worker.rs`, on its own thread in the app, inline in
 //! tests); what needs the loop thread stays here: running a command (its runner on a thread
-//! of its own, with a cancel flag), the clipboard (OSC 52), the bell, and requests for the
-//! terminal, which the event loop owns. Every result comes back as a `Msg`.
+//! of its own, with a cancel flag), reading every journal for the stats (a thread of its own
+//! too), the clipboard (OSC 52), the bell, and requests for the terminal, which the event loop
+//! owns. Every result comes back as a `Msg`.
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -90,6 +91,7 @@ impl Shell {
                 let _ = write_raw("\x07");
                 Vec::new()
             }
+            Effect::ReadSummaries { request } => self.read_summaries(request),
             journal_work => match &mut self.worker {
                 Worker::Inline(j) => j.handle(journal_work),
                 Worker::Thread(jobs) => {
@@ -161,6 +163,40 @@ impl Shell {
         });
         vec![running]
     }
+
+    /// Reads every journal's summary and computes the figures: on a thread of its own in the
+    /// app (a cold read of a big state directory takes seconds, and must hold up neither keys
+    /// nor the journaler's appends), inline when the journaler is (tests).
+    fn read_summaries(&mut self, request: u64) -> Vec<Msg> {
+        let store = self.store.clone();
+        if let Worker::Inline(_) = self.worker {
+            let mut answers = Vec::new();
+            read_summaries(&store, request, &mut |m| answers.push(m));
+            return answers;
+        }
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            read_summaries(&store, request, &mut |m| {
+                let _ = tx.send(m);
+            })
+        });
+        Vec::new()
+    }
+}
+
+/// Read `request`: how many journals there are, then the figures over them (the journals
+/// that could not be read whole named, never counted).
+fn read_summaries(store: &Store, request: u64, send: &mut dyn FnMut(Msg)) {
+    send(Msg::SummariesCounted {
+        request,
+        incidents: store.ids().len(),
+    });
+    let (summaries, skipped) = crate::store::summaries::read_all(store);
+    let figures = crate::tui::stats::state::Figures::compute(&summaries, skipped);
+    send(Msg::Summaries {
+        request,
+        figures: Arc::new(figures),
+    });
 }
 
 /// OSC 52: "set the clipboard", understood by most terminals and passed through SSH.

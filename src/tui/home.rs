@@ -1,5 +1,5 @@
 //! Keys on the home screen: move through open incidents and the library, filter as you type,
-//! resume an incident or open the start form for a runbook.
+//! resume an incident or open the start form for a runbook; `S` opens the stats screen.
 
 use super::effect::Effect;
 use super::keymap::{Action, Mode, lookup};
@@ -18,6 +18,7 @@ pub fn key(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         Some(Action::Help) => s.overlay = Some(Overlay::Help { scroll: 0 }),
         Some(Action::Quit) => return super::quit::request(s),
         Some(Action::Open) => return open(s),
+        Some(Action::Stats) => return super::stats::open(s),
         Some(a @ (Action::ScrollDown | Action::ScrollUp)) => {
             let extent = s.drawn.preview.unwrap_or_default();
             let before = s.home.preview_scroll;

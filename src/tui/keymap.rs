@@ -24,6 +24,8 @@ pub enum Mode {
     Form,
     Help,
     Error,
+    /// The stats screen (figures across incidents).
+    Stats,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +75,10 @@ pub enum Action {
     OutputRight,
     /// Open the step's full saved output in `$PAGER`.
     Pager,
+    /// Home: the stats screen (figures across incidents).
+    Stats,
+    /// Stats: drills only, or real incidents (drills left out).
+    Drills,
     Submit,
     Cancel,
     NextField,
@@ -149,8 +155,21 @@ pub const DEFAULT: &[Binding] = &[
     b(M::Home, code(KeyCode::Esc), A::ClearFilter, "clear the filter"),
     b(M::Home, k('J'), A::ScrollDown, "scroll the preview"),
     b(M::Home, k('K'), A::ScrollUp, "scroll the preview"),
+    b(M::Home, k('S'), A::Stats, "stats: figures across incidents"),
     b(M::Home, k('?'), A::Help, "this help"),
     b(M::Home, k('q'), A::Quit, "quit (nothing is lost)"),
+    b(M::Stats, code(KeyCode::Tab), A::Down, "the next runbook"),
+    b(M::Stats, code(KeyCode::Down), A::Down, "the next runbook"),
+    b(M::Stats, k('j'), A::Down, "the next runbook"),
+    b(M::Stats, code(KeyCode::BackTab), A::Up, "the previous runbook"),
+    b(M::Stats, code(KeyCode::Up), A::Up, "the previous runbook"),
+    b(M::Stats, k('k'), A::Up, "the previous runbook"),
+    b(M::Stats, k('d'), A::Drills, "drills only / real incidents (drills left out)"),
+    b(M::Stats, k('J'), A::ScrollDown, "scroll the runbook's figures"),
+    b(M::Stats, k('K'), A::ScrollUp, "scroll the runbook's figures"),
+    b(M::Stats, k('?'), A::Help, "this help"),
+    b(M::Stats, code(KeyCode::Esc), A::Back, "back to the home screen"),
+    b(M::Stats, k('q'), A::Back, "back to the home screen"),
     b(M::Filter, code(KeyCode::Enter), A::Submit, "keep the filter, back to the list"),
     b(M::Filter, code(KeyCode::Esc), A::ClearFilter, "clear the filter"),
     b(M::Filter, code(KeyCode::Down), A::Down, "move down"),

@@ -18,6 +18,7 @@ pub mod quit;
 pub mod record;
 pub mod shell;
 pub mod state;
+pub mod stats;
 pub mod step;
 pub mod tick;
 pub mod view;

@@ -43,6 +43,16 @@ pub enum Msg {
     OpenFailed(String),
     Library(Vec<LibraryRow>),
     Incidents(Vec<IncidentRow>),
+    /// Read `request` of every journal (`Effect::ReadSummaries`) goes through this many.
+    SummariesCounted {
+        request: u64,
+        incidents: usize,
+    },
+    /// The figures read `request` found (computed by the reader, off the UI loop).
+    Summaries {
+        request: u64,
+        figures: Arc<crate::tui::stats::state::Figures>,
+    },
     /// The incidents directory changed (another process appended).
     JournalChanged,
     /// Where sharing stands after a background exchange (see `crate::sync::status`).

@@ -15,6 +15,11 @@ pub struct AppState {
     pub home: Home,
     /// The open incident, when one is open (kept when going back home, so it can be resumed).
     pub incident: Option<IncidentView>,
+    /// What the last read of every journal found, and the read in flight (the stats screen's
+    /// figures and the home preview's step figures).
+    pub learning: super::stats::state::Learning,
+    /// The stats screen's choices (shown when `screen` is `Stats`).
+    pub stats: super::stats::state::StatsView,
     pub overlay: Option<Overlay>,
     /// A one-line message in the footer: the outcome of the last action.
     pub flash: Option<Flash>,
@@ -99,6 +104,8 @@ pub enum Leaving {
 pub enum Screen {
     Home,
     Incident,
+    /// Figures across incidents (`S` on the home screen).
+    Stats,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

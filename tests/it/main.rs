@@ -58,5 +58,7 @@ mod team_sync;
 mod tui_pty;
 mod tui_render;
 mod tui_safety;
+mod tui_stats;
+mod tui_stats_render;
 mod tui_update;
 mod validate_fixtures;

@@ -7,7 +7,7 @@ use crate::support::cli_env::Env;
 use serde_json::{Value, json};
 
 /// Version 1: ack, check, decide (roll back or restart), rollback, restart, resolve, review.
-const V1: &str = r#"schema_version = 1
+pub(crate) const V1: &str = r#"schema_version = 1
 id = "svc"
 title = "Service down"
 incident_type = "web"

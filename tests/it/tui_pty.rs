@@ -212,3 +212,41 @@ fn sighup_mid_incident_loses_nothing_and_the_incident_resumes() {
     again.drain();
     assert!(again.child.wait().unwrap().success());
 }
+
+/// The stats screen in the real binary, over incidents generated with backdated `--at` (the
+/// `stats_cli` set: four real ones, a drill, a damaged journal): the home preview gains the
+/// runbook's step figures once the start-up read is in, `S` shows the figures and names the
+/// journal not counted, `d` counts the drill instead, Esc goes home.
+#[test]
+fn s_on_the_home_screen_shows_the_figures_across_incidents() {
+    let (e, ids) = crate::stats_cli::generated();
+    let books = e.state.path().join("runbooks");
+    let script = r#"exec "$BIN" --runbooks "$BOOKS""#;
+    let mut t = Term::spawn(script, e.state.path(), &books);
+    t.wait_text("Service down");
+    // Filter to the runbook (ranked first: its id), and keep the filter.
+    t.keys("/svc\r");
+    t.wait_text("› svc ");
+    t.wait_for("the preview's step figures", |s| {
+        s.contains("Across 4 incidents (drills left out; S: stats)")
+    });
+    t.keys("S");
+    t.wait_for("the stats screen's figures", |s| {
+        s.contains("4 incidents (0 open), drills left out")
+            && s.contains("2026-W18")
+            && s.contains("Runbook svc: Service down")
+            && s.contains("Time to resolve          4     45m      1h      1h        0")
+    });
+    let screen = t.screen();
+    assert!(
+        screen.contains(&format!("1 journal not counted: {}", ids[5])),
+        "{screen}"
+    );
+    t.keys("d");
+    t.wait_text("1 drill (0 open), drills only");
+    t.keys("\x1b");
+    t.wait_text("Incidents and runbooks");
+    t.keys("q");
+    t.drain();
+    assert!(t.child.wait().unwrap().success());
+}

@@ -89,7 +89,14 @@ fn hints(s: &AppState) -> Vec<(String, &'static str)> {
             h(&[Action::Open], "open"),
             h(&[Action::Down, Action::Up], "move"),
             h(&[Action::Filter], "filter"),
+            h(&[Action::Stats], "stats"),
             h(&[Action::Quit], "quit"),
+        ],
+        Mode::Stats => vec![
+            h(&[Action::Down], "runbook"),
+            h(&[Action::Drills], "drills"),
+            h(&[Action::ScrollDown, Action::ScrollUp], "scroll"),
+            h(&[Action::Back], "back"),
         ],
         Mode::Filter => vec![
             ("type".to_string(), "to filter"),

@@ -9,6 +9,7 @@
 
 pub mod confirm;
 mod detail;
+mod figures;
 mod footer;
 mod form;
 mod header;
@@ -17,6 +18,8 @@ mod kinds;
 mod output;
 mod overlay;
 mod preview;
+mod stats;
+mod stats_runbook;
 mod steps;
 mod text;
 pub mod theme;
@@ -52,6 +55,8 @@ pub struct Drawn {
     pub preview: Option<Extent>,
     /// The help overlay.
     pub help: Option<Extent>,
+    /// The stats screen's runbook pane.
+    pub stats: Option<Extent>,
 }
 
 /// `render`, returning the layout facts `update` needs.
@@ -65,6 +70,7 @@ pub fn draw(frame: &mut Frame, s: &AppState) -> Drawn {
     let mut drawn = Drawn::default();
     match (s.screen, &s.incident) {
         (Screen::Incident, Some(_)) => drawn.detail = incident_screen(frame, body, s),
+        (Screen::Stats, _) => drawn.stats = stats::render(frame, body, s),
         _ => drawn.preview = Some(home_screen(frame, body, s)),
     }
     footer::render(frame, foot, s);
@@ -82,6 +88,7 @@ pub fn draw(frame: &mut Frame, s: &AppState) -> Drawn {
 pub fn screen_mode(s: &AppState) -> Mode {
     match (s.screen, &s.incident) {
         (Screen::Incident, Some(_)) => Mode::Incident,
+        (Screen::Stats, _) => Mode::Stats,
         _ if s.home.filtering => Mode::Filter,
         _ => Mode::Home,
     }

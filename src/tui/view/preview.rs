@@ -1,7 +1,8 @@
 //! Home, right pane: a preview of the selected row. For a runbook: title, id, type, severity,
 //! where it came from, problems with the file on disk (warn style: the runbook shown is the last
 //! good version), summary, alerts, tags, owners, variables and the numbered steps with their
-//! kind (or, on the first frame, that the file is still being checked). For an open incident:
+//! kind (or, on the first frame, that the file is still being checked), then, once the
+//! summaries are read, how its steps went across incidents (`figures.rs`). For an open incident:
 //! title, DRILL, severity, id, runbook, when it was opened (and how long ago, from
 //! `AppState::now`) and the step it is at. What does not fit is below: the border says how
 //! much, and `J`/`K` scroll (`Home::preview_scroll`; `render` tells `update` the extent it drew).
@@ -113,6 +114,7 @@ fn runbook(s: &AppState, entry: &LibraryRow, max: usize) -> Lines {
             Span::raw(fit(&title, max.saturating_sub(head.len()))),
         ]));
     }
+    out.extend(super::figures::lines(s, rb, max));
     out
 }
 

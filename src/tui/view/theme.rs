@@ -84,6 +84,12 @@ impl Theme {
         )
     }
 
+    /// The bars of a chart: coloured with colour; without, the bars are their own glyphs
+    /// (`█`) and every bar has its number printed beside it.
+    pub fn chart(&self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan), Style::new())
+    }
+
     /// Borders of popups: bold so they stand out from the panes underneath.
     pub fn popup_border(&self) -> Style {
         self.pick(

@@ -1,5 +1,6 @@
 //! What the integration tests share: the CLI harness, the etcd drill start, the export replays,
-//! the journal tests' record type and the check of the README's screen samples.
+//! the journal tests' record type, the check of the README's screen samples, and the stats
+//! screen's generated summaries.
 
 pub mod cli_env;
 pub mod etcd_drill;
@@ -7,6 +8,7 @@ pub mod pty;
 pub mod readme;
 pub mod rec;
 pub mod replay;
+pub mod stats_summaries;
 
 /// The name libtest knows a test in `module` (a `module_path!()`) by: the path without the
 /// crate's name. Tests that run this binary again as a child process pass it to `--exact`.
