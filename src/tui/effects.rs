@@ -191,8 +191,9 @@ fn read_summaries(store: &Store, request: u64, send: &mut dyn FnMut(Msg)) {
         request,
         incidents: store.ids().len(),
     });
-    let (summaries, skipped) = crate::store::summaries::read_all(store);
-    let figures = crate::tui::stats::state::Figures::compute(&summaries, skipped);
+    let read = crate::store::summaries::read_all(store);
+    let mut figures = crate::tui::stats::state::Figures::compute(&read.summaries, read.skipped);
+    figures.cache_warning = read.cache_warning;
     send(Msg::Summaries {
         request,
         figures: Arc::new(figures),

@@ -1450,3 +1450,44 @@ fn a_runbook_with_a_wait_past_the_bound_never_starts_so_never_panics() {
 fn ana() -> runbook::domain::Author {
     runbook::domain::Author::parse("ana").unwrap()
 }
+
+#[test]
+fn a_stats_cache_that_cannot_be_saved_is_said_on_the_stats_screen() {
+    let mut sim = Sim::new(&[]);
+    sim.typed("/EtcdNoLeader");
+    sim.enter();
+    sim.enter();
+    sim.enter(); // started, as in closing_in_the_app_says_what_is_still_open
+    sim.key(KeyCode::Char('C'));
+    sim.typed("drill over");
+    sim.enter();
+    assert!(sim.s.incident.as_ref().unwrap().incident.is_closed());
+    // `cache` taken by a plain file: the cache directory cannot be made, even by root.
+    std::fs::write(sim.shell.store.dir.join("cache"), b"not a directory").unwrap();
+    sim.key(KeyCode::Char('q'));
+    assert_eq!(sim.s.screen, Screen::Home);
+    sim.key(KeyCode::Char('S'));
+    assert_eq!(sim.s.screen, Screen::Stats);
+    let f = sim.s.learning.since(sim.s.stats.request).expect("answered");
+    assert_eq!(
+        f.real.incidents + f.drills.incidents,
+        1,
+        "the figures are whole"
+    );
+    let warning = f.cache_warning.as_deref().expect("the failed save is kept");
+    assert!(warning.contains("not saved"), "{warning}");
+    sim.draw();
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    term.draw(|f| {
+        runbook::tui::view::draw(f, &sim.s);
+    })
+    .unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("the cache was not saved"), "{screen}");
+}

@@ -36,6 +36,10 @@ pub struct Figures {
     pub drills: Report,
     /// Journals left out because they could not be read whole, with why.
     pub skipped: Vec<Skipped>,
+    /// Why the summary cache could not be saved, when it could not: the figures are whole,
+    /// but the next read is as slow as this one, and the responder is told so on screen (the
+    /// app has no stderr).
+    pub cache_warning: Option<String>,
 }
 
 impl Figures {
@@ -56,6 +60,7 @@ impl Figures {
             real: count(false),
             drills: count(true),
             skipped,
+            cache_warning: None,
         }
     }
 

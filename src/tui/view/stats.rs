@@ -1,6 +1,6 @@
 //! The stats screen: what `runbook stats` counts, drawn. A head line (how many incidents,
-//! drills or not, and every journal not counted, by name), then the incidents and the median
-//! time to resolve per ISO week as bar charts (ratatui `BarChart`) with their numbers printed
+//! drills or not, a summary cache that could not be saved, and every journal not counted, by
+//! name), then the incidents and the median time to resolve per ISO week as bar charts (ratatui `BarChart`) with their numbers printed
 //! beside the bars, the four response times, and the chosen runbook's steps
 //! (`stats_runbook.rs`). Until the read it was opened with answers: "reading N incidents…".
 //!
@@ -110,6 +110,9 @@ fn head(t: Theme, figures: &Figures, r: &Report, max: usize) -> Lines {
     };
     let first = format!("Stats across incidents: {what} ({} open), {toggle}", r.open);
     let mut out = vec![Line::styled(fit(&first, max), t.title())];
+    if let Some(w) = &figures.cache_warning {
+        out.push(Line::styled(fit(&format!("! {}", one(w)), max), t.warn()));
+    }
     let skipped = &figures.skipped;
     if skipped.is_empty() {
         return out;
