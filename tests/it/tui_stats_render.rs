@@ -209,3 +209,21 @@ fn the_readme_stats_sample_is_what_the_app_draws() {
         "README's stats sample differs from the snapshot"
     );
 }
+
+#[test]
+fn a_runbook_no_counted_incident_ran_points_to_those_that_did() {
+    let mut s = filled(false);
+    s.stats.runbook = Some("never-used".into());
+    let shown = lines(&draw(&s, 80, 24)).join("\n");
+    assert!(
+        shown.contains("No counted incident ran runbook never-used."),
+        "{shown}"
+    );
+    let n = s.learning.latest().unwrap().real.runbooks.len();
+    let want = if n == 1 {
+        "Tab: the 1 runbook that has some.".to_string()
+    } else {
+        format!("Tab: the {n} runbooks that have some.")
+    };
+    assert!(shown.contains(&want), "{want:?} in {shown}");
+}

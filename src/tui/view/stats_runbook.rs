@@ -53,11 +53,13 @@ fn missing(t: Theme, r: &Report, chosen: Option<&str>, max: usize) -> Lines {
     };
     let mut out = vec![Line::styled(fit(&first, max), t.dim())];
     if !r.runbooks.is_empty() {
-        let n = plural(r.runbooks.len(), "runbook");
-        out.push(Line::raw(fit(
-            &format!("Tab: the {n} that have some."),
-            max,
-        )));
+        let n = r.runbooks.len();
+        let which = if n == 1 {
+            "the 1 runbook that has some".to_string()
+        } else {
+            format!("the {n} runbooks that have some")
+        };
+        out.push(Line::raw(fit(&format!("Tab: {which}."), max)));
     }
     out
 }
