@@ -58,21 +58,27 @@ pub struct Store {
 /// result reused (keyed by the source itself, so a different text is never mistaken for it).
 /// `runbook stats` over 3,000 incidents of three runbooks parses three, not 3,000.
 pub fn parse_runbook(text: &str) -> Result<crate::domain::Runbook, String> {
-    use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     type Parsed = Result<crate::domain::Runbook, String>;
-    static SEEN: OnceLock<Mutex<HashMap<String, Parsed>>> = OnceLock::new();
+    // A list, not a hash map: with a few sources, comparing lengths then bytes is cheaper
+    // than hashing 10 KB per journal.
+    static SEEN: OnceLock<Mutex<Vec<(String, Parsed)>>> = OnceLock::new();
     // A few sources at most in any real state directory; past this, parse without keeping.
     const KEEP: usize = 64;
     let seen = SEEN.get_or_init(Mutex::default);
-    if let Some(hit) = seen.lock().ok().and_then(|m| m.get(text).cloned()) {
+    let hit = seen.lock().ok().and_then(|list| {
+        list.iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, parsed)| parsed.clone())
+    });
+    if let Some(hit) = hit {
         return hit;
     }
     let parsed = crate::runbook::parse_source(text);
-    if let Ok(mut m) = seen.lock()
-        && m.len() < KEEP
+    if let Ok(mut list) = seen.lock()
+        && list.len() < KEEP
     {
-        m.insert(text.to_string(), parsed.clone());
+        list.push((text.to_string(), parsed.clone()));
     }
     parsed
 }

@@ -34,13 +34,13 @@ pub struct Key {
     tail_sha256: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Entry {
     key: Key,
     summary: Summary,
 }
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Deserialize, Default)]
 struct File {
     version: u32,
     /// The crate version that wrote it: a new version recomputes everything.
@@ -48,11 +48,12 @@ struct File {
     entries: BTreeMap<String, Entry>,
 }
 
-/// The cache as loaded, and what this run adds.
+/// The cache as loaded, less the summaries taken out of it.
 pub struct Cache {
     path: PathBuf,
     file: File,
-    changed: bool,
+    /// How many entries were taken (`take`): they are written again from the answer.
+    taken: usize,
 }
 
 impl Cache {
@@ -71,7 +72,7 @@ impl Cache {
         Cache {
             path,
             file,
-            changed: false,
+            taken: 0,
         }
     }
 
@@ -97,36 +98,57 @@ impl Cache {
         })
     }
 
-    /// The cached summary of `id`, when its journal still has `key`.
-    pub fn get(&self, id: &IncidentId, key: &Key) -> Option<Summary> {
-        let e = self.file.entries.get(id.as_str())?;
-        (e.key == *key).then(|| e.summary.clone())
+    /// The cache has a summary of `id` for its journal as it is (`key`).
+    pub fn holds(&self, id: &IncidentId, key: &Key) -> bool {
+        self.file
+            .entries
+            .get(id.as_str())
+            .is_some_and(|e| e.key == *key)
     }
 
-    /// Keeps a closed incident's summary for next time.
-    pub fn put(&mut self, id: &IncidentId, key: Key, summary: Summary) {
-        if summary.closed.is_some() {
-            self.file
-                .entries
-                .insert(id.to_string(), Entry { key, summary });
-            self.changed = true;
-        }
+    /// Moves the cached summary of `id` out (it is held once: the answer's).
+    pub fn take(&mut self, id: &IncidentId) -> Option<Summary> {
+        let e = self.file.entries.remove(id.as_str())?;
+        self.taken += 1;
+        Some(e.summary)
     }
 
-    /// Drops entries of journals no longer there, and writes the cache when it changed; when
-    /// it could not be written, says why (for the caller to show: the app has no stderr).
-    pub fn save(mut self, seen: &[IncidentId], store: &Store) -> Option<String> {
-        let before = self.file.entries.len();
-        let seen: std::collections::HashSet<&str> = seen.iter().map(IncidentId::as_str).collect();
-        self.file.entries.retain(|id, _| seen.contains(id.as_str()));
-        if !self.changed && before == self.file.entries.len() {
+    /// Writes the cache when it changed: the closed incidents of `summaries` (each with its
+    /// journal's id and key, as `keys` says in the same order), and nothing of journals gone.
+    /// When it could not be written, says why (for the caller to show: the app has no
+    /// stderr).
+    pub fn save(
+        self,
+        summaries: &[Summary],
+        keys: &[(&IncidentId, Option<Key>)],
+        store: &Store,
+    ) -> Option<String> {
+        let entries: BTreeMap<&str, EntryRef<'_>> = summaries
+            .iter()
+            .zip(keys)
+            .filter(|(s, _)| s.closed.is_some())
+            .filter_map(|(summary, (id, key))| {
+                Some((
+                    id.as_str(),
+                    EntryRef {
+                        key: key.as_ref()?,
+                        summary,
+                    },
+                ))
+            })
+            .collect();
+        // Unchanged: every entry written was one taken, and every entry loaded was taken.
+        if entries.len() == self.taken && self.file.entries.is_empty() {
             return None;
         }
-        self.file.version = VERSION;
-        self.file.written_by = env!("CARGO_PKG_VERSION").to_string();
+        let file = FileRef {
+            version: VERSION,
+            written_by: env!("CARGO_PKG_VERSION"),
+            entries,
+        };
         let written = crate::journal::create_private_dir_under(&store.dir, &["cache"])
             .map_err(anyhow::Error::from)
-            .and_then(|_| Ok(serde_json::to_string(&self.file)?))
+            .and_then(|_| Ok(serde_json::to_string(&file)?))
             .and_then(|text| crate::export::write_file(&self.path, &text));
         written.err().map(|e| {
             format!(
@@ -135,4 +157,18 @@ impl Cache {
             )
         })
     }
+}
+
+/// `File` as written: borrowing the answer's summaries rather than holding a copy.
+#[derive(Serialize)]
+struct FileRef<'a> {
+    version: u32,
+    written_by: &'a str,
+    entries: BTreeMap<&'a str, EntryRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    key: &'a Key,
+    summary: &'a Summary,
 }

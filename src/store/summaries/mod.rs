@@ -1,7 +1,7 @@
 //! Every incident's summary for the figures across incidents (`crate::stats`): read through
 //! the store, read-only, with closed incidents whose journal is unchanged taken from the cache
 //! (`cache.rs`). Used by `runbook stats`; it lives in the store, not in `commands`, so that the
-//! app's stats screen (issue 18, not built yet) can count incidents the same way.
+//! app's stats screen (`tui::stats`) counts incidents the same way.
 //!
 //! Must never: count a journal with damaged or torn lines (its figures would be partial
 //! without anyone knowing), or write in the state directory but its cache (which is never the
@@ -27,46 +27,57 @@ pub struct Read {
 
 /// Every incident's summary, and those left out with why. A journal with any problem
 /// (damaged or torn lines, a pinned runbook that does not match) is left out whole. Closed
-/// incidents whose journal is unchanged come from the cache; the others are read on up to
-/// four cores (`crate::par::map`: one journal open per thread at a time), and the answer is in the
-/// store's id order whatever the threads' timing.
+/// incidents whose journal is unchanged come from the cache; the others are read. Both the
+/// keys (a stat and a read of each journal's tail) and the reads run on up to four cores
+/// (`crate::par::map`: one journal open per thread at a time), and the answer is in the
+/// store's id order whatever the threads' timing. Each summary is held once: a cached one is
+/// moved out of the cache, and the cache is saved from the answer by reference.
 pub fn read_all(store: &Store) -> Read {
     let ids = store.ids();
-    let mut cache = Cache::load(store);
-    let mut found: Vec<Option<Result<Summary, Skipped>>> = Vec::with_capacity(ids.len());
-    let mut misses = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let key = Cache::key(store, id);
-        let hit = key.as_ref().and_then(|k| cache.get(id, k));
-        if hit.is_none() {
-            misses.push((i, key));
-        }
-        found.push(hit.map(Ok));
-    }
+    let cache = Cache::load(store);
     // At most four journals held at once: a state directory may hold a few very large ones.
-    let reads = crate::par::map(&misses, 4, |(i, _)| read_one(store, &ids[*i]));
-    for ((i, key), read) in misses.into_iter().zip(reads) {
-        // Keyed as it was before the read: a journal appended to meanwhile is simply read
-        // again next time.
-        if let (Ok(summary), Some(k)) = (&read, key) {
-            cache.put(&ids[i], k, summary.clone());
+    let looked = crate::par::map(&ids, 4, |id| {
+        let key = Cache::key(store, id);
+        match key {
+            Some(k) if cache.holds(id, &k) => Looked::Cached(k),
+            // Keyed as it was before the read: a journal appended to meanwhile is simply
+            // read again next time.
+            key => Looked::Read(key, read_one(store, id)),
         }
-        found[i] = Some(read);
-    }
-    let cache_warning = cache.save(&ids, store);
+    });
+    let mut cache = cache;
     let (mut out, mut skipped) = (Vec::with_capacity(ids.len()), Vec::new());
-    for r in found.into_iter().flatten() {
-        match r {
-            Ok(s) => out.push(s),
+    let mut keys = Vec::with_capacity(ids.len());
+    for (id, looked) in ids.iter().zip(looked) {
+        let (key, read) = match looked {
+            Looked::Cached(k) => match cache.take(id) {
+                Some(summary) => (Some(k), Ok(summary)),
+                // Only one entry per id, and each id is listed once.
+                None => (Some(k), read_one(store, id)),
+            },
+            Looked::Read(key, read) => (key, read),
+        };
+        match read {
+            Ok(summary) => {
+                keys.push((id, key));
+                out.push(summary);
+            }
             Err(s) => skipped.push(s),
         }
     }
+    let cache_warning = cache.save(&out, &keys, store);
     skipped.sort_by(|a, b| a.id.cmp(&b.id));
     Read {
         summaries: out,
         skipped,
         cache_warning,
     }
+}
+
+/// What a thread found for one journal: its key matched the cache, or it was read.
+enum Looked {
+    Cached(Key),
+    Read(Option<Key>, Result<Summary, Skipped>),
 }
 
 /// One journal's summary, or why it is not counted.
