@@ -256,12 +256,7 @@ impl<'a> Kept<'a> {
     fn finish(self, out: &mut Outcome, note: Option<&str>) {
         out.output_bytes = self.total;
         out.output_cut = self.total > self.kept;
-        out.sha256 = self
-            .hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        out.sha256 = crate::runbook::hex(&self.hasher.finalize());
         let unsaved = match self.sinks.save {
             Ok((f, path)) => match f.sync_all() {
                 Ok(()) => {

@@ -91,10 +91,7 @@ impl Cache {
             ino: meta.ino(),
             len,
             mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-            tail_sha256: Sha256::digest(&tail)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            tail_sha256: crate::runbook::hex(&Sha256::digest(&tail)),
         })
     }
 
