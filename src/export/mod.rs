@@ -46,7 +46,7 @@ use chrono_tz::Tz;
 
 pub use json::SCHEMA_VERSION;
 pub use schema::JSON_SCHEMA;
-pub use write::{write_draft, write_file};
+pub use write::{write_cache_file, write_draft, write_file};
 
 /// Which published postmortem layout the Markdown follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

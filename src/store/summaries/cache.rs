@@ -146,7 +146,7 @@ impl Cache {
         let written = crate::journal::create_private_dir_under(&store.dir, &["cache"])
             .map_err(anyhow::Error::from)
             .and_then(|_| Ok(serde_json::to_string(&file)?))
-            .and_then(|text| crate::export::write_file(&self.path, &text));
+            .and_then(|text| crate::export::write_cache_file(&self.path, &text));
         written.err().map(|e| {
             format!(
                 "the cache was not saved (it only saves time): {}",
