@@ -38,24 +38,22 @@ pub fn read_all(store: &Store) -> Read {
     // At most four journals held at once: a state directory may hold a few very large ones.
     let looked = crate::par::map(&ids, 4, |id| {
         let key = Cache::key(store, id);
-        match key {
-            Some(k) if cache.holds(id, &k) => Looked::Cached(k),
+        let read = match &key {
+            Some(k) if cache.holds(id, k) => None,
             // Keyed as it was before the read: a journal appended to meanwhile is simply
             // read again next time.
-            key => Looked::Read(key, read_one(store, id)),
-        }
+            _ => Some(read_one(store, id)),
+        };
+        Looked { key, read }
     });
     let mut cache = cache;
     let (mut out, mut skipped) = (Vec::with_capacity(ids.len()), Vec::new());
     let mut keys = Vec::with_capacity(ids.len());
-    for (id, looked) in ids.iter().zip(looked) {
-        let (key, read) = match looked {
-            Looked::Cached(k) => match cache.take(id) {
-                Some(summary) => (Some(k), Ok(summary)),
-                // Only one entry per id, and each id is listed once.
-                None => (Some(k), read_one(store, id)),
-            },
-            Looked::Read(key, read) => (key, read),
+    for (id, Looked { key, read }) in ids.iter().zip(looked) {
+        let read = match read {
+            Some(read) => read,
+            // Each id is listed once, so what the cache held is still there to take.
+            None => cache.take(id).map_or_else(|| read_one(store, id), Ok),
         };
         match read {
             Ok(summary) => {
@@ -74,10 +72,11 @@ pub fn read_all(store: &Store) -> Read {
     }
 }
 
-/// What a thread found for one journal: its key matched the cache, or it was read.
-enum Looked {
-    Cached(Key),
-    Read(Option<Key>, Result<Summary, Skipped>),
+/// What a thread found for one journal: its key, and what reading it gave (`None`: the cache
+/// holds its summary for that key).
+struct Looked {
+    key: Option<Key>,
+    read: Option<Result<Summary, Skipped>>,
 }
 
 /// One journal's summary, or why it is not counted.
