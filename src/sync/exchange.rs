@@ -146,7 +146,7 @@ pub fn sync(
     lock.lock()
         .map_err(|e| Failed::Local(format!("cannot take the sync lock: {e}")))?;
     let mut report = Report {
-        published: super::publish::publish(store, &git, &device, now).map_err(Failed::Local)?,
+        published: publish(store, &git, &device, now)?,
         ..Report::default()
     };
     let mine = format!("refs/runbook/devices/{device}");
@@ -179,6 +179,28 @@ pub fn sync(
     Ok(report)
 }
 
+/// Publishes this device's grown logs, waiting a little and publishing again when the ref
+/// moved under it: a sync killed with `kill -9` leaves its `git fast-import` finishing the
+/// commit it started, which moves the ref after this sync read it (git then refuses, "Not
+/// updating ... does not contain"). Publishing again starts from where that one ended.
+fn publish(
+    store: &Store,
+    git: &Git,
+    device: &DeviceId,
+    now: DateTime<Utc>,
+) -> Result<usize, Failed> {
+    let mut waits = super::git::LOCK_WAITS.iter();
+    loop {
+        match super::publish::publish(store, git, device, now) {
+            Err(e) if e.contains("Not updating") => match waits.next() {
+                Some(wait) => std::thread::sleep(*wait),
+                None => return Err(Failed::Local(e)),
+            },
+            done => return done.map_err(Failed::Local),
+        }
+    }
+}
+
 fn remote_ok(
     ran: Result<super::git::Ran, String>,
     what: &str,
@@ -195,6 +217,13 @@ fn remote_ok(
             "; the remote holds records under device \"{device}\" that this state directory \
              did not write: another machine uses the same device id (set RUNBOOK_DEVICE to \
              another name there)"
+        )
+    } else if let Some(lock) = super::git::held_lock(&ran.stderr) {
+        format!(
+            "; {} stayed taken while this sync waited for it: if no git is working on that \
+             repository, a git that crashed there left it, and removing that file lets the \
+             next sync through",
+            visible(lock)
         )
     } else {
         String::new()

@@ -79,7 +79,29 @@ impl Git {
 
     /// Runs `git --git-dir=DIR args...`, feeding `input` on stdin, for at most `limit`. An
     /// error is git missing, or the deadline passing (the command is then killed).
+    ///
+    /// A run refused only because a ref's lock is held (here or on the remote) is run again
+    /// a few times, waiting longer each time (`LOCK_WAITS`): a sync killed with `kill -9`
+    /// leaves its git child finishing the push or fetch it started, holding that ref's lock
+    /// for a moment, and the next sync should then wait for it, not fail. A lock still held
+    /// after the waits is reported as git said it.
     pub fn run(&self, args: &[&str], input: Option<&[u8]>, limit: Duration) -> Result<Ran, String> {
+        let mut waits = LOCK_WAITS.iter();
+        loop {
+            let ran = self.run_once(args, input, limit)?;
+            match waits.next() {
+                Some(wait) if !ran.ok && lock_held(&ran.stderr) => std::thread::sleep(*wait),
+                _ => return Ok(ran),
+            }
+        }
+    }
+
+    fn run_once(
+        &self,
+        args: &[&str],
+        input: Option<&[u8]>,
+        limit: Duration,
+    ) -> Result<Ran, String> {
         let mut cmd = Command::new("git");
         cmd.arg("--git-dir")
             .arg(&self.dir)
@@ -127,7 +149,7 @@ impl Git {
                     let _ = child.wait();
                     return Err(format!(
                         "git {} did not finish within {}s and was stopped",
-                        args.first().copied().unwrap_or(""),
+                        command(args),
                         limit.as_secs()
                     ));
                 }
@@ -154,7 +176,7 @@ impl Git {
         if !ran.ok {
             return Err(format!(
                 "git {} failed in {}: {}",
-                args.first().copied().unwrap_or(""),
+                command(args),
                 crate::runbook::sanitize::visible(&self.dir.display().to_string()),
                 ran.why()
             ));
@@ -163,10 +185,92 @@ impl Git {
     }
 }
 
+/// The git command `args` run (`fast-import` in `-c k=v fast-import ...`), for messages.
+fn command<'a>(args: &[&'a str]) -> &'a str {
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match *a {
+            "-c" => {
+                rest.next();
+            }
+            a if !a.starts_with('-') => return a,
+            _ => {}
+        }
+    }
+    ""
+}
+
+/// The waits before each new try of a run refused for a held lock: about 1.5 s in all, far
+/// more than a push or fetch left running needs to finish.
+pub const LOCK_WAITS: [Duration; 5] = [
+    Duration::from_millis(50),
+    Duration::from_millis(100),
+    Duration::from_millis(200),
+    Duration::from_millis(400),
+    Duration::from_millis(800),
+];
+
+/// Whether git refused because a lock file was taken: "cannot lock ref", a remote's "failed
+/// to update ref" (its receive-pack could not take the ref's lock), or "Unable to create
+/// '….lock': File exists".
+fn lock_held(stderr: &str) -> bool {
+    stderr.contains("cannot lock ref")
+        || stderr.contains("failed to update ref")
+        || (stderr.contains(".lock") && stderr.contains("File exists"))
+}
+
+/// The lock file git named as taken, when it named one (`Unable to create '….lock'`).
+pub fn held_lock(stderr: &str) -> Option<&str> {
+    let (_, rest) = stderr.split_once("Unable to create '")?;
+    let (path, _) = rest.split_once('\'')?;
+    path.ends_with(".lock").then_some(path)
+}
+
 fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = r.read_to_end(&mut buf);
         buf
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What git 2.x says, word for word, for a ref lock taken on the remote and here.
+    const REMOTE_HELD: &str = "remote: error: cannot lock ref 'refs/runbook/devices/a': Unable to create '/tmp/gl/r.git/./refs/runbook/devices/a.lock': File exists.        \nremote: \nTo ../r.git\n ! [remote rejected] HEAD -> refs/runbook/devices/a (failed to update ref)\nerror: failed to push some refs to '../r.git'\n";
+    const LOCAL_HELD: &str = "fatal: update_ref failed for ref 'refs/heads/zz': cannot lock ref 'refs/heads/zz': Unable to create '/tmp/gl/w/.git/refs/heads/zz.lock': File exists.\n";
+
+    #[test]
+    fn messages_name_the_git_command_not_its_options() {
+        assert_eq!(
+            command(&["-c", "fastimport.unpackLimit=100", "fast-import"]),
+            "fast-import"
+        );
+        assert_eq!(command(&["push", "--quiet", "url"]), "push");
+        assert_eq!(command(&["--version"]), "");
+    }
+
+    #[test]
+    fn a_held_lock_is_told_apart_from_other_refusals_and_named() {
+        assert!(lock_held(REMOTE_HELD));
+        assert!(lock_held(LOCAL_HELD));
+        assert_eq!(
+            held_lock(REMOTE_HELD),
+            Some("/tmp/gl/r.git/./refs/runbook/devices/a.lock")
+        );
+        assert_eq!(
+            held_lock(LOCAL_HELD),
+            Some("/tmp/gl/w/.git/refs/heads/zz.lock")
+        );
+        for other in [
+            " ! [rejected] HEAD -> refs/runbook/devices/a (non-fast-forward)\n",
+            "fatal: '../nowhere.git' does not appear to be a git repository\n",
+            "fatal: Unable to create temporary file '/x/tmp_obj': Permission denied\n",
+        ] {
+            assert!(!lock_held(other), "{other}");
+            assert_eq!(held_lock(other), None, "{other}");
+        }
+    }
 }

@@ -277,6 +277,29 @@ fn a_kill_9_in_the_middle_of_a_sync_loses_nothing_and_the_next_sync_completes() 
     );
 }
 
+#[test]
+fn a_lock_a_crashed_git_left_on_the_remote_is_named_and_removing_it_lets_the_sync_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let remote = bare_remote(tmp.path());
+    let [a, b, _] = team(&remote);
+    let inc = a.ok(&["start", "disk-full", "--no-tui"]).trim().to_string();
+    a.sync();
+    let text = note(&a, &inc, "after the crash");
+    // A git that crashed mid-push on the remote left its ref's lock behind: it never clears,
+    // so the sync waits for it a while and then says which file it is.
+    let lock = Path::new(&remote).join("refs/runbook/devices/a.lock");
+    std::fs::write(&lock, b"").unwrap();
+    let err = a.fails(1, &["sync"]);
+    assert!(err.contains("a.lock"), "{err}");
+    assert!(err.contains("removing that file"), "{err}");
+    assert!(err.contains("stays here"), "{err}");
+    assert!(a.log(&inc).contains(&text), "nothing is lost here");
+    std::fs::remove_file(&lock).unwrap();
+    a.sync();
+    b.sync();
+    assert!(b.log(&inc).contains(&text), "shared once the lock is gone");
+}
+
 /// Devices a and b on a shared data-migration-overwrite incident whose `restore-apply` (a
 /// step that needs a sign-off) ana started; both synced.
 fn restore_apply_started(remote: &str) -> (Replica, Replica, String) {
