@@ -62,6 +62,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The journal: record `seq` happens 3 seconds after the one before.
+///
+/// (Long by design: the data, one match arm per kind of record in the mix, each at the rate
+/// it occurs.)
 fn journal() -> Vec<Record> {
     let source = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -161,6 +164,8 @@ fn e2e_once(path: &std::path::Path) {
     println!("{ms} {} {} {render_ms}", rss_mb().0, md.len());
 }
 
+/// Long by design: the measurements one after another, each set up, timed and printed in
+/// place, so a figure in BENCHMARKS.md can be traced to the code that measured it.
 fn main() {
     if let Some(path) = std::env::args().skip_while(|a| a != "--e2e").nth(1) {
         e2e_once(std::path::Path::new(&path));

@@ -95,6 +95,8 @@ impl Builder {
     }
 }
 
+/// Long by design: one journal built record by record, with the folded state checked after the
+/// record that changes it.
 #[test]
 fn steps_decisions_signoffs_and_milestones_fold_into_state() {
     let mut b = Builder::new("etcd-quorum-loss");
