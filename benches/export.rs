@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use runbook::domain::event::{Event, Known, Outcome, Record};
-use runbook::domain::{Milestone, Severity};
+use runbook::domain::{Milestone, Severity, StepId};
 use runbook::export::{self, Options, Template};
 use serde_json::json;
 
@@ -92,7 +92,7 @@ fn journal() -> Vec<Record> {
     let mut out = Vec::with_capacity(RECORDS as usize);
     for seq in 1..=RECORDS {
         let at = t0 + Duration::seconds(3 * seq as i64);
-        let step = steps[(seq / 10) as usize % steps.len()].to_string();
+        let step = StepId::from(steps[(seq / 10) as usize % steps.len()]);
         let event: Event = match seq {
             1 => Known::IncidentOpened {
                 incident: "20260530-2212-etcd-quorum-loss".into(),

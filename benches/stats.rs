@@ -56,7 +56,7 @@ fn incident(id: &str, book: &str, source: &str, at: DateTime<Utc>, n: usize) -> 
         milestone: Milestone::Detected,
     });
     for (i, step) in rb.steps.iter().take(14).enumerate() {
-        let id = step.id.to_string();
+        let id = step.id.clone();
         match &step.kind {
             StepKind::Decision { choices } => events.push(Known::DecisionMade {
                 step: id,

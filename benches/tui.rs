@@ -75,9 +75,9 @@ fn main() {
         let at = t0 + CDuration::seconds(n as i64);
         let step = format!("s{}", (n / 50) % 200);
         let k = match n % 3 {
-            0 => Known::StepStarted { step },
+            0 => Known::StepStarted { step: step.into() },
             1 => Known::StepCompleted {
-                step,
+                step: step.into(),
                 outcome: Outcome::Ok,
             },
             _ => Known::NoteAdded {

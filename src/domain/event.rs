@@ -13,7 +13,7 @@ mod read;
 
 use read::KNOWN_KINDS;
 
-use super::{Milestone, Severity};
+use super::{Milestone, Severity, StepId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -76,25 +76,25 @@ pub enum Known {
         drill: bool,
     },
     StepStarted {
-        step: String,
+        step: StepId,
     },
     StepCompleted {
-        step: String,
+        step: StepId,
         outcome: Outcome,
     },
     StepSkipped {
-        step: String,
+        step: StepId,
         reason: String,
     },
     DecisionMade {
-        step: String,
+        step: StepId,
         /// 1-based, as shown to the responder.
         choice: usize,
         label: String,
         next: String,
     },
     ChecklistToggled {
-        step: String,
+        step: StepId,
         item: usize,
         checked: bool,
     },
@@ -119,31 +119,31 @@ pub enum Known {
     /// `by` repeats the author's name (older versions wrote a name typed by whoever recorded
     /// it; the fold counts the author and flags a different name).
     SignoffGiven {
-        step: String,
+        step: StepId,
         by: String,
     },
     /// Break glass: the author completes (or runs) a step that needs a second person's
     /// sign-off without one, and says why. Flagged in the timeline, `status` and every export.
     SignoffOverridden {
-        step: String,
+        step: StepId,
         reason: String,
     },
     CommsSent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        step: Option<String>,
+        step: Option<StepId>,
         text: String,
     },
     /// A step's command is about to run, exactly as `command` says (variables filled in and
     /// quoted). Its `seq` is the run's id: the `command_finished` answering it names it.
     CommandStarted {
-        step: String,
+        step: StepId,
         command: String,
         /// How long it may run, in seconds (absent in journals of older versions).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         timeout_s: Option<u64>,
     },
     CommandFinished {
-        step: String,
+        step: StepId,
         command: String,
         /// The run this answers: the `seq` of its `command_started` (absent in journals of
         /// older versions, where a finish answers the step's last unfinished start).
@@ -325,6 +325,32 @@ mod tests {
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, r);
         assert!(back.backdated());
+    }
+
+    /// A step id is typed (`StepId`) but written as the plain string it always was: lines
+    /// written before it was typed read back (by both readers) to records that write the same
+    /// bytes again, and a step the runbook no longer has is still just a name.
+    #[test]
+    fn records_naming_a_step_round_trip_to_the_same_bytes() {
+        let lines = [
+            r#"{"seq":2,"ts":"2026-05-30T22:16:00.000Z","at":"2026-05-30T22:16:00.000Z","author":"ana","kind":"step_started","step":"etcd-health"}"#,
+            r#"{"seq":3,"ts":"2026-05-30T22:17:00.000Z","at":"2026-05-30T22:17:00.000Z","author":"ana","kind":"step_completed","step":"etcd-health","outcome":"ok"}"#,
+            r#"{"seq":4,"ts":"2026-05-30T22:18:00.000Z","at":"2026-05-30T22:18:00.000Z","author":"bo","kind":"signoff_given","step":"a step since dropped","by":"bo"}"#,
+            r#"{"seq":5,"ts":"2026-05-30T22:19:00.000Z","at":"2026-05-30T22:19:00.000Z","author":"ana","kind":"comms_sent","step":"first-update","text":"[Investigating]"}"#,
+            r#"{"seq":6,"ts":"2026-05-30T22:20:00.000Z","at":"2026-05-30T22:20:00.000Z","author":"ana","kind":"comms_sent","text":"no step"}"#,
+        ];
+        for line in lines {
+            let fast = flat::parse(line).expect("a plain line reads the fast way");
+            let general: Record = serde_json::from_str(line).unwrap();
+            assert_eq!(fast, general, "{line}");
+            assert_eq!(serde_json::to_string(&fast).unwrap(), line);
+            assert_eq!(serde_json::to_string(&general).unwrap(), line);
+        }
+        let r = Record::from_line(lines[2].as_bytes()).unwrap();
+        assert!(
+            matches!(&r.event, Event::Known(Known::SignoffGiven { step, .. })
+            if step.as_str() == "a step since dropped")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! and comms. Plain data with the small queries they answer; `Incident` in `incident` holds
 //! them and `incident::apply` fills them. Pure.
 
+use crate::domain::StepId;
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +111,7 @@ pub struct Override {
     pub seq: u64,
     pub at: DateTime<Utc>,
     pub by: String,
-    pub step: String,
+    pub step: StepId,
     pub reason: String,
 }
 
@@ -121,7 +122,7 @@ pub struct Mark {
     pub by: String,
     pub seq: u64,
     /// The step whose completion recorded it, if any.
-    pub step: Option<String>,
+    pub step: Option<StepId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -140,7 +141,7 @@ pub struct Note {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Taken {
-    pub step: String,
+    pub step: StepId,
     pub choice: usize,
     pub label: String,
     pub next: String,
@@ -161,7 +162,7 @@ pub struct CommandRun {
     /// The run's id: the `seq` of its `command_started` (of its finish, when no start was
     /// recorded).
     pub run: u64,
-    pub step: String,
+    pub step: StepId,
     pub command: String,
     pub started: DateTime<Utc>,
     /// How long it was allowed to run (None in journals of older versions).
@@ -186,7 +187,7 @@ impl CommandRun {
     pub(super) fn started(run: u64, step: &str, command: &str, at: DateTime<Utc>) -> CommandRun {
         CommandRun {
             run,
-            step: step.to_string(),
+            step: step.into(),
             command: command.to_string(),
             started: at,
             timeout_s: None,
@@ -222,6 +223,6 @@ impl CommandRun {
 pub struct Comms {
     pub at: DateTime<Utc>,
     pub by: String,
-    pub step: Option<String>,
+    pub step: Option<StepId>,
     pub text: String,
 }

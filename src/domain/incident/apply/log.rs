@@ -1,9 +1,9 @@
 //! The records an incident keeps a list of: notes (and action items), milestones (first
 //! reached, or set explicitly), severity, roles, comms and the close.
 
-use crate::domain::Milestone;
 use crate::domain::event::{Known, Record};
 use crate::domain::incident::{Comms, Incident, Mark, Note, RoleChange, is_todo};
+use crate::domain::{Milestone, StepId};
 
 impl Incident {
     /// What the incident keeps a list of: notes, milestones, severity, roles, comms, the close.
@@ -67,7 +67,7 @@ impl Incident {
 
     pub(super) fn milestone_from_step(&mut self, i: usize, r: &Record) {
         if let Some(m) = self.runbook.steps[i].milestone {
-            let id = self.runbook.steps[i].id.to_string();
+            let id = self.runbook.steps[i].id.clone();
             self.mark(m, r, Some(id), false);
         }
     }
@@ -75,7 +75,7 @@ impl Incident {
     /// Records a milestone. Completing a step only records it the first time it is reached (a
     /// loop passing the step again changes nothing); an explicit `milestone` record always
     /// takes effect, so a wrong time can be corrected (`runbook milestone resolved --at ...`).
-    pub(super) fn mark(&mut self, m: Milestone, r: &Record, step: Option<String>, explicit: bool) {
+    pub(super) fn mark(&mut self, m: Milestone, r: &Record, step: Option<StepId>, explicit: bool) {
         let started = self.started_at();
         if m != Milestone::Started && r.at < started {
             self.warnings.push(format!(
