@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use runbook::domain::event::{Event, Known, Outcome, Record};
-use runbook::domain::{Milestone, Severity};
+use runbook::domain::{Milestone, Severity, StepId};
 use runbook::export::{self, Options, Template};
 use serde_json::json;
 
@@ -62,6 +62,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The journal: record `seq` happens 3 seconds after the one before.
+///
+/// (Long by design: the data, one match arm per kind of record in the mix, each at the rate
+/// it occurs.)
 fn journal() -> Vec<Record> {
     let source = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -89,7 +92,7 @@ fn journal() -> Vec<Record> {
     let mut out = Vec::with_capacity(RECORDS as usize);
     for seq in 1..=RECORDS {
         let at = t0 + Duration::seconds(3 * seq as i64);
-        let step = steps[(seq / 10) as usize % steps.len()].to_string();
+        let step = StepId::from(steps[(seq / 10) as usize % steps.len()]);
         let event: Event = match seq {
             1 => Known::IncidentOpened {
                 incident: "20260530-2212-etcd-quorum-loss".into(),
@@ -161,6 +164,8 @@ fn e2e_once(path: &std::path::Path) {
     println!("{ms} {} {} {render_ms}", rss_mb().0, md.len());
 }
 
+/// Long by design: the measurements one after another, each set up, timed and printed in
+/// place, so a figure in BENCHMARKS.md can be traced to the code that measured it.
 fn main() {
     if let Some(path) = std::env::args().skip_while(|a| a != "--e2e").nth(1) {
         e2e_once(std::path::Path::new(&path));

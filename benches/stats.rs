@@ -34,6 +34,9 @@ fn bench_dir() -> tempfile::TempDir {
 }
 
 /// One closed incident's records, opened at `at`.
+///
+/// (Long by design: the data, the records in the order an incident makes them, from its
+/// opening to its close.)
 fn incident(id: &str, book: &str, source: &str, at: DateTime<Utc>, n: usize) -> Vec<Record> {
     let rb = runbook::runbook::parse_source(source).expect("bundled runbook");
     let mut events: Vec<Known> = vec![Known::IncidentOpened {
@@ -53,7 +56,7 @@ fn incident(id: &str, book: &str, source: &str, at: DateTime<Utc>, n: usize) -> 
         milestone: Milestone::Detected,
     });
     for (i, step) in rb.steps.iter().take(14).enumerate() {
-        let id = step.id.to_string();
+        let id = step.id.clone();
         match &step.kind {
             StepKind::Decision { choices } => events.push(Known::DecisionMade {
                 step: id,

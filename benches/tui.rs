@@ -45,6 +45,8 @@ fn big_runbook(steps: usize) -> String {
     s
 }
 
+/// Long by design: the measurements one after another, each set up, timed and printed in
+/// place, so a figure in BENCHMARKS.md can be traced to the code that measured it.
 fn main() {
     // 1 and 2: a 200-step runbook, 10,000 events.
     let src = big_runbook(200);
@@ -73,9 +75,9 @@ fn main() {
         let at = t0 + CDuration::seconds(n as i64);
         let step = format!("s{}", (n / 50) % 200);
         let k = match n % 3 {
-            0 => Known::StepStarted { step },
+            0 => Known::StepStarted { step: step.into() },
             1 => Known::StepCompleted {
-                step,
+                step: step.into(),
                 outcome: Outcome::Ok,
             },
             _ => Known::NoteAdded {

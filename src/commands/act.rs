@@ -32,20 +32,23 @@ pub fn step(cx: &Ctx, which: &Which, a: StepArgs, at: &At) -> anyhow::Result<Exi
     let mut s = cx.session(which.incident.as_deref())?;
     let step = a.step;
     let event = match a.action {
-        StepAction::Start => Known::StepStarted { step },
+        StepAction::Start => Known::StepStarted { step: step.into() },
         StepAction::Done => Known::StepCompleted {
-            step,
+            step: step.into(),
             outcome: Outcome::Ok,
         },
         StepAction::Fail => Known::StepCompleted {
-            step,
+            step: step.into(),
             outcome: Outcome::Failed,
         },
         StepAction::Skip => {
             let reason = a
                 .reason
                 .ok_or_else(|| usage("skip needs a reason: --reason \"...\""))?;
-            Known::StepSkipped { step, reason }
+            Known::StepSkipped {
+                step: step.into(),
+                reason,
+            }
         }
     };
     if let (Some(reason), Known::StepCompleted { step, .. }) = (a.override_reason, &event) {
@@ -76,7 +79,7 @@ pub fn decide(
     let Some(def) = rb.step(step) else {
         // Let the rules produce the did-you-mean message.
         let probe = Known::DecisionMade {
-            step: step.to_string(),
+            step: step.into(),
             choice: 0,
             label: String::new(),
             next: String::new(),
@@ -104,7 +107,7 @@ pub fn decide(
         &mut s,
         at,
         Known::DecisionMade {
-            step: step.to_string(),
+            step: step.into(),
             choice: n,
             label,
             next,
@@ -188,11 +191,11 @@ pub fn signoff(
     let mut s = cx.session(which.incident.as_deref())?;
     let event = match override_reason {
         Some(reason) => Known::SignoffOverridden {
-            step: step.to_string(),
+            step: step.into(),
             reason,
         },
         None => Known::SignoffGiven {
-            step: step.to_string(),
+            step: step.into(),
             by: cx.need_author()?.to_string(),
         },
     };

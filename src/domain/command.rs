@@ -127,7 +127,7 @@ pub fn plan(
     hazard: Hazard<'_>,
 ) -> Result<Planned, Refused> {
     let command_started = |command: String, timeout_s| Known::CommandStarted {
-        step: step_id.to_string(),
+        step: step_id.into(),
         command,
         timeout_s,
     };
@@ -157,7 +157,7 @@ pub fn plan(
     let mut records = Vec::new();
     if inc.steps[i].status == super::incident::Status::Pending {
         records.push(Known::StepStarted {
-            step: step_id.to_string(),
+            step: step_id.into(),
         });
     }
     records.push(command_started(command.clone(), Some(timeout.secs())));
@@ -275,7 +275,7 @@ impl Outcome {
 /// The record of a run's result.
 pub fn finished(o: &Outcome) -> Known {
     Known::CommandFinished {
-        step: o.step.clone(),
+        step: o.step.clone().into(),
         command: o.command.clone(),
         run: Some(o.run),
         exit_code: o.exit_code,

@@ -4,10 +4,18 @@
 //!
 //! Kinds this version does not know (written by a newer one) are kept as `Event::Unknown` with
 //! their raw JSON, never an error.
+//!
+//! Here: the types and how they are written; reading a line back is `read` (the general way)
+//! and `flat` (the fast way for the plain case, which `read` tries first).
 
-use super::{Milestone, Severity};
+mod flat;
+mod read;
+
+use read::KNOWN_KINDS;
+
+use super::{Milestone, Severity, StepId};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// One line of a journal. Deserialised by hand (below): opening a journal parses every line,
@@ -68,25 +76,25 @@ pub enum Known {
         drill: bool,
     },
     StepStarted {
-        step: String,
+        step: StepId,
     },
     StepCompleted {
-        step: String,
+        step: StepId,
         outcome: Outcome,
     },
     StepSkipped {
-        step: String,
+        step: StepId,
         reason: String,
     },
     DecisionMade {
-        step: String,
+        step: StepId,
         /// 1-based, as shown to the responder.
         choice: usize,
         label: String,
         next: String,
     },
     ChecklistToggled {
-        step: String,
+        step: StepId,
         item: usize,
         checked: bool,
     },
@@ -111,31 +119,31 @@ pub enum Known {
     /// `by` repeats the author's name (older versions wrote a name typed by whoever recorded
     /// it; the fold counts the author and flags a different name).
     SignoffGiven {
-        step: String,
+        step: StepId,
         by: String,
     },
     /// Break glass: the author completes (or runs) a step that needs a second person's
     /// sign-off without one, and says why. Flagged in the timeline, `status` and every export.
     SignoffOverridden {
-        step: String,
+        step: StepId,
         reason: String,
     },
     CommsSent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        step: Option<String>,
+        step: Option<StepId>,
         text: String,
     },
     /// A step's command is about to run, exactly as `command` says (variables filled in and
     /// quoted). Its `seq` is the run's id: the `command_finished` answering it names it.
     CommandStarted {
-        step: String,
+        step: StepId,
         command: String,
         /// How long it may run, in seconds (absent in journals of older versions).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         timeout_s: Option<u64>,
     },
     CommandFinished {
-        step: String,
+        step: StepId,
         command: String,
         /// The run this answers: the `seq` of its `command_started` (absent in journals of
         /// older versions, where a finish answers the step's last unfinished start).
@@ -265,120 +273,6 @@ impl Serialize for Event {
     }
 }
 
-mod flat;
-
-impl Record {
-    /// Reads one journal line (without its newline): the fast way (`flat.rs`) when the line is
-    /// the plain case, else the general way, `Deserialize`, which agrees with it.
-    pub fn from_line(line: &[u8]) -> Result<Record, serde_json::Error> {
-        if let Some(r) = std::str::from_utf8(line).ok().and_then(flat::parse) {
-            return Ok(r);
-        }
-        serde_json::from_slice(line)
-    }
-}
-
-/// The general way to read a record: any JSON object, through a map of its fields, so that a
-/// kind this version does not know keeps every field.
-impl<'de> Deserialize<'de> for Record {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
-        use serde::de::Error;
-        use serde_json::Value;
-        let mut map = serde_json::Map::deserialize(d)?;
-        let time = |v: Option<Value>, name: &str| -> Result<Option<DateTime<Utc>>, D::Error> {
-            match v {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => DateTime::parse_from_rfc3339(&s)
-                    .map(|t| Some(t.with_timezone(&Utc)))
-                    .map_err(|e| D::Error::custom(format!("`{name}`: {e}"))),
-                Some(_) => Err(D::Error::custom(format!(
-                    "`{name}` must be an RFC 3339 time"
-                ))),
-            }
-        };
-        let seq = map
-            .remove("seq")
-            .and_then(|v| v.as_u64())
-            .ok_or_else(|| D::Error::custom("record has no `seq`"))?;
-        let ts =
-            time(map.remove("ts"), "ts")?.ok_or_else(|| D::Error::custom("record has no `ts`"))?;
-        let at =
-            time(map.remove("at"), "at")?.ok_or_else(|| D::Error::custom("record has no `at`"))?;
-        let author = match map.remove("author") {
-            Some(Value::String(a)) => a,
-            _ => return Err(D::Error::custom("record has no string `author`")),
-        };
-        let wall = time(map.remove("wall"), "wall")?;
-        let event = Event::from_map(map).map_err(D::Error::custom)?;
-        Ok(Record {
-            seq,
-            ts,
-            at,
-            author,
-            wall,
-            event,
-        })
-    }
-}
-
-impl Event {
-    /// The event in a record's fields (the envelope already taken out): a known kind, or the
-    /// raw fields of one this version does not know.
-    fn from_map(map: serde_json::Map<String, serde_json::Value>) -> Result<Event, String> {
-        let kind = match map.get("kind") {
-            Some(serde_json::Value::String(k)) => k.clone(),
-            _ => return Err("record has no string `kind`".into()),
-        };
-        let value = serde_json::Value::Object(map);
-        if !KNOWN_KINDS.contains(&kind.as_str()) {
-            return Ok(Event::Unknown { kind, raw: value });
-        }
-        // Known kinds take their fields by move (no copy of every string). One that does not
-        // fit its kind (a hand edit, a bug) is kept as unknown, with the reason.
-        match serde_json::from_value::<Known>(value) {
-            Ok(k) => Ok(Event::Known(k)),
-            Err(e) => Ok(Event::Unknown {
-                raw: serde_json::json!({ "kind": kind, "unreadable": e.to_string() }),
-                kind,
-            }),
-        }
-    }
-}
-
-/// Every kind `Known` reads: kept in step with `Known::kind` by a test.
-const KNOWN_KINDS: &[&str] = &[
-    "incident_opened",
-    "step_started",
-    "step_completed",
-    "step_skipped",
-    "decision_made",
-    "checklist_toggled",
-    "note_added",
-    "milestone",
-    "severity_changed",
-    "role_assigned",
-    "signoff_given",
-    "signoff_overridden",
-    "comms_sent",
-    "command_started",
-    "command_finished",
-    "runbook_adopted",
-    "incident_closed",
-    "drill_configured",
-    "inject_fired",
-    "action_item_updated",
-];
-
-impl<'de> Deserialize<'de> for Event {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
-        let mut map = serde_json::Map::deserialize(d)?;
-        for k in ["seq", "ts", "at", "author", "wall"] {
-            map.remove(k);
-        }
-        Event::from_map(map).map_err(serde::de::Error::custom)
-    }
-}
-
 /// `ts`/`at` written as RFC 3339 UTC with milliseconds (read back by `Record`'s deserializer).
 mod millis {
     use chrono::{DateTime, Utc};
@@ -431,6 +325,32 @@ mod tests {
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, r);
         assert!(back.backdated());
+    }
+
+    /// A step id is typed (`StepId`) but written as the plain string it always was: lines
+    /// written before it was typed read back (by both readers) to records that write the same
+    /// bytes again, and a step the runbook no longer has is still just a name.
+    #[test]
+    fn records_naming_a_step_round_trip_to_the_same_bytes() {
+        let lines = [
+            r#"{"seq":2,"ts":"2026-05-30T22:16:00.000Z","at":"2026-05-30T22:16:00.000Z","author":"ana","kind":"step_started","step":"etcd-health"}"#,
+            r#"{"seq":3,"ts":"2026-05-30T22:17:00.000Z","at":"2026-05-30T22:17:00.000Z","author":"ana","kind":"step_completed","step":"etcd-health","outcome":"ok"}"#,
+            r#"{"seq":4,"ts":"2026-05-30T22:18:00.000Z","at":"2026-05-30T22:18:00.000Z","author":"bo","kind":"signoff_given","step":"a step since dropped","by":"bo"}"#,
+            r#"{"seq":5,"ts":"2026-05-30T22:19:00.000Z","at":"2026-05-30T22:19:00.000Z","author":"ana","kind":"comms_sent","step":"first-update","text":"[Investigating]"}"#,
+            r#"{"seq":6,"ts":"2026-05-30T22:20:00.000Z","at":"2026-05-30T22:20:00.000Z","author":"ana","kind":"comms_sent","text":"no step"}"#,
+        ];
+        for line in lines {
+            let fast = flat::parse(line).expect("a plain line reads the fast way");
+            let general: Record = serde_json::from_str(line).unwrap();
+            assert_eq!(fast, general, "{line}");
+            assert_eq!(serde_json::to_string(&fast).unwrap(), line);
+            assert_eq!(serde_json::to_string(&general).unwrap(), line);
+        }
+        let r = Record::from_line(lines[2].as_bytes()).unwrap();
+        assert!(
+            matches!(&r.event, Event::Known(Known::SignoffGiven { step, .. })
+            if step.as_str() == "a step since dropped")
+        );
     }
 
     #[test]

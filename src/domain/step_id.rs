@@ -1,14 +1,19 @@
 //! `StepId`: a runbook step's id (`Step::id`), so a step's id is not mixed up with a title, a
-//! role or an incident id. The parser builds it after checking its form
-//! (`runbook::walk::check_id`); it reads as a `str`, serialises as the plain string, and
-//! compares with an event's `step` field (`step == def.id`). The journal's events still carry the
-//! step as a `String` (what was recorded is kept as written, even when a later runbook version
-//! no longer has that step); they are typed at the runbook boundary only, for now.
+//! role or an incident id. The parser makes one for each step after checking its form
+//! (`runbook::walk::check_id`). The journal's events (`event::Known`) and the fold's state
+//! (`incident::CommandRun`, `Comms`, `Mark`, ...) carry the step they name as one too, read and
+//! written as the plain string, so a journal's bytes are what they always were. It is a typed
+//! name and nothing more: a record may name a step that a later runbook version dropped (what
+//! was recorded is kept as written). It reads as a `str` and compares with strings.
+//!
+//! Still `String`, converted where they meet a `StepId`: the app's dialog and effect state
+//! (`tui::state`, `tui::effect`), a command's plan and run (`domain::command`), the drill
+//! scorecard's rows and the merge's conflicts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct StepId(String);
 
@@ -21,6 +26,12 @@ impl StepId {
 impl From<String> for StepId {
     fn from(s: String) -> StepId {
         StepId(s)
+    }
+}
+
+impl From<&str> for StepId {
+    fn from(s: &str) -> StepId {
+        StepId(s.to_string())
     }
 }
 

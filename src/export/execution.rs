@@ -10,7 +10,7 @@
 
 use crate::domain::event::{Event, Known, Outcome, Record};
 use crate::domain::incident::{Incident, Note, Status, StepState};
-use crate::domain::{Step, StepKind};
+use crate::domain::{Step, StepId, StepKind};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
@@ -82,7 +82,7 @@ impl StepRow<'_> {
 pub struct Detour {
     pub at: DateTime<Utc>,
     pub seq: u64,
-    pub step: String,
+    pub step: StepId,
     /// "started", "completed", "failed" or "decided".
     pub what: &'static str,
     /// The steps that lead to it in the runbook (none had finished since it last ran).

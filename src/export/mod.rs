@@ -18,7 +18,8 @@
 //! - `sections.rs`, `execution_md.rs`, `appendix.rs`: the Markdown pieces every layout uses.
 //! - `prefill.rs`: what the journal knows for the sections people write.
 //! - `google.rs`, `pagerduty.rs`, `atlassian.rs`: the three layouts.
-//! - `json.rs`: the JSON document (`SCHEMA_VERSION`); `schema.rs`: its JSON Schema.
+//! - `json/`: the JSON document (`SCHEMA_VERSION`; its types in `doc.rs`, the printer that
+//!   escapes terminal hazards in `safe.rs`); `schema.rs`: its JSON Schema.
 //! - `escape.rs`: CommonMark escaping of user text.
 //! - `write.rs`: writing a draft privately and atomically.
 

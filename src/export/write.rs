@@ -86,7 +86,7 @@ pub fn with_left_out(md: &str, problems: &[Problem]) -> String {
 }
 
 /// The JSON document with one `warnings` entry per problem, first. The document's last key is
-/// `warnings` (see `json.rs`); the entries are put at the start of that array.
+/// `warnings` (see `json/`); the entries are put at the start of that array.
 pub fn json_with_left_out(json: &str, problems: &[Problem]) -> anyhow::Result<String> {
     if problems.is_empty() {
         return Ok(json.to_string());

@@ -1,6 +1,6 @@
 //! The runbook-level tables of strings: `[env]` (shell variables exported to every command
 //! step) and `[alert_severity]` (an alert's severity label to the incident's severity). Part
-//! of the walk in `parse.rs`: every problem is a diagnostic, nothing stops the walk.
+//! of the walk in `parse/`: every problem is a diagnostic, nothing stops the walk.
 
 use super::fields::Ty;
 use super::parse::{Spans, valid_var_name};

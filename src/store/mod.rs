@@ -10,9 +10,9 @@
 //! Layout: `id.rs` (ids and prefixes), `listing.rs` (finding incidents: ids, prefixes,
 //! listings, the one a command means), `session.rs` (opening, catching up), `record.rs` (the
 //! conditional append and its typed failures), `problem.rs` (what readers report),
-//! `shared.rs` (an incident several devices write: this device's log and the others', folded
-//! as one; see docs/sharing.md), `summaries/` (every incident's summary for the figures
-//! across incidents, with its cache).
+//! `shared.rs` with `shared/` (an incident several devices write: this device's log and the
+//! others', folded as one; see docs/sharing.md), `summaries/` (every incident's summary for the
+//! figures across incidents, with its cache).
 
 mod id;
 mod listing;

@@ -14,23 +14,25 @@
 //! its first record, its owner) and the drill's injects. A record in another device's log that
 //! claims someone else is flagged in the notices, not trusted silently.
 //!
-//! Owns: reading the peers' logs, the merged view (`Shared`) and catching up on it (recording
-//! is `shared_record.rs`, what readers are told `shared_notes.rs`). Must never: write under `<id>/`, trust a file
+//! Owns: the merged view (`Shared`), opening it and catching up on it; reading the peers'
+//! logs is `read`, building the view and its fold is `view` (recording is `shared_record.rs`,
+//! what readers are told `shared_notes.rs`). Must never: write under `<id>/`, trust a file
 //! there through a symlink, or let one damaged peer log hide the others.
 
-use std::collections::{BTreeSet, HashMap};
-use std::os::unix::fs::MetadataExt;
+mod read;
+mod view;
+
+use read::read_peers;
+use view::rebuild;
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::problem::Problem;
 use super::{Access, IncidentId, Session};
-use crate::domain::event::{Event, Known, Record};
-use crate::domain::incident::{self, Incident};
-use crate::domain::merge;
+use crate::domain::event::Record;
 use crate::journal::Journal;
-use crate::runbook::sanitize::visible;
 use crate::sync::DeviceId;
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 /// The other devices' logs of one incident, and where each record of the view came from.
 pub struct Shared {
@@ -259,207 +261,4 @@ impl Session {
                 .collect()
         })
     }
-}
-
-/// (Re)reads the peer logs in `dir` that changed since last read; true when any did.
-fn read_peers(sh: &mut Shared, dir: &Path, notices: &mut Vec<String>) -> bool {
-    let mut found: Vec<(DeviceId, PathBuf, (u64, u64, u64))> = Vec::new();
-    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-        && let Ok(rd) = std::fs::read_dir(dir)
-    {
-        for e in rd.filter_map(Result::ok) {
-            let Some(device) = DeviceId::from_file_name(&e.file_name()) else {
-                continue;
-            };
-            if device.as_str() == sh.me {
-                continue; // never this device's: its log is the one beside the directory
-            }
-            let path = e.path();
-            if let Ok(m) = std::fs::symlink_metadata(&path)
-                && m.is_file()
-            {
-                found.push((device, path, (m.dev(), m.ino(), m.len())));
-            }
-        }
-    }
-    found.sort();
-    let unchanged = found.len() == sh.peers.len()
-        && found
-            .iter()
-            .zip(&sh.peers)
-            .all(|(f, p)| f.0 == p.device && f.2 == p.stamp);
-    if unchanged {
-        return false;
-    }
-    let mut peers = Vec::with_capacity(found.len());
-    let mut unreadable = Vec::new();
-    for (device, path, stamp) in found {
-        if let Some(p) = sh
-            .peers
-            .iter()
-            .position(|p| p.device == device && p.stamp == stamp)
-        {
-            peers.push(sh.peers.swap_remove(p));
-            continue;
-        }
-        match read_peer(&path) {
-            Ok((records, notes)) => {
-                for n in &notes {
-                    if sh.told.insert(n.clone()) {
-                        notices.push(n.clone());
-                    }
-                }
-                peers.push(PeerLog {
-                    device,
-                    path,
-                    records,
-                    damage: notes,
-                    stamp,
-                });
-            }
-            Err(e) => {
-                let n = format!("{}: cannot be read: {e:#}", shown(&path));
-                unreadable.push(n.clone());
-                if sh.told.insert(n.clone()) {
-                    notices.push(n);
-                }
-            }
-        }
-    }
-    sh.peers = peers;
-    sh.unreadable = unreadable;
-    true
-}
-
-/// The view and the fold, from this device's records and the peers', in the total order;
-/// and what must be told about them (conflicts, records claiming another author).
-fn rebuild(
-    sh: &mut Shared,
-    id: &IncidentId,
-    notices: &mut Vec<String>,
-) -> anyhow::Result<(Vec<Record>, Incident)> {
-    let mut logs = vec![merge::Log {
-        name: &sh.me,
-        records: &sh.own,
-    }];
-    logs.extend(sh.peers.iter().map(|p| merge::Log {
-        name: p.device.as_str(),
-        records: &p.records,
-    }));
-    let index: HashMap<&str, usize> = logs.iter().enumerate().map(|(i, l)| (l.name, i)).collect();
-    let ordered = merge::order(&logs);
-    let mut origin = Vec::with_capacity(ordered.len());
-    let mut place: HashMap<(usize, u64), u64> = HashMap::with_capacity(ordered.len());
-    for (pos, (name, r)) in ordered.iter().enumerate() {
-        let log = index.get(name).copied().unwrap_or(0);
-        origin.push((log, r.seq));
-        place.insert((log, r.seq), pos as u64 + 1);
-    }
-    let records: Vec<Record> = ordered
-        .iter()
-        .zip(&origin)
-        .enumerate()
-        .map(|(pos, ((_, r), &(log, _)))| renumbered(r, pos as u64 + 1, log, &place))
-        .collect();
-    let trusted = trusted_for_fold(&records, &origin, &logs);
-    let mut inc = incident::fold(&trusted, &super::parse_runbook).with_context(|| {
-        format!(
-            "cannot read incident {} from its device logs ({})",
-            id,
-            logs.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
-        )
-    })?;
-    if inc.id != id.as_str() {
-        inc.id = id.to_string();
-    }
-    let mut notes = super::shared_notes::conflict_notes(&ordered, &records, &inc);
-    notes.extend(super::shared_notes::author_notes(sh));
-    for n in notes {
-        if sh.told.insert(n.clone()) {
-            notices.push(n);
-        }
-    }
-    sh.origin = origin;
-    Ok((records, inc))
-}
-
-/// The records the fold may trust. Each person records from their own device (a sign-off is
-/// the second person's own, from their own machine): a record in a device log whose owner
-/// (the author of its first record) is someone else is shown in the timeline, flagged
-/// (`shared_notes::author_notes`), and not counted, on every replica alike (the rule reads
-/// only the logs, so every replica folds the same).
-fn trusted_for_fold(
-    records: &[Record],
-    origin: &[(usize, u64)],
-    logs: &[merge::Log<'_>],
-) -> Vec<Record> {
-    let owners: Vec<Option<&str>> = logs
-        .iter()
-        .map(|l| l.records.first().map(|r| r.author.as_str()))
-        .collect();
-    records
-        .iter()
-        .zip(origin)
-        .map(|(r, &(log, _))| {
-            let owner = owners.get(log).copied().flatten();
-            // A drill's injects are the scenario's, whichever device fired them.
-            let claimed =
-                owner.is_some_and(|o| o != r.author) && r.author != crate::drill::INJECT_AUTHOR;
-            if claimed {
-                let mut untrusted = r.clone();
-                untrusted.event = Event::Unknown {
-                    kind: format!(
-                        "{} (not counted: not from its author's own device)",
-                        r.event.kind()
-                    ),
-                    raw: serde_json::Value::Null,
-                };
-                untrusted
-            } else {
-                r.clone()
-            }
-        })
-        .collect()
-}
-
-/// `r` as the view numbers it: its place, and the run it answers by the view's number.
-fn renumbered(r: &Record, seq: u64, log: usize, place: &HashMap<(usize, u64), u64>) -> Record {
-    let mut r = r.clone();
-    r.seq = seq;
-    if let Event::Known(Known::CommandFinished { run, .. }) = &mut r.event {
-        *run = run.and_then(|own| place.get(&(log, own)).copied());
-    }
-    r
-}
-
-/// A peer log's records, and what is wrong with it (named by file and line).
-fn read_peer(path: &Path) -> anyhow::Result<(Vec<Record>, Vec<String>)> {
-    let opened = Journal::<Record>::open_read_only(path).map_err(|e| anyhow!(e))?;
-    let mut notes = Vec::new();
-    if let Some(d) = &opened.damage {
-        let p = Problem::damaged(d);
-        notes.push(format!(
-            "{}:{}: {}; this device log is read from the records before it only",
-            shown(path),
-            p.line,
-            p.reason
-        ));
-    }
-    if let Some(t) = &opened.torn {
-        notes.push(format!(
-            "{}:{}: line {} is torn ({} bytes without a newline); it is not read",
-            shown(path),
-            t.line,
-            t.line,
-            t.bytes
-        ));
-    }
-    for p in super::problem::pin_problems(&opened.records, 1) {
-        notes.push(format!("{}:{}: {}", shown(path), p.line, p.reason));
-    }
-    Ok((opened.records, notes))
-}
-
-fn shown(p: &Path) -> String {
-    visible(&p.display().to_string())
 }

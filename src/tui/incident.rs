@@ -250,7 +250,7 @@ fn toggle_numbered(s: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
             .copied()
             .unwrap_or(true);
         let ev = Known::ChecklistToggled {
-            step: step.id.to_string(),
+            step: step.id.clone(),
             item,
             checked,
         };

@@ -1,6 +1,8 @@
-//! The interactive app. Functional core (`app.rs`: state, messages, effects, `update`), views
-//! that borrow the state (`view/`), and an imperative shell (`shell.rs`, `effects.rs`) that owns
-//! the terminal, the journal handle, the threads, and nothing else.
+//! The interactive app. Functional core: `update` (`app.rs`) over the state (`state.rs`), with
+//! messages in (`msg.rs`) and effects out (`effect.rs`); views that borrow the state (`view/`);
+//! and an imperative shell that owns the terminal and the threads (`shell/`), carries out
+//! effects on the loop thread (`effects.rs`) and does the journal and library IO on its own
+//! thread (`worker.rs`), and nothing else.
 
 pub mod app;
 pub mod effect;

@@ -66,7 +66,7 @@ pub fn key(s: &mut AppState, action: Action) -> Vec<Effect> {
                 return vec![Effect::Pager {
                     incident: v.incident.id.clone(),
                     run: run.run,
-                    step: run.step.clone(),
+                    step: run.step.to_string(),
                 }];
             }
             Some(_) => s.flash(Tone::Info, "this run's output was not saved to a file"),

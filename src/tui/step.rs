@@ -19,7 +19,7 @@ pub fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
     };
     let i = v.selected;
     let (def, st) = (&v.incident.runbook.steps[i], &v.incident.steps[i]);
-    let (id, active) = (def.id.to_string(), st.status == Status::Active);
+    let (id, active) = (def.id.clone(), st.status == Status::Active);
     match action {
         Action::Advance if active => complete(s),
         Action::Advance => append(s, vec![Known::StepStarted { step: id }], None),
@@ -34,7 +34,9 @@ pub fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Skip => {
             open_input(
                 s,
-                InputPurpose::SkipReason { step: id },
+                InputPurpose::SkipReason {
+                    step: id.to_string(),
+                },
                 "Skip: why?",
                 String::new(),
             );
@@ -63,7 +65,7 @@ fn complete(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.to_string();
+    let id = def.id.clone();
     if let StepKind::Decision { choices } = &def.kind {
         // Every choice in a menu (the digit keys reach only nine).
         let items = choices
@@ -77,7 +79,7 @@ fn complete(s: &mut AppState) -> Vec<Effect> {
                     c.next
                 );
                 let pick = Pick::Choice {
-                    step: id.clone(),
+                    step: id.to_string(),
                     choice: n + 1,
                 };
                 (label, pick)
@@ -130,7 +132,7 @@ fn break_glass(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.to_string();
+    let id = def.id.clone();
     // A command step stays open after the override, so its command can be run; a
     // decision waits for its choice; anything else in progress is completed with it.
     let then_complete = st.status == Status::Active
@@ -150,7 +152,7 @@ fn break_glass(s: &mut AppState) -> Vec<Effect> {
     open_input(
         s,
         InputPurpose::Override {
-            step: id,
+            step: id.to_string(),
             then_complete,
         },
         &title,
@@ -167,7 +169,7 @@ fn tick_next(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.to_string();
+    let id = def.id.clone();
     match st.checklist.iter().position(|c| !c) {
         Some(item) => append(
             s,
@@ -223,7 +225,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
     let i = v.selected;
     let def = &v.incident.runbook.steps[i];
     let st = &v.incident.steps[i];
-    let id = def.id.to_string();
+    let id = def.id.clone();
     if let Some(r) = &s.running {
         let msg = format!("a command is already running (step \"{}\")", r.step);
         s.flash(Tone::Warn, msg);
@@ -247,7 +249,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
         });
         return Vec::new();
     }
-    let mut c = Confirm::new(id, cmd, timeout_s);
+    let mut c = Confirm::new(id.to_string(), cmd, timeout_s);
     c.refused = sanitize::has_hazard(&c.command).then(|| {
         "this command contains invisible or control characters (shown as \\u{..}); it will not be run. Fix the runbook.".to_string()
     });
@@ -332,7 +334,7 @@ pub fn choose(s: &mut AppState, id: &str, n: usize) -> Vec<Effect> {
         return Vec::new();
     };
     let ev = Known::DecisionMade {
-        step: id.to_string(),
+        step: id.into(),
         choice: n,
         label: c.label.clone(),
         next: c.next.clone(),

@@ -32,6 +32,8 @@ fn status_at(e: &Env, inc: &str) -> Value {
     serde_json::from_str(&e.ok_at(NOW, &["status", inc, "--json"])).unwrap()
 }
 
+/// Long by design: one incident from start to close through the real binary, each command's effect
+/// checked right after it.
 #[test]
 fn a_whole_incident_through_the_cli() {
     let e = Env::new();

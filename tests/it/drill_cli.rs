@@ -31,6 +31,8 @@ fn injects(journal: &[Value]) -> Vec<(u64, String, String)> {
         .collect()
 }
 
+/// Long by design: one drill from start to close through the real binary, each inject checked at
+/// the drill time it fires.
 #[test]
 fn a_drill_fires_its_injects_at_drill_time_and_journals_them() {
     let env = Env::new();

@@ -192,6 +192,8 @@ fn scripted() -> Drill {
     d
 }
 
+/// Long by design: every figure of one scripted drill's scorecard asserted exactly, in the
+/// scorecard's order.
 #[test]
 fn the_scorecard_of_a_scripted_drill_has_exact_figures() {
     let d = scripted();

@@ -17,6 +17,8 @@ use crate::support::replay;
 
 use replay::{Replay, min};
 
+/// Long by design: the incident as the write-up tells it, one call per thing that happened, in its
+/// order, so it can be read against the write-up line by line.
 fn replay() -> Replay {
     let mut r = Replay::new("2016-08-29", "-07:00");
     r.start(

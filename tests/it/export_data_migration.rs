@@ -16,6 +16,8 @@ use crate::support::replay;
 
 use replay::{Replay, min};
 
+/// Long by design: the incident as the write-up tells it, one call per thing that happened, in its
+/// order, so it can be read against the write-up line by line.
 fn replay() -> Replay {
     let mut r = Replay::new("2017-02-02", "-08:00");
     r.start(

@@ -13,6 +13,8 @@ use crate::support::replay;
 
 use replay::{Replay, min};
 
+/// Long by design: the incident as the write-up tells it, one call per thing that happened, in its
+/// order, so it can be read against the write-up line by line.
 fn replay() -> Replay {
     let mut r = Replay::new("2022-05-30", "Z");
     let title = "Deploy projects unreachable in some regions, new deployments failing";

@@ -56,6 +56,7 @@ fn every_fixture_but_the_stub_becomes_a_valid_runbook() {
     e.ok(&["validate", out.to_str().unwrap()]);
 }
 
+/// Long by design: one imported file, each Markdown construct followed to the step it becomes.
 #[test]
 fn each_construct_lands_where_it_belongs() {
     let e = Env::new();

@@ -30,9 +30,7 @@ fn start(e: &Env) -> (Store, runbook::store::IncidentId) {
 }
 
 fn started(step: &str) -> Known {
-    Known::StepStarted {
-        step: step.to_string(),
-    }
+    Known::StepStarted { step: step.into() }
 }
 
 /// A clock that, the first time it is read, lets another responder act first: the moment

@@ -108,6 +108,8 @@ fn note(x: &Replica, inc: &str, text: &str) -> String {
     text.to_string()
 }
 
+/// Long by design: one partition and heal among three replicas, step by step, the timeline checked
+/// at each stage.
 #[test]
 fn three_replicas_partitioned_and_healed_show_one_timeline_with_every_record() {
     let tmp = tempfile::tempdir().unwrap();

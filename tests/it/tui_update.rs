@@ -188,6 +188,8 @@ impl Sim {
     }
 }
 
+/// Long by design: one incident by keys from the home screen to the close, the state checked after
+/// each step.
 #[test]
 fn a_whole_incident_by_keys_with_a_decision_a_signoff_a_skip_and_a_note() {
     let mut sim = Sim::new(&[]);
@@ -548,6 +550,8 @@ fn other_writers_appear_on_catch_up() {
     assert_eq!(v.incident.notes[0].by, "teammate");
 }
 
+/// Long by design: the runbook is changed mid-incident and adopted, and every step's state is
+/// checked before and after.
 #[test]
 fn a_changed_runbook_is_offered_and_adoption_keeps_step_states_by_id() {
     let mut sim = Sim::new(&[("cmd-test.toml", CMD_RUNBOOK)]);

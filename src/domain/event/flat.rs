@@ -8,7 +8,7 @@
 //! this one accepts; a test holds them to it.
 
 use super::{Event, KNOWN_KINDS, Known, Outcome, Record, ScenarioPin};
-use crate::domain::{Milestone, Severity};
+use crate::domain::{Milestone, Severity, StepId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -35,7 +35,7 @@ struct Flat<'a> {
     runbook_source: Option<&'a RawValue>,
     vars: Option<BTreeMap<String, String>>,
     drill: Option<bool>,
-    step: Option<String>,
+    step: Option<StepId>,
     outcome: Option<Outcome>,
     reason: Option<String>,
     choice: Option<usize>,
@@ -273,23 +273,25 @@ mod tests {
                 vars: [(s("cluster"), s("sd-prod"))].into_iter().collect(),
                 drill: true,
             },
-            Known::StepStarted { step: s("declare") },
+            Known::StepStarted {
+                step: "declare".into(),
+            },
             Known::StepCompleted {
-                step: s("check"),
+                step: "check".into(),
                 outcome: Outcome::Failed,
             },
             Known::StepSkipped {
-                step: s("s"),
+                step: "s".into(),
                 reason: s("not needed"),
             },
             Known::DecisionMade {
-                step: s("d"),
+                step: "d".into(),
                 choice: 2,
                 label: s("No"),
                 next: s("n"),
             },
             Known::ChecklistToggled {
-                step: s("s"),
+                step: "s".into(),
                 item: 3,
                 checked: true,
             },
@@ -309,15 +311,15 @@ mod tests {
                 person: s("ana"),
             },
             Known::SignoffGiven {
-                step: s("s"),
+                step: "s".into(),
                 by: s("bo"),
             },
             Known::SignoffOverridden {
-                step: s("s"),
+                step: "s".into(),
                 reason: s("no second person reachable at 03:10"),
             },
             Known::CommsSent {
-                step: Some(s("update")),
+                step: Some("update".into()),
                 text: s("We are investigating."),
             },
             Known::CommsSent {
@@ -325,17 +327,17 @@ mod tests {
                 text: s("Resolved."),
             },
             Known::CommandStarted {
-                step: s("s"),
+                step: "s".into(),
                 command: s("etcdctl endpoint health"),
                 timeout_s: Some(30),
             },
             Known::CommandStarted {
-                step: s("s"),
+                step: "s".into(),
                 command: s("an older version's record"),
                 timeout_s: None,
             },
             Known::CommandFinished {
-                step: s("s"),
+                step: "s".into(),
                 command: s("false"),
                 run: Some(15),
                 exit_code: Some(1),
@@ -349,7 +351,7 @@ mod tests {
                 output_path: Some(s("/tmp/out")),
             },
             Known::CommandFinished {
-                step: s("s"),
+                step: "s".into(),
                 command: s("sleep 99"),
                 run: None,
                 exit_code: None,
@@ -363,7 +365,7 @@ mod tests {
                 output_path: None,
             },
             Known::CommandFinished {
-                step: s("s"),
+                step: "s".into(),
                 command: s("yes"),
                 run: Some(3),
                 exit_code: None,

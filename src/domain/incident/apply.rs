@@ -4,13 +4,17 @@
 //! lists (notes, milestones, roles, comms, commands, drill injects). Pure. A record naming a
 //! step the runbook lacks, or something the fold cannot use, becomes a warning, never an error:
 //! what was recorded is history.
+//!
+//! Here: the entry and the records of steps and command runs; what the incident runs on
+//! (runbook versions, a drill's set-up) is `setup`, and the lists it keeps (notes,
+//! milestones, severity, roles, comms, the close) are `log`.
 
-use super::{
-    CommandRun, Comms, FoldError, Incident, Mark, Note, Override, Parse, RoleChange, Signoff,
-    Status, StepState, Taken, is_todo,
-};
+mod log;
+mod setup;
+
+use super::{CommandRun, FoldError, Incident, Override, Parse, Signoff, Status, Taken};
+use crate::domain::StepKind;
 use crate::domain::event::{Event, Known, Outcome, Record};
-use crate::domain::{Milestone, Runbook, StepKind};
 
 impl Incident {
     /// Applies the next record. Records that name steps the runbook lacks are kept as warnings.
@@ -199,115 +203,6 @@ impl Incident {
         }
     }
 
-    /// What the incident runs on: the runbook's version, the drill's configuration and injects.
-    fn setup_record(&mut self, k: &Known, r: &Record, parse: Parse<'_>) -> Result<(), FoldError> {
-        match k {
-            Known::IncidentOpened { .. } => return Err(FoldError::OpenedTwice { seq: r.seq }),
-            Known::RunbookAdopted {
-                runbook_sha256,
-                runbook_source,
-            } => match parse(runbook_source) {
-                Ok(new) => self.adopt(new, runbook_sha256.clone()),
-                // History stays readable: the incident goes on with the version it had.
-                Err(why) => self.warnings.push(format!(
-                    "record {}: the adopted runbook cannot be read ({why}); the incident keeps the version it had",
-                    r.seq
-                )),
-            },
-            Known::DrillConfigured { scenario, speed } => {
-                if !self.drill {
-                    self.warnings.push(format!(
-                        "record {}: a drill configuration in an incident that is not a drill",
-                        r.seq
-                    ));
-                }
-                if self.scenario.is_some() || self.speed.is_some() {
-                    // The first configuration is the pin; a later one cannot change the drill.
-                    self.warnings.push(format!(
-                        "record {}: the drill was already configured; this one is ignored",
-                        r.seq
-                    ));
-                } else {
-                    self.scenario = scenario.clone();
-                    self.speed = *speed;
-                }
-            }
-            Known::InjectFired { inject, .. } => {
-                // Fired once: whichever announcement comes first in the fold's order stands
-                // (two devices of a shared drill may both fire it while cut off).
-                if self.injects.iter().any(|(n, _)| n == inject) {
-                    self.warnings.push(format!(
-                        "record {}: inject {inject} was already announced; the first stands",
-                        r.seq
-                    ));
-                } else {
-                    self.injects.push((*inject, r.at));
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// What the incident keeps a list of: notes, milestones, severity, roles, comms, the close.
-    fn log_record(&mut self, k: &Known, r: &Record) {
-        match k {
-            Known::NoteAdded {
-                text,
-                action_item,
-                decision,
-            } => self.notes.push(Note {
-                seq: r.seq,
-                at: r.at,
-                by: r.author.clone(),
-                text: text.clone(),
-                action_item: *action_item || is_todo(text),
-                decision: *decision,
-                done: false,
-                owner: None,
-                link: None,
-            }),
-            Known::ActionItemUpdated {
-                note,
-                done,
-                owner,
-                link,
-            } => match self
-                .notes
-                .iter_mut()
-                .find(|n| n.seq == *note && n.action_item)
-            {
-                Some(n) => {
-                    n.done = done.unwrap_or(n.done);
-                    n.owner = owner.clone().or(n.owner.take());
-                    n.link = link.clone().or(n.link.take());
-                }
-                None => self.warnings.push(format!(
-                    "record {}: an update of action item #{note}, which is not an action item",
-                    r.seq
-                )),
-            },
-            Known::Milestone { milestone } => self.mark(*milestone, r, None, true),
-            Known::SeverityChanged { severity } => {
-                self.severity = *severity;
-                self.severity_history.push((r.at, *severity));
-            }
-            Known::RoleAssigned { role, person } => self.roles.push(RoleChange {
-                role: role.clone(),
-                person: person.clone(),
-                at: r.at,
-            }),
-            Known::CommsSent { step, text } => self.comms.push(Comms {
-                at: r.at,
-                by: r.author.clone(),
-                step: step.clone(),
-                text: text.clone(),
-            }),
-            Known::IncidentClosed { .. } => self.closed = Some(r.at),
-            _ => {}
-        }
-    }
-
     /// Matches a finish to its start: by `run` when the record names it, else (older
     /// journals) the step's last unfinished run.
     fn command_finished(&mut self, k: &Known, r: &Record) {
@@ -405,68 +300,5 @@ impl Incident {
         if self.current.is_none_or(|c| c == i) {
             self.current = self.after(i);
         }
-    }
-
-    fn milestone_from_step(&mut self, i: usize, r: &Record) {
-        if let Some(m) = self.runbook.steps[i].milestone {
-            let id = self.runbook.steps[i].id.to_string();
-            self.mark(m, r, Some(id), false);
-        }
-    }
-
-    /// Records a milestone. Completing a step only records it the first time it is reached (a
-    /// loop passing the step again changes nothing); an explicit `milestone` record always
-    /// takes effect, so a wrong time can be corrected (`runbook milestone resolved --at ...`).
-    fn mark(&mut self, m: Milestone, r: &Record, step: Option<String>, explicit: bool) {
-        let started = self.started_at();
-        if m != Milestone::Started && r.at < started {
-            self.warnings.push(format!(
-                "milestone {m} at {} is earlier than the start ({})",
-                crate::domain::clock::stamp(r.at),
-                crate::domain::clock::stamp(started)
-            ));
-        }
-        let mark = Mark {
-            at: r.at,
-            by: r.author.clone(),
-            seq: r.seq,
-            step,
-        };
-        if explicit {
-            self.milestones.insert(m, mark);
-        } else {
-            self.milestones.entry(m).or_insert(mark);
-        }
-    }
-
-    /// Takes a newer version of the runbook: states carry over by step id; steps that vanished
-    /// stay in the record as retired.
-    fn adopt(&mut self, new: Runbook, sha: String) {
-        let mut old: Vec<(crate::domain::Step, StepState)> = self
-            .runbook
-            .steps
-            .drain(..)
-            .zip(self.steps.drain(..))
-            .collect();
-        let current_id = self
-            .current
-            .and_then(|c| old.get(c))
-            .map(|(s, _)| s.id.clone());
-        let mut states = Vec::with_capacity(new.steps.len());
-        for s in &new.steps {
-            match old.iter().position(|(o, _)| o.id == s.id) {
-                Some(j) => {
-                    let (_, mut st) = old.swap_remove(j);
-                    st.checklist.resize(s.checklist.len(), false);
-                    states.push(st);
-                }
-                None => states.push(StepState::new(s.checklist.len())),
-            }
-        }
-        self.retired.extend(old);
-        self.runbook = new;
-        self.steps = states;
-        self.runbook_sha256 = sha;
-        self.current = current_id.and_then(|id| self.runbook.step_index(&id));
     }
 }
