@@ -11,6 +11,7 @@ use super::event::{Event, Known, Record, ScenarioPin};
 use super::{Milestone, Runbook, Severity};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 mod apply;
 mod state;
@@ -19,9 +20,10 @@ pub use state::{
     CommandRun, Comms, Mark, Note, Override, RoleChange, Signoff, Status, StepState, Taken,
 };
 
-/// Parses pinned runbook source (the caller provides `crate::runbook::parse_source`, so this
-/// module does not depend on the loader).
-pub type Parse<'a> = &'a dyn Fn(&str) -> Result<Runbook, String>;
+/// Parses pinned runbook source (the caller provides `crate::store::parse_runbook`, so this
+/// module does not depend on the loader). Shared (`Arc`): a team's incidents pin few distinct
+/// runbooks, and every incident folded from the same source holds the same one, not a copy.
+pub type Parse<'a> = &'a dyn Fn(&str) -> Result<Arc<Runbook>, String>;
 
 /// The folded state of one incident.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +31,8 @@ pub struct Incident {
     pub id: String,
     pub title: String,
     pub drill: bool,
-    pub runbook: Runbook,
+    /// The runbook version it runs: the pinned one, or the last adopted.
+    pub runbook: Arc<Runbook>,
     pub runbook_sha256: String,
     pub vars: Vec<(String, String)>,
     pub opened: DateTime<Utc>,

@@ -57,9 +57,9 @@ pub struct Store {
 /// incidents pin few distinct ones: each distinct source is parsed once per process and the
 /// result reused (keyed by the source itself, so a different text is never mistaken for it).
 /// `runbook stats` over 3,000 incidents of three runbooks parses three, not 3,000.
-pub fn parse_runbook(text: &str) -> Result<crate::domain::Runbook, String> {
+pub fn parse_runbook(text: &str) -> Result<std::sync::Arc<crate::domain::Runbook>, String> {
     use std::sync::{Mutex, OnceLock};
-    type Parsed = Result<crate::domain::Runbook, String>;
+    type Parsed = Result<std::sync::Arc<crate::domain::Runbook>, String>;
     // A list, not a hash map: with a few sources, comparing lengths then bytes is cheaper
     // than hashing 10 KB per journal.
     static SEEN: OnceLock<Mutex<Vec<(String, Parsed)>>> = OnceLock::new();
@@ -74,7 +74,7 @@ pub fn parse_runbook(text: &str) -> Result<crate::domain::Runbook, String> {
     if let Some(hit) = hit {
         return hit;
     }
-    let parsed = crate::runbook::parse_source(text);
+    let parsed = crate::runbook::parse_source(text).map(std::sync::Arc::new);
     if let Ok(mut list) = seen.lock()
         && list.len() < KEEP
     {

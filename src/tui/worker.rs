@@ -283,7 +283,7 @@ pub fn incident_rows(store: &Store) -> Vec<IncidentRow> {
                 severity: i.severity,
                 drill: i.drill,
                 opened: i.opened,
-                runbook: i.runbook.id,
+                runbook: i.runbook.id.clone(),
                 unreadable: None,
             }
         })

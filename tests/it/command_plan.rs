@@ -7,7 +7,7 @@ use runbook::domain::command::{Outcome, Run, finished, plan};
 use runbook::domain::event::{Event, Known, Record};
 use runbook::domain::incident::Incident;
 use runbook::domain::{Dur, Severity};
-use runbook::runbook::{library::BUNDLED, parse_source, sha256_hex};
+use runbook::runbook::{library::BUNDLED, sha256_hex};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 30, 22, 12, 0).unwrap()
@@ -49,10 +49,13 @@ fn incident(rb: &str, vars: &[(&str, &str)], then: Vec<(&str, Known)>) -> Incide
             drill: false,
         },
     );
-    let mut inc = Incident::open(&opening, &parse_source).unwrap();
+    let mut inc = Incident::open(&opening, &runbook::store::parse_runbook).unwrap();
     for (i, (author, k)) in then.into_iter().enumerate() {
-        inc.apply(&rec(i as u64 + 2, author, k), &parse_source)
-            .unwrap();
+        inc.apply(
+            &rec(i as u64 + 2, author, k),
+            &runbook::store::parse_runbook,
+        )
+        .unwrap();
     }
     inc
 }
@@ -166,7 +169,7 @@ fn each_result_is_matched_to_its_own_run() {
                 wall: None,
                 event: Event::Known(finished(o)),
             };
-            inc.apply(&r, &parse_source).unwrap();
+            inc.apply(&r, &runbook::store::parse_runbook).unwrap();
         }
         inc
     };

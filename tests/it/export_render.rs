@@ -97,7 +97,7 @@ fn journal() -> (Vec<Record>, Incident) {
             event,
         })
         .collect();
-    let inc = fold(&records, &runbook::runbook::parse_source).unwrap();
+    let inc = fold(&records, &runbook::store::parse_runbook).unwrap();
     (records, inc)
 }
 

@@ -56,8 +56,8 @@ fn rec(seq: u64, minutes: i64, author: &str, k: Known) -> Record {
     }
 }
 
-fn parse(s: &str) -> Result<runbook::domain::Runbook, String> {
-    parse_source(s)
+fn parse(s: &str) -> Result<std::sync::Arc<runbook::domain::Runbook>, String> {
+    parse_source(s).map(std::sync::Arc::new)
 }
 
 /// A journal built through the rules, as the CLI would: only accepted actions are recorded.

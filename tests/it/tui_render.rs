@@ -1545,7 +1545,8 @@ fn code_in_a_body_wraps_or_moves_sideways_with_the_output_keys() {
         let v = s.incident.as_mut().expect("open");
         let mut inc = (*v.incident).clone();
         let i = inc.runbook.step_index("settle").expect("the step");
-        inc.runbook.steps[i].body = Some(format!("Look:\n\n```sh\n{long}\n```\n"));
+        std::sync::Arc::make_mut(&mut inc.runbook).steps[i].body =
+            Some(format!("Look:\n\n```sh\n{long}\n```\n"));
         v.incident = std::sync::Arc::new(inc);
     }
     let screen = |s: &AppState| lines(draw(s, 120, 36).backend().buffer()).concat();

@@ -4,6 +4,7 @@
 use crate::domain::Runbook;
 use crate::domain::event::{Known, Record};
 use crate::domain::incident::{FoldError, Incident, Parse, StepState};
+use std::sync::Arc;
 
 impl Incident {
     /// What the incident runs on: the runbook's version, the drill's configuration and injects.
@@ -63,11 +64,13 @@ impl Incident {
 
     /// Takes a newer version of the runbook: states carry over by step id; steps that vanished
     /// stay in the record as retired.
-    pub(super) fn adopt(&mut self, new: Runbook, sha: String) {
+    pub(super) fn adopt(&mut self, new: Arc<Runbook>, sha: String) {
+        // The old version is shared with other incidents: its steps are copied, not taken.
         let mut old: Vec<(crate::domain::Step, StepState)> = self
             .runbook
             .steps
-            .drain(..)
+            .iter()
+            .cloned()
             .zip(self.steps.drain(..))
             .collect();
         let current_id = self
