@@ -175,6 +175,8 @@ fn note(text: &str) -> Known {
 /// status update sent (the next is overdue), the health check run and overrun, the OOM check
 /// skipped, a decision taken, the data copy failed, the restore signed off by a second person,
 /// and the wait for the members to settle counting down. A milestone was entered after the fact.
+///
+/// Long by design: one incident's records in the order they happened, read top to bottom.
 fn etcd_journal(src: &str, drill: bool) -> Journal {
     let mut j = Journal::open(src, drill);
     j.push_at(
@@ -448,6 +450,9 @@ fn type_text(s: &mut AppState, text: &str) {
 }
 
 /// Every named state the snapshots and the checks go through.
+///
+/// Long by design: one state after another, each built from the one before, as a responder
+/// goes through them; splitting it would only pass the half-built state around.
 fn scenarios(color: bool) -> Vec<(&'static str, AppState)> {
     let mut out = Vec::new();
 
