@@ -97,7 +97,7 @@ pub fn env_lines(env: &[(String, String)], values: &[(String, String)]) -> Vec<S
 /// A run, decided: what the confirmation shows and what is appended before it starts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Planned {
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub title: String,
     /// Exactly what runs (`sh -c`).
     pub command: String,
@@ -181,7 +181,7 @@ pub fn plan(
         }
     }
     Ok(Planned {
-        step: step_id.to_string(),
+        step: step_id.into(),
         title: def.title.clone(),
         command,
         timeout,
@@ -211,7 +211,7 @@ fn signoff(st: &StepState) -> String {
 pub struct Run {
     pub incident: String,
     pub run: u64,
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub command: String,
     pub timeout: Dur,
 }
@@ -222,7 +222,7 @@ pub struct Run {
 pub struct Outcome {
     pub incident: String,
     pub run: u64,
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub command: String,
     /// None when it was killed (timeout, interruption, a signal).
     pub exit_code: Option<i32>,
@@ -275,7 +275,7 @@ impl Outcome {
 /// The record of a run's result.
 pub fn finished(o: &Outcome) -> Known {
     Known::CommandFinished {
-        step: o.step.clone().into(),
+        step: o.step.clone(),
         command: o.command.clone(),
         run: Some(o.run),
         exit_code: o.exit_code,

@@ -6,9 +6,11 @@
 //! name and nothing more: a record may name a step that a later runbook version dropped (what
 //! was recorded is kept as written). It reads as a `str` and compares with strings.
 //!
-//! Still `String`, converted where they meet a `StepId`: the app's dialog and effect state
-//! (`tui::state`, `tui::effect`), a command's plan and run (`domain::command`), the drill
-//! scorecard's rows and the merge's conflicts.
+//! So do the app's dialog, message and effect state (`tui::state`, `tui::msg`,
+//! `tui::effect`) and a command's plan and run (`domain::command`). Still `String`, made from
+//! a `StepId` for what they are: text to show or write out (the drill scorecard's rows, the
+//! merge's conflicts, the stats summaries and the cache file, a runbook diff's lists), and
+//! what a person typed on the command line until it is checked against a runbook.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -50,7 +50,7 @@ pub enum Effect {
     RunCommand {
         incident: String,
         run: u64,
-        step: String,
+        step: crate::domain::StepId,
         command: String,
         timeout_s: u64,
     },
@@ -61,7 +61,7 @@ pub enum Effect {
     Pager {
         incident: String,
         run: u64,
-        step: String,
+        step: crate::domain::StepId,
     },
     /// Stop the running command's process group; its result comes back as interrupted.
     CancelCommand,

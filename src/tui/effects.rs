@@ -125,7 +125,7 @@ impl Shell {
         &mut self,
         incident: String,
         run: u64,
-        step: String,
+        step: crate::domain::StepId,
         command: String,
         timeout_s: u64,
     ) -> Vec<Msg> {

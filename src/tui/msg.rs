@@ -63,7 +63,7 @@ pub enum Msg {
     Running {
         incident: String,
         run: u64,
-        step: String,
+        step: crate::domain::StepId,
     },
     CommandDone(CommandDone),
     Exported(Result<PathBuf, String>),

@@ -66,7 +66,7 @@ pub fn key(s: &mut AppState, action: Action) -> Vec<Effect> {
                 return vec![Effect::Pager {
                     incident: v.incident.id.clone(),
                     run: run.run,
-                    step: run.step.to_string(),
+                    step: run.step.clone(),
                 }];
             }
             Some(_) => s.flash(Tone::Info, "this run's output was not saved to a file"),
@@ -78,9 +78,9 @@ pub fn key(s: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 /// The widest line, in characters, of the output the pane shows for `step`.
-fn widest_line(live: &Option<(String, String)>, step: &str, excerpt: &str) -> usize {
+fn widest_line(live: &Option<(crate::domain::StepId, String)>, step: &str, excerpt: &str) -> usize {
     let text = match live {
-        Some((s, text)) if s == step => text.as_str(),
+        Some((s, text)) if s.as_str() == step => text.as_str(),
         _ => excerpt,
     };
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0)

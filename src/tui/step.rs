@@ -9,7 +9,7 @@ use super::state::{AppState, Ask, Confirm, InputPurpose, Menu, Overlay, Pick, To
 use crate::domain::event::{Known, Outcome};
 use crate::domain::incident::Status;
 use crate::domain::template::fill;
-use crate::domain::{StepKind, rules};
+use crate::domain::{StepId, StepKind, rules};
 use crate::runbook::sanitize;
 
 /// Actions on the selected step.
@@ -34,9 +34,7 @@ pub fn step_action(s: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Skip => {
             open_input(
                 s,
-                InputPurpose::SkipReason {
-                    step: id.to_string(),
-                },
+                InputPurpose::SkipReason { step: id.clone() },
                 "Skip: why?",
                 String::new(),
             );
@@ -79,7 +77,7 @@ fn complete(s: &mut AppState) -> Vec<Effect> {
                     c.next
                 );
                 let pick = Pick::Choice {
-                    step: id.to_string(),
+                    step: id.clone(),
                     choice: n + 1,
                 };
                 (label, pick)
@@ -152,7 +150,7 @@ fn break_glass(s: &mut AppState) -> Vec<Effect> {
     open_input(
         s,
         InputPurpose::Override {
-            step: id.to_string(),
+            step: id.clone(),
             then_complete,
         },
         &title,
@@ -249,7 +247,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
         });
         return Vec::new();
     }
-    let mut c = Confirm::new(id.to_string(), cmd, timeout_s);
+    let mut c = Confirm::new(id.clone(), cmd, timeout_s);
     c.refused = sanitize::has_hazard(&c.command).then(|| {
         "this command contains invisible or control characters (shown as \\u{..}); it will not be run. Fix the runbook.".to_string()
     });
@@ -263,7 +261,7 @@ fn comms(s: &mut AppState) -> Vec<Effect> {
     let comms = comms_step(s);
     let (step, text) = match comms {
         Some((step, template)) => (step, template),
-        None => (String::new(), String::new()),
+        None => (StepId::from(""), String::new()),
     };
     open_input(
         s,
@@ -276,7 +274,12 @@ fn comms(s: &mut AppState) -> Vec<Effect> {
 
 /// A command confirmed: recorded as started (the step too, when it was still pending: running
 /// a step's command is doing the step), and run once that is durable (`record::synced`).
-pub fn launch(s: &mut AppState, step: String, command: String, timeout_s: u64) -> Vec<Effect> {
+pub fn launch(
+    s: &mut AppState,
+    step: crate::domain::StepId,
+    command: String,
+    timeout_s: u64,
+) -> Vec<Effect> {
     let Some(v) = &s.incident else {
         return Vec::new();
     };
@@ -371,7 +374,7 @@ fn command_of(s: &AppState) -> Option<(u64, String)> {
 }
 
 /// The comms step to use: the selected one, else the current one, else the first in the runbook.
-fn comms_step(s: &AppState) -> Option<(String, String)> {
+fn comms_step(s: &AppState) -> Option<(StepId, String)> {
     let v = s.incident.as_ref()?;
     let steps = &v.incident.runbook.steps;
     let is_comms = |i: usize| matches!(steps[i].kind, StepKind::Comms { .. });
@@ -384,7 +387,7 @@ fn comms_step(s: &AppState) -> Option<(String, String)> {
         return None;
     };
     Some((
-        steps[i].id.to_string(),
+        steps[i].id.clone(),
         fill(template.trim_end(), &v.incident.vars),
     ))
 }

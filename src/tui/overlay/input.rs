@@ -126,7 +126,7 @@ pub(super) fn events_for(purpose: &InputPurpose, text: &str) -> Option<Vec<Known
         InputPurpose::Note => vec![note(crate::domain::incident::is_todo(&text))],
         InputPurpose::ActionItem => vec![note(true)],
         InputPurpose::SkipReason { step } => vec![Known::StepSkipped {
-            step: step.clone().into(),
+            step: step.clone(),
             reason: text,
         }],
         InputPurpose::Override {
@@ -134,12 +134,12 @@ pub(super) fn events_for(purpose: &InputPurpose, text: &str) -> Option<Vec<Known
             then_complete,
         } => {
             let mut events = vec![Known::SignoffOverridden {
-                step: step.clone().into(),
+                step: step.clone(),
                 reason: text,
             }];
             if *then_complete {
                 events.push(Known::StepCompleted {
-                    step: step.clone().into(),
+                    step: step.clone(),
                     outcome: crate::domain::event::Outcome::Ok,
                 });
             }
@@ -164,7 +164,7 @@ pub(super) fn events_for(purpose: &InputPurpose, text: &str) -> Option<Vec<Known
 pub(super) fn send_comms(
     s: &mut AppState,
     mut input: Input,
-    step: String,
+    step: crate::domain::StepId,
     text: String,
 ) -> Vec<Effect> {
     let unfilled = crate::domain::comms::unfilled(&text);
@@ -189,7 +189,7 @@ pub(super) fn send_comms(
     let mut fx = append(
         s,
         vec![Known::CommsSent {
-            step: step.clone().map(Into::into),
+            step: step.clone(),
             text: text.clone(),
         }],
         origin,
@@ -209,7 +209,7 @@ pub(super) fn send_comms(
             ),
             yes: "complete it".into(),
             events: vec![Known::StepCompleted {
-                step: step.into(),
+                step,
                 outcome: crate::domain::event::Outcome::Ok,
             }],
             opts: Default::default(),

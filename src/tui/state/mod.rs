@@ -85,7 +85,7 @@ impl Extent {
 pub struct Running {
     pub incident: String,
     pub run: u64,
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub since: DateTime<Utc>,
 }
 
@@ -94,7 +94,7 @@ pub struct Running {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Launch {
     pub incident: String,
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub command: String,
     pub timeout_s: u64,
 }
@@ -199,7 +199,7 @@ pub struct IncidentView {
     /// Why the journal cannot be written (damage): shown, and actions are refused.
     pub read_only: Option<String>,
     /// The last command output shown in the detail pane: (step id, text).
-    pub output: Option<(String, String)>,
+    pub output: Option<(crate::domain::StepId, String)>,
     /// Command output wraps (so no column is lost); off, each line is one line, moved
     /// sideways by `output_shift` characters.
     pub output_wrap: bool,

@@ -68,12 +68,12 @@ pub enum InputPurpose {
     Note,
     ActionItem,
     SkipReason {
-        step: String,
+        step: crate::domain::StepId,
     },
     /// Break glass: the reason for completing (or running) a step without a second person's
     /// sign-off; completing the step follows when `then_complete`.
     Override {
-        step: String,
+        step: crate::domain::StepId,
         then_complete: bool,
     },
     RolePerson {
@@ -88,7 +88,7 @@ pub enum InputPurpose {
     RoleName,
     /// The rendered comms template, editable before it is recorded as sent.
     Comms {
-        step: String,
+        step: crate::domain::StepId,
     },
 }
 
@@ -115,14 +115,14 @@ pub enum Pick {
     KeepPinned,
     /// Take choice `choice` (1-based) of decision `step`.
     Choice {
-        step: String,
+        step: crate::domain::StepId,
         choice: usize,
     },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Confirm {
-    pub step: String,
+    pub step: crate::domain::StepId,
     pub command: String,
     pub timeout_s: u64,
     /// Set when the command must not run (invisible characters): shown instead of yes/no.
@@ -165,7 +165,7 @@ impl Confirm {
         self.shown_at.is_none_or(|shown| at < shown)
     }
 
-    pub fn new(step: String, command: String, timeout_s: u64) -> Confirm {
+    pub fn new(step: crate::domain::StepId, command: String, timeout_s: u64) -> Confirm {
         Confirm {
             step,
             command,
