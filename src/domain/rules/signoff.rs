@@ -75,19 +75,7 @@ impl At<'_> {
                 "{author} started this run of step \"{id}\": a sign-off must come from someone else (they run `runbook signoff {id}` in their own shell, or press o on the step in their app)"
             )));
         }
-        if let Some(s) = self.st.signoff() {
-            let what = if s.overridden.is_some() {
-                "overridden"
-            } else {
-                "signed off"
-            };
-            return Err(Refused::new(format!(
-                "step \"{id}\" was already {what} by {} at {} for this run",
-                s.by,
-                s.at.format("%H:%M:%S")
-            )));
-        }
-        Ok(())
+        self.not_yet_signed()
     }
 
     pub(super) fn overriding(&self, reason: &str) -> Result<(), Refused> {
@@ -109,18 +97,24 @@ impl At<'_> {
                 self.ended()
             )));
         }
-        if let Some(s) = self.st.signoff() {
-            let what = if s.overridden.is_some() {
-                "overridden"
-            } else {
-                "signed off"
-            };
-            return Err(Refused::new(format!(
-                "step \"{id}\" was already {what} by {} at {} for this run",
-                s.by,
-                s.at.format("%H:%M:%S")
-            )));
-        }
-        Ok(())
+        self.not_yet_signed()
+    }
+
+    /// Refuses when this run of the step already has its sign-off (or an override).
+    fn not_yet_signed(&self) -> Result<(), Refused> {
+        let Some(s) = self.st.signoff() else {
+            return Ok(());
+        };
+        let what = if s.overridden.is_some() {
+            "overridden"
+        } else {
+            "signed off"
+        };
+        Err(Refused::new(format!(
+            "step \"{}\" was already {what} by {} at {} for this run",
+            self.def.id,
+            s.by,
+            s.at.format("%H:%M:%S")
+        )))
     }
 }

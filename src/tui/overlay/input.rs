@@ -74,14 +74,8 @@ pub(super) fn submit_input(s: &mut AppState, input: Input) -> Vec<Effect> {
                 return Vec::new();
             }
             let title = format!("Who is {text} now?");
-            s.overlay = Some(Overlay::Input(Input {
-                purpose: InputPurpose::RolePerson { role: text },
-                title,
-                text: String::new(),
-                cursor: 0,
-                error: None,
-                context: Vec::new(),
-            }));
+            let purpose = InputPurpose::RolePerson { role: text };
+            crate::tui::record::open_input(s, purpose, &title, String::new());
             Vec::new()
         }
         InputPurpose::MilestoneAt { milestone } => {

@@ -20,7 +20,7 @@ use crate::domain::event::Known;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Action, Mode, lookup};
 use crate::tui::record::append;
-use crate::tui::state::{AppState, Input, InputPurpose, Menu, Overlay, Pick, Tone};
+use crate::tui::state::{AppState, InputPurpose, Menu, Overlay, Pick, Tone};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
@@ -126,14 +126,7 @@ fn menu_key(s: &mut AppState, mut menu: Menu, key: &KeyEvent) -> Vec<Effect> {
 /// What picking a menu item does.
 fn picked(s: &mut AppState, pick: Pick) -> Vec<Effect> {
     let ask = |s: &mut AppState, purpose: InputPurpose, title: String| {
-        s.overlay = Some(Overlay::Input(Input {
-            purpose,
-            title,
-            text: String::new(),
-            cursor: 0,
-            error: None,
-            context: Vec::new(),
-        }));
+        crate::tui::record::open_input(s, purpose, &title, String::new());
         Vec::new()
     };
     match pick {
