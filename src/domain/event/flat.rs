@@ -557,22 +557,14 @@ mod tests {
             other => panic!("{raw}: {other:?}"),
         };
         // Read twice (the second from what the first left), and spelled other ways.
-        assert_eq!(
-            text(r#""id = 1\nkind = \"x\"\n""#),
-            "id = 1\nkind = \"x\"\n"
-        );
-        assert_eq!(
-            text(r#""id = 1\nkind = \"x\"\n""#),
-            "id = 1\nkind = \"x\"\n"
-        );
-        assert_eq!(
-            text(r#""id = 1\u000akind = \"x\"\n""#),
-            "id = 1\nkind = \"x\"\n"
-        );
-        assert_eq!(
-            text(r#""id = 2\nkind = \"x\"\n""#),
-            "id = 2\nkind = \"x\"\n"
-        );
+        for (raw, want) in [
+            (r#""id = 1\nkind = \"x\"\n""#, "id = 1\nkind = \"x\"\n"),
+            (r#""id = 1\nkind = \"x\"\n""#, "id = 1\nkind = \"x\"\n"),
+            (r#""id = 1\u000akind = \"x\"\n""#, "id = 1\nkind = \"x\"\n"),
+            (r#""id = 2\nkind = \"x\"\n""#, "id = 2\nkind = \"x\"\n"),
+        ] {
+            assert_eq!(text(raw), want, "{raw}");
+        }
         // Not a string: the general way decides.
         assert!(parse(&line("12")).is_none());
         assert!(parse(&line("null")).is_none());
