@@ -40,6 +40,9 @@ pub fn color_allowed_for(
 }
 
 pub fn app(cx: &Ctx, open: Option<String>) -> anyhow::Result<ExitCode> {
+    // Checked before the terminal is taken, as `runbook run` checks it: inside the app a bad
+    // value could only be ignored unseen, and a run would then save more than was asked.
+    crate::exec::output_cap().map_err(usage)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(usage(
             "the interactive app needs a terminal; without one, use the headless commands (`runbook --help`)",

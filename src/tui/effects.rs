@@ -149,6 +149,7 @@ impl Shell {
             timeout: crate::domain::Dur::from_secs(timeout_s),
         };
         std::thread::spawn(move || {
+            // A bad RUNBOOK_OUTPUT_CAP stopped the app before it started (`commands::tui`).
             let cap = crate::exec::output_cap().unwrap_or(crate::exec::DEFAULT_CAP);
             let out = crate::exec::run(
                 &run,

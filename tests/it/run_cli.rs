@@ -408,3 +408,22 @@ fn a_bad_output_cap_or_a_closed_incident_runs_nothing() {
     assert!(err.contains("closed"), "{err}");
     assert!(!Path::new(&e.state.path().join("made-by-the-command")).exists());
 }
+
+#[test]
+fn the_app_with_a_bad_output_cap_says_so_and_does_not_start() {
+    let (e, inc) = setup(&[]);
+    for args in [vec!["--runbooks", "books"], vec!["resume", inc.as_str()]] {
+        let out = e
+            .cmd(&args)
+            .env("RUNBOOK_OUTPUT_CAP", "lots")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("RUNBOOK_OUTPUT_CAP=\"lots\""),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("needs a terminal"), "{args:?}: {err}");
+    }
+}
