@@ -13,8 +13,8 @@
 //!   validating runbooks), `stats` (figures across incidents), `config` (the settings file);
 //! - `journal` (the append-only file, generic over its records);
 //! - `domain` (runbooks, events, the fold and the merge of several logs, the rules; pure: no
-//!   IO, and no clock but `domain::clock`), `usage` (the misuse error) and `par` (work over
-//!   the cores, answers in order).
+//!   IO, and no clock but `domain::clock`), `usage` (the misuse error), `par` (work over
+//!   the cores, answers in order) and `memo` (what was derived from a few large texts, kept).
 
 pub mod cli;
 pub mod commands;
@@ -26,6 +26,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod journal;
+pub mod memo;
 pub mod par;
 pub mod runbook;
 pub mod stats;

@@ -58,28 +58,13 @@ pub struct Store {
 /// result reused (keyed by the source itself, so a different text is never mistaken for it).
 /// `runbook stats` over 3,000 incidents of three runbooks parses three, not 3,000.
 pub fn parse_runbook(text: &str) -> Result<std::sync::Arc<crate::domain::Runbook>, String> {
-    use std::sync::{Mutex, OnceLock};
     type Parsed = Result<std::sync::Arc<crate::domain::Runbook>, String>;
-    // A list, not a hash map: with a few sources, comparing lengths then bytes is cheaper
-    // than hashing 10 KB per journal.
-    static SEEN: OnceLock<Mutex<Vec<(String, Parsed)>>> = OnceLock::new();
-    // A few sources at most in any real state directory; past this, parse without keeping.
-    const KEEP: usize = 64;
-    let seen = SEEN.get_or_init(Mutex::default);
-    let hit = seen.lock().ok().and_then(|list| {
-        list.iter()
-            .find(|(t, _)| t == text)
-            .map(|(_, parsed)| parsed.clone())
-    });
-    if let Some(hit) = hit {
+    static SEEN: crate::memo::Memo<String, Parsed> = crate::memo::Memo::new();
+    if let Some(hit) = SEEN.find(|t| t == text) {
         return hit;
     }
     let parsed = crate::runbook::parse_source(text).map(std::sync::Arc::new);
-    if let Ok(mut list) = seen.lock()
-        && list.len() < KEEP
-    {
-        list.push((text.to_string(), parsed.clone()));
-    }
+    SEEN.keep(text.to_string(), parsed.clone());
     parsed
 }
 

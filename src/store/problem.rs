@@ -176,24 +176,15 @@ pub fn pin_problems(records: &[Record], first_line: usize) -> Vec<Problem> {
 /// pin with the same text again is answered by comparing the text (bytes equal to a text
 /// whose hash was checked have that hash), not by hashing it once per journal.
 fn pin_holds(pinned: &str, source: &str) -> bool {
-    use std::sync::{Mutex, OnceLock};
-    const KEEP: usize = 64;
-    static CHECKED: OnceLock<Mutex<Vec<(String, String)>>> = OnceLock::new();
-    let checked = CHECKED.get_or_init(Mutex::default);
-    let seen = |list: &Vec<(String, String)>| list.iter().any(|(p, s)| p == pinned && s == source);
-    if checked.lock().is_ok_and(|list| seen(&list)) {
+    static CHECKED: crate::memo::Memo<(String, String), ()> = crate::memo::Memo::new();
+    if CHECKED.find(|(p, s)| p == pinned && s == source).is_some() {
         return true;
     }
-    if crate::runbook::sha256_hex(source) != pinned {
-        return false;
+    let holds = crate::runbook::sha256_hex(source) == pinned;
+    if holds {
+        CHECKED.keep((pinned.to_string(), source.to_string()), ());
     }
-    if let Ok(mut list) = checked.lock()
-        && list.len() < KEEP
-        && !seen(&list)
-    {
-        list.push((pinned.to_string(), source.to_string()));
-    }
-    true
+    holds
 }
 
 fn short(sha: &str) -> &str {

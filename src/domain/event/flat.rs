@@ -92,25 +92,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
 /// rather than by unescaping it once more per journal, which was a tenth of a cold
 /// `runbook stats`.
 fn source(raw: &RawValue) -> Option<String> {
-    use std::sync::{Mutex, OnceLock};
-    const KEEP: usize = 64;
-    static SEEN: OnceLock<Mutex<Vec<(String, String)>>> = OnceLock::new();
-    let seen = SEEN.get_or_init(Mutex::default);
+    static SEEN: crate::memo::Memo<String, String> = crate::memo::Memo::new();
     let raw = raw.get();
-    let hit = seen.lock().ok().and_then(|list| {
-        list.iter()
-            .find(|(r, _)| r == raw)
-            .map(|(_, text)| text.clone())
-    });
-    if hit.is_some() {
-        return hit;
+    if let Some(text) = SEEN.find(|r| r == raw) {
+        return Some(text);
     }
     let text: String = serde_json::from_str(raw).ok()?;
-    if let Ok(mut list) = seen.lock()
-        && list.len() < KEEP
-    {
-        list.push((raw.to_string(), text.clone()));
-    }
+    SEEN.keep(raw.to_string(), text.clone());
     Some(text)
 }
 
