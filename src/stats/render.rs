@@ -120,14 +120,23 @@ fn runbook(out: &mut String, rb: &RunbookStats) {
 
 /// Every step of a runbook as a table: the header, then a row per step (a removed one
 /// marked so). Shared with the app's stats screen.
+///
+/// The id column is as wide as the longest id, up to 32; a longer id (imported Markdown
+/// runbooks make ids of up to 48 characters from their headings) is cut there with `…`, so
+/// every row's figures stay in their columns. `--json` and `--csv` carry the whole ids.
 pub fn step_table(rb: &RunbookStats) -> Vec<String> {
-    let ids: Vec<String> = rb.steps.iter().map(|s| visible(&s.id)).collect();
+    const MOST: usize = 32;
+    let cut = |id: String| match id.char_indices().nth(MOST - 1) {
+        Some((at, _)) if id.chars().count() > MOST => format!("{}…", &id[..at]),
+        _ => id,
+    };
+    let ids: Vec<String> = rb.steps.iter().map(|s| cut(visible(&s.id))).collect();
     let w = ids
         .iter()
         .map(|s| s.chars().count())
         .max()
         .unwrap_or(4)
-        .clamp(4, 32);
+        .clamp(4, MOST);
     let mut out = vec![format!(
         "{:<w$} {:>7} {:>5} {:>6} {:>7} {:>7} {:>7} {:>7}",
         "step", "reached", "done", "failed", "skipped", "median", "target", "overrun"
@@ -263,6 +272,7 @@ pub fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::report::StepStats;
 
     #[test]
     fn a_cell_cannot_start_a_formula_or_break_its_row() {
@@ -272,5 +282,44 @@ mod tests {
         assert_eq!(cell("a\nb"), "\"a\nb\"");
         assert_eq!(cell("-1+1"), "'-1+1");
         assert!(!cell("esc \u{1b}[2J").contains('\u{1b}'));
+    }
+
+    #[test]
+    fn long_step_ids_are_cut_so_the_figures_stay_in_their_columns() {
+        let step = |id: &str| StepStats {
+            id: id.into(),
+            title: String::new(),
+            removed: false,
+            in_runbook: 1,
+            reached: 1,
+            completed: 1,
+            failed: 0,
+            skipped: 0,
+            skip_reasons: Vec::new(),
+            median_s: Some(60),
+            target_s: None,
+            overrun_rate: None,
+            choices: Vec::new(),
+        };
+        // As `runbook import` names steps from a public runbook's headings.
+        let long = "look-at-the-pod-with-kubectl-n-namespace-describ";
+        let rb = RunbookStats {
+            id: "kube".into(),
+            title: "Kube".into(),
+            incidents: 1,
+            out_of_order: 0,
+            steps: vec![step(long), step("ack")],
+            never_reached: Vec::new(),
+            removed: Vec::new(),
+        };
+        let rows = step_table(&rb);
+        let widths: Vec<usize> = rows.iter().map(|r| r.chars().count()).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{rows:#?}");
+        assert!(
+            rows[1].starts_with("look-at-the-pod-with-kubectl-n-…"),
+            "{}",
+            rows[1]
+        );
+        assert!(rows[2].starts_with("ack "), "{}", rows[2]);
     }
 }
