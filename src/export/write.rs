@@ -115,18 +115,29 @@ pub fn json_with_left_out(json: &str, problems: &[Problem]) -> anyhow::Result<St
 /// Replaces `path` with `text` atomically and durably (on disk before it returns); the file
 /// is 0600. Refuses (writing nothing) when something other than a regular file is at `path`.
 pub fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    replace(path, text, true)
+    replace(
+        path,
+        text,
+        true,
+        "name another file, or use `-o -` (stdout) and redirect it",
+    )
 }
 
 /// As `write_file`, atomically but not flushed to disk: for what is only ever a cache (a
 /// crash may leave the old file, or after a power cut an empty or partial one, which its
 /// reader must then ignore). Flushing the 9 MB stats cache was most of a cold run's wait.
 pub fn write_cache_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    replace(path, text, false)
+    replace(
+        path,
+        text,
+        false,
+        "remove it: the cache is made again on the next run",
+    )
 }
 
-fn replace(path: &Path, text: &str, durable: bool) -> anyhow::Result<()> {
-    check_target(path)?;
+/// `advice`: what the person can do when something else is at `path`.
+fn replace(path: &Path, text: &str, durable: bool, advice: &str) -> anyhow::Result<()> {
+    check_target(path, advice)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -162,7 +173,7 @@ fn replace(path: &Path, text: &str, durable: bool) -> anyhow::Result<()> {
 }
 
 /// Refuses to replace anything but a regular file (or nothing) at `path`.
-fn check_target(path: &Path) -> anyhow::Result<()> {
+fn check_target(path: &Path, advice: &str) -> anyhow::Result<()> {
     let kind = match fs::symlink_metadata(path) {
         Ok(meta) => meta.file_type(),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -183,8 +194,7 @@ fn check_target(path: &Path) -> anyhow::Result<()> {
         "not a regular file"
     };
     bail!(
-        "not written: {} is {what}, and an export only ever replaces a regular file; name \
-         another file, or use `-o -` (stdout) and redirect it",
+        "not written: {} is {what}, and only ever a regular file is replaced; {advice}",
         crate::runbook::sanitize::visible(&path.display().to_string())
     )
 }
@@ -253,7 +263,10 @@ mod tests {
         assert!(made.success());
         for target in [link.as_path(), fifo.as_path()] {
             let err = write_file(target, "draft").unwrap_err().to_string();
-            assert!(err.contains("only ever replaces a regular file"), "{err}");
+            assert!(
+                err.contains("only ever a regular file is replaced"),
+                "{err}"
+            );
         }
         assert!(
             fs::symlink_metadata(&link)

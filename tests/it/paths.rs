@@ -261,7 +261,7 @@ fn export_o_never_replaces_a_symlink_and_dash_is_stdout() {
     for target in [&link, &stdout, &fifo] {
         let err = e.fails(1, &["export", &inc, "-o", target.to_str().unwrap()]);
         assert!(
-            err.contains("only ever replaces a regular file"),
+            err.contains("only ever a regular file is replaced"),
             "{}: {err}",
             target.display()
         );

@@ -79,3 +79,20 @@ fn a_cache_that_cannot_be_written_is_said_once_and_changes_no_figure() {
     assert!(r.cache_warning.is_some_and(|w| w.contains("not saved")));
     assert_eq!(r.summaries.len(), 5);
 }
+
+#[test]
+fn a_link_planted_where_the_cache_file_goes_is_never_written_through() {
+    let (e, _) = generated();
+    let (first, _) = stats_json(&e, &[]);
+    let victim = e.state.path().join("victim");
+    std::fs::write(&victim, b"keep me").unwrap();
+    std::fs::remove_file(cache_file(&e)).unwrap();
+    std::os::unix::fs::symlink(&victim, cache_file(&e)).unwrap();
+    let (again, stderr) = stats_json(&e, &[]);
+    assert_eq!(again, first, "the figures do not depend on the cache");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert!(stderr.contains("is a symbolic link"), "{stderr}");
+    // What to do about a cache, not about an export's `-o`.
+    assert!(stderr.contains("remove it"), "{stderr}");
+    assert!(!stderr.contains("-o -"), "{stderr}");
+}
