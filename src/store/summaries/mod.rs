@@ -12,7 +12,7 @@ mod cache;
 use super::{IncidentId, Store};
 use crate::stats::report::Skipped;
 use crate::stats::{Summary, summarize};
-pub use cache::{Cache, Key};
+use cache::{Cache, Key};
 
 /// What `read_all` found.
 #[derive(Debug)]
